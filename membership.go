@@ -1,0 +1,60 @@
+package tenantry
+
+import (
+	"context"
+	"time"
+)
+
+// Role is a member's role in a tenant.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }
+
+// CanManage reports whether r may manage members, invitations, settings and
+// API keys and read the audit trail.
+func (r Role) CanManage() bool { return r == RoleOwner || r == RoleAdmin }
+
+// CanGrant reports whether r may give or take away role target: owners may
+// grant any role, admins only admin and member.
+func (r Role) CanGrant(target Role) bool {
+	if r == RoleOwner {
+		return true
+	}
+	return r == RoleAdmin && target != RoleOwner
+}
+
+// Member is a user's membership of a tenant.
+type Member struct {
+	TenantID  string    `json:"tenant_id"`
+	UserID    string    `json:"user_id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MemberStore manages the members of one tenant.
+type MemberStore interface {
+	// Member returns the membership of userID (not_found).
+	Member(ctx context.Context, userID string) (*Member, error)
+	// Members lists members in join order.
+	Members(ctx context.Context, p Page) ([]*Member, string, error)
+	// AddMember adds an existing user (not_found for no such user,
+	// conflict when already a member, plan_limit over max_members,
+	// validation_failed for a bad role).
+	AddMember(ctx context.Context, userID string, role Role) (*Member, error)
+	// UpdateMember changes a member's role (not_found; validation_failed
+	// when it would leave the tenant without an owner).
+	UpdateMember(ctx context.Context, userID string, role Role) (*Member, error)
+	// RemoveMember removes a member (not_found; validation_failed for the
+	// last owner).
+	RemoveMember(ctx context.Context, userID string) error
+}

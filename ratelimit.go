@@ -1,0 +1,59 @@
+package tenantry
+
+import (
+	"context"
+	"time"
+)
+
+// Rate is a rate limit: Events per Per, allowing bursts of up to Burst.
+type Rate struct {
+	Events int64
+	Per    time.Duration
+	Burst  int64
+}
+
+// RateResult is the outcome of one RateLimiter.Allow call.
+type RateResult struct {
+	Allowed bool
+	// Limit is the burst size, Remaining what is left of it.
+	Limit     int64
+	Remaining int64
+	// RetryAfter is how long until one request would be allowed (0 when
+	// allowed); ResetAfter how long until the bucket is full again.
+	RetryAfter time.Duration
+	ResetAfter time.Duration
+}
+
+// RateLimiter admits or refuses events for a key under a Rate. The
+// in-process implementation is inmem.RateLimiter; redis.RateLimiter shares
+// the limit across processes.
+type RateLimiter interface {
+	Allow(ctx context.Context, key string, r Rate) (RateResult, error)
+}
+
+// Invalidation says that a cached fact changed. Kind is one of the Inv*
+// constants; the other fields name what changed.
+type Invalidation struct {
+	Kind     string `json:"kind"`
+	TenantID string `json:"tenant_id,omitempty"`
+	UserID   string `json:"user_id,omitempty"`
+	// Key is a kind-specific key, for example an API key hash.
+	Key string `json:"key,omitempty"`
+}
+
+// Invalidation kinds.
+const (
+	InvTenant = "tenant"  // a tenant changed, was suspended or deleted
+	InvMember = "member"  // a membership changed or was removed
+	InvAPIKey = "api_key" // an API key was revoked
+	InvUser   = "user"    // a user's tokens were revoked
+)
+
+// Bus carries invalidations to every server process: inmem.Bus within one
+// process, redis.Bus across processes.
+type Bus interface {
+	// Publish sends inv to every subscriber, this process's included.
+	Publish(ctx context.Context, inv Invalidation) error
+	// Subscribe calls fn for every invalidation until ctx is done.
+	Subscribe(ctx context.Context, fn func(Invalidation))
+}

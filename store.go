@@ -1,0 +1,97 @@
+package tenantry
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Store is a storage backend. One exported method is one transaction.
+type Store interface {
+	UserStore
+
+	// Tenant returns the handle bound to tenantID. Every method of the
+	// handle reads and writes that tenant's rows only; a handle made with
+	// an id that is empty or not a UUID fails every call with
+	// tenant_required.
+	Tenant(tenantID string) TenantStore
+
+	// TenantByID, TenantBySlug and TenantByDomain find a tenant
+	// (tenant_not_found). They read the global tenant directory only.
+	TenantByID(ctx context.Context, id string) (*Tenant, error)
+	TenantBySlug(ctx context.Context, slug string) (*Tenant, error)
+	TenantByDomain(ctx context.Context, domain string) (*Tenant, error)
+
+	// Platform returns the cross-tenant operations.
+	Platform() Platform
+
+	// Ping checks that the database answers (unavailable).
+	Ping(ctx context.Context) error
+	// Close releases the backend.
+	Close() error
+}
+
+// TenantStore is a handle bound to one tenant. It is the only way to reach
+// tenant-scoped rows.
+type TenantStore interface {
+	// ID returns the tenant id the handle is bound to.
+	ID() string
+	// Tenant returns the tenant itself (tenant_not_found).
+	Tenant(ctx context.Context) (*Tenant, error)
+	// UpdateSettings merges patch into the settings (RFC 7386) and returns
+	// the tenant (validation_failed).
+	UpdateSettings(ctx context.Context, patch Settings) (*Tenant, error)
+	// Usage counts members, projects, tasks and today's counters.
+	Usage(ctx context.Context) (Usage, error)
+	// AddUsage adds n to today's counter (CounterRequests, ...); it is not
+	// audited.
+	AddUsage(ctx context.Context, counter string, n int64) error
+
+	MemberStore
+	InvitationStore
+	APIKeyStore
+	ProjectStore
+	TaskStore
+	AuditStore
+	ChatStore
+}
+
+// Platform holds every operation that crosses tenants. Each change is
+// audited in the platform trail.
+type Platform interface {
+	// CreateTenant creates a tenant, with tc.OwnerID as owner when set
+	// (validation_failed, conflict on slug or domain, not_found owner).
+	CreateTenant(ctx context.Context, tc TenantCreate) (*Tenant, error)
+	// Tenants lists tenants in creation order.
+	Tenants(ctx context.Context, f TenantFilter) ([]*Tenant, string, error)
+	// UpdateTenant changes a tenant (tenant_not_found, validation_failed,
+	// conflict on domain).
+	UpdateTenant(ctx context.Context, id string, tu TenantUpdate) (*Tenant, error)
+	// SetTenantStatus suspends, activates or archives (tenant_not_found).
+	SetTenantStatus(ctx context.Context, id string, s TenantStatus) (*Tenant, error)
+	// DeleteTenant deletes the tenant and every row of it (tenant_not_found).
+	DeleteTenant(ctx context.Context, id string) error
+	// TenantUsage returns a tenant's usage (tenant_not_found).
+	TenantUsage(ctx context.Context, id string) (Usage, error)
+	// ExportTenant writes the tenant and all its rows to w as NDJSON, one
+	// ExportRecord a line (tenant_not_found).
+	ExportTenant(ctx context.Context, id string, w io.Writer) error
+	// ImportTenant reads what ExportTenant wrote and recreates the tenant
+	// with the same ids, all or nothing (bad_request for a malformed
+	// stream, conflict when the tenant id, slug or domain exists).
+	ImportTenant(ctx context.Context, r io.Reader) (*Tenant, error)
+	// AuditEvents lists platform and tenant events across tenants, newest
+	// first; f.TenantID narrows to one tenant.
+	AuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
+}
+
+// ExportRecord is one line of a tenant export: Type names the table
+// ("tenant", "member", "project", ...) and Data holds the row as JSON.
+type ExportRecord struct {
+	Type string `json:"type"`
+	Data any    `json:"data"`
+}
+
+// Now returns the current time in UTC truncated to microseconds, the
+// precision both backends store.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,214 @@
+package tenantry
+
+import (
+	"strings"
+	"time"
+)
+
+// TenantStatus is the lifecycle state of a tenant.
+type TenantStatus string
+
+// Tenant statuses.
+const (
+	TenantActive    TenantStatus = "active"
+	TenantSuspended TenantStatus = "suspended"
+	TenantArchived  TenantStatus = "archived"
+)
+
+// Valid reports whether s is a known status.
+func (s TenantStatus) Valid() bool {
+	return s == TenantActive || s == TenantSuspended || s == TenantArchived
+}
+
+// Tenant is a customer organisation.
+type Tenant struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	Slug      string       `json:"slug"`
+	Domain    string       `json:"domain"`
+	Plan      string       `json:"plan"`
+	Status    TenantStatus `json:"status"`
+	Settings  Settings     `json:"settings"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// Usable returns nil for an active tenant, and the tenant_suspended or
+// tenant_archived error otherwise.
+func (t *Tenant) Usable() error {
+	switch t.Status {
+	case TenantSuspended:
+		return Errorf(ETENANTSUSPENDED, "This tenant is suspended.")
+	case TenantArchived:
+		return Errorf(ETENANTARCHIVED, "This tenant is archived.")
+	}
+	return nil
+}
+
+// TenantCreate is the input of Platform.CreateTenant.
+type TenantCreate struct {
+	// ID is optional; a new one is made when empty.
+	ID       string
+	Name     string
+	Slug     string
+	Domain   string
+	Plan     string
+	Settings Settings
+	// OwnerID, when set, is an existing user who becomes the owner.
+	OwnerID string
+}
+
+// TenantUpdate is the input of Platform.UpdateTenant; nil fields are left
+// alone. SettingsPatch is a JSON Merge Patch (RFC 7386).
+type TenantUpdate struct {
+	Name          *string
+	Plan          *string
+	Domain        *string
+	SettingsPatch Settings
+}
+
+// TenantFilter selects tenants in Platform.Tenants.
+type TenantFilter struct {
+	Status TenantStatus
+	Plan   string
+	// Q matches name, slug or domain, case-insensitively.
+	Q string
+	Page
+}
+
+// IsReservedSlug reports whether s is a subdomain label that is never a
+// tenant: www, api, admin and app.
+func IsReservedSlug(s string) bool {
+	switch s {
+	case "www", "api", "admin", "app":
+		return true
+	}
+	return false
+}
+
+// ValidSlug reports whether s is a valid tenant slug: 2 to 63 characters of
+// lower-case letters, digits and inner hyphens, usable as a DNS label, and
+// not reserved.
+func ValidSlug(s string) bool {
+	if len(s) < 2 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' || IsReservedSlug(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	// A slug that parses as an id would be ambiguous in {id or slug} paths.
+	_, isID := ParseID(s)
+	return !isID
+}
+
+// NormalizeDomain lower-cases a host name and strips a trailing dot and any
+// port. It returns "" for an empty or malformed host.
+func NormalizeDomain(host string) string {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if strings.HasPrefix(host, "[") { // IPv6 literal
+		if i := strings.IndexByte(host, ']'); i > 0 {
+			return host[:i+1]
+		}
+		return ""
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || len(host) > 253 {
+		return ""
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 {
+			return ""
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return ""
+			}
+		}
+	}
+	return host
+}
+
+// Validate checks a TenantCreate and fills defaults (plan "free").
+func (tc *TenantCreate) Validate(plans Plans) error {
+	fields := map[string]string{}
+	tc.Name = strings.TrimSpace(tc.Name)
+	tc.Slug = strings.ToLower(strings.TrimSpace(tc.Slug))
+	if tc.Name == "" {
+		fields["name"] = "required"
+	} else if len(tc.Name) > 200 {
+		fields["name"] = "too long"
+	}
+	if tc.Slug == "" {
+		fields["slug"] = "required"
+	} else if IsReservedSlug(tc.Slug) {
+		fields["slug"] = "reserved"
+	} else if !ValidSlug(tc.Slug) {
+		fields["slug"] = "must be 2-63 lower-case letters, digits or hyphens"
+	}
+	if tc.Domain != "" {
+		d := NormalizeDomain(tc.Domain)
+		if d == "" || !strings.Contains(d, ".") {
+			fields["domain"] = "must be a host name"
+		}
+		tc.Domain = d
+	}
+	if tc.Plan == "" {
+		tc.Plan = "free"
+	} else if _, ok := plans[tc.Plan]; !ok {
+		fields["plan"] = "unknown plan"
+	}
+	if tc.ID != "" {
+		id, ok := ParseID(tc.ID)
+		if !ok {
+			fields["id"] = "must be a UUID"
+		}
+		tc.ID = id
+	}
+	if tc.Settings == nil {
+		tc.Settings = Settings{}
+	}
+	if msg := tc.Settings.Validate(); msg != "" {
+		fields["settings"] = msg
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}
+
+// Validate checks a TenantUpdate.
+func (tu *TenantUpdate) Validate(plans Plans) error {
+	fields := map[string]string{}
+	if tu.Name != nil {
+		n := strings.TrimSpace(*tu.Name)
+		tu.Name = &n
+		if n == "" {
+			fields["name"] = "required"
+		} else if len(n) > 200 {
+			fields["name"] = "too long"
+		}
+	}
+	if tu.Plan != nil {
+		if _, ok := plans[*tu.Plan]; !ok {
+			fields["plan"] = "unknown plan"
+		}
+	}
+	if tu.Domain != nil && *tu.Domain != "" {
+		d := NormalizeDomain(*tu.Domain)
+		if d == "" || !strings.Contains(d, ".") {
+			fields["domain"] = "must be a host name"
+		}
+		tu.Domain = &d
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package tenantry
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// User is a person who signs in. Users are global: one user may be a member
+// of many tenants.
+type User struct {
+	ID              string    `json:"id"`
+	Email           string    `json:"email"`
+	Name            string    `json:"name"`
+	PasswordHash    string    `json:"-"`
+	PlatformAdmin   bool      `json:"platform_admin"`
+	DefaultTenantID string    `json:"default_tenant_id"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 8
+
+// UserCreate is the input of UserStore.CreateUser. PasswordHash must already
+// be an argon2id hash; Password is only validated, never stored.
+type UserCreate struct {
+	Email         string
+	Name          string
+	Password      string
+	PasswordHash  string
+	PlatformAdmin bool
+}
+
+// NormalizeEmail trims and lower-cases an e-mail address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidEmail reports whether s is a plain addr-spec e-mail address.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
+
+// Validate normalises and checks the user's e-mail, name and password.
+func (uc *UserCreate) Validate() error {
+	fields := map[string]string{}
+	uc.Email = NormalizeEmail(uc.Email)
+	uc.Name = strings.TrimSpace(uc.Name)
+	if uc.Email == "" {
+		fields["email"] = "required"
+	} else if !ValidEmail(uc.Email) {
+		fields["email"] = "must be an e-mail address"
+	}
+	if uc.Name == "" {
+		fields["name"] = "required"
+	} else if len(uc.Name) > 200 {
+		fields["name"] = "too long"
+	}
+	if uc.Password == "" && uc.PasswordHash == "" {
+		fields["password"] = "required"
+	} else if uc.Password != "" && len([]rune(uc.Password)) < MinPasswordLength {
+		fields["password"] = "must be at least 8 characters"
+	} else if len(uc.Password) > 1024 {
+		fields["password"] = "too long"
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}
+
+// UserMembership is one of a user's memberships, with its tenant.
+type UserMembership struct {
+	Tenant *Tenant `json:"tenant"`
+	Role   Role    `json:"role"`
+}
+
+// RefreshToken is a long-lived token that buys new access tokens. Only its
+// hash is stored. Tokens of one sign-in share a FamilyID; reusing a rotated
+// token revokes the whole family.
+type RefreshToken struct {
+	ID        string
+	UserID    string
+	FamilyID  string
+	Hash      string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// UserStore is the storage of global users and their sign-in tokens.
+type UserStore interface {
+	// CreateUser creates a user (validation_failed, conflict on e-mail).
+	CreateUser(ctx context.Context, uc UserCreate) (*User, error)
+	// Signup creates a user and, when tc is not nil, a tenant on tc.Plan
+	// owned by the user and made their default, in one transaction
+	// (validation_failed, conflict on e-mail or slug).
+	Signup(ctx context.Context, uc UserCreate, tc *TenantCreate) (*User, *Tenant, error)
+	// User returns a user by id (not_found).
+	User(ctx context.Context, id string) (*User, error)
+	// UserByEmail returns a user by e-mail, with its password hash (not_found).
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	// SetPassword replaces a user's password hash (not_found).
+	SetPassword(ctx context.Context, userID, passwordHash string) error
+	// SetPlatformAdmin grants or removes platform administration (not_found).
+	SetPlatformAdmin(ctx context.Context, userID string, admin bool) error
+	// HasPlatformAdmin reports whether any platform admin exists.
+	HasPlatformAdmin(ctx context.Context) (bool, error)
+	// UserMemberships lists the user's memberships across tenants.
+	UserMemberships(ctx context.Context, userID string) ([]*UserMembership, error)
+	// SetDefaultTenant makes tenantID the user's default (not_a_member).
+	SetDefaultTenant(ctx context.Context, userID, tenantID string) error
+
+	// CreateRefreshToken stores a new refresh token.
+	CreateRefreshToken(ctx context.Context, rt *RefreshToken) error
+	// RotateRefreshToken revokes the live token with oldHash and stores next
+	// in its family, in one transaction. A token that is unknown, expired or
+	// already revoked is unauthenticated; a revoked one also revokes its
+	// whole family (reuse detection). It returns the revoked token.
+	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken) (*RefreshToken, error)
+	// RevokeRefreshToken revokes the token with hash and its family
+	// (not_found when unknown).
+	RevokeRefreshToken(ctx context.Context, hash string) error
+}
