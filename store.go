@@ -85,13 +85,6 @@ type Platform interface {
 	AuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
 }
 
-// ExportRecord is one line of a tenant export: Type names the table
-// ("tenant", "member", "project", ...) and Data holds the row as JSON.
-type ExportRecord struct {
-	Type string `json:"type"`
-	Data any    `json:"data"`
-}
-
 // Now returns the current time in UTC truncated to microseconds, the
 // precision both backends store.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,59 @@
+package tenantry
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// ExportRecord is one line of a tenant export (NDJSON). The first line is
+// the tenant; then, in this order, users, members, invitations, API keys,
+// projects, tasks, chat sessions, chat messages, usage counters and audit
+// events. Data is the row as the Export* or domain type of its Type.
+type ExportRecord struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+// Export record types and the type of their Data.
+const (
+	ExportTenant      = "tenant"       // Tenant
+	ExportUser        = "user"         // ExportedUser
+	ExportMember      = "member"       // Member
+	ExportInvitation  = "invitation"   // ExportedInvitation
+	ExportAPIKey      = "api_key"      // ExportedAPIKey
+	ExportProject     = "project"      // Project
+	ExportTask        = "task"         // Task
+	ExportChatSession = "chat_session" // ChatSession
+	ExportChatMessage = "chat_message" // ChatMessage
+	ExportUsage       = "usage"        // ExportedUsage
+	ExportAuditEvent  = "audit_event"  // AuditEvent
+)
+
+// ExportedUser is a member's user account, without its password: an
+// import reuses the user with the same e-mail, or creates one that must
+// reset its password.
+type ExportedUser struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// ExportedInvitation is an invitation with its token hash.
+type ExportedInvitation struct {
+	Invitation
+	TokenHash string `json:"token_hash"`
+}
+
+// ExportedAPIKey is an API key with its hash, so keys keep working after an
+// import.
+type ExportedAPIKey struct {
+	APIKey
+	Hash string `json:"hash"`
+}
+
+// ExportedUsage is one daily usage counter.
+type ExportedUsage struct {
+	Day     time.Time `json:"day"`
+	Counter string    `json:"counter"`
+	Value   int64     `json:"value"`
+}
