@@ -1,0 +1,133 @@
+// Command tenantry runs the Tenantry multi-tenant SaaS backend and manages
+// its database, platform admins and tenants.
+//
+// Usage:
+//
+//	tenantry serve [flags]                 run the server
+//	tenantry migrate [flags]               apply the schema
+//	tenantry admin create --email E --password P [--name N]
+//	tenantry tenant create|list|suspend|activate|archive|delete|export|import
+//
+// Every command takes --data (TENANTRY_DATA, default ./data) and
+// --database-url (DATABASE_URL); see "tenantry CMD -h" for the rest.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/sqlite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tenantry:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `Tenantry: a multi-tenant SaaS backend.
+
+Usage:
+  tenantry serve     run the HTTP server (SQLite in --data, or --database-url)
+  tenantry migrate   apply the database schema
+  tenantry admin create --email E --password P [--name N]
+  tenantry tenant create|list|suspend|activate|archive|delete|export|import
+
+Run "tenantry COMMAND -h" for a command's flags.
+`
+
+// run runs the command named by args[0]. It takes its environment as
+// arguments so that tests can call it in process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, env, args[1:])
+	case "migrate":
+		return runMigrate(ctx, env, args[1:])
+	case "admin":
+		return runAdmin(ctx, env, args[1:])
+	case "tenant":
+		return runTenant(ctx, env, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// environment is what a command reads and writes besides its flags.
+type environment struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// env returns the environment variable key, or def when it is unset.
+func (e *environment) env(key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// storeFlags are the flags every command uses to reach the database.
+type storeFlags struct {
+	data        string
+	databaseURL string
+}
+
+func (e *environment) addStoreFlags(fs *flag.FlagSet) *storeFlags {
+	sf := &storeFlags{}
+	fs.StringVar(&sf.data, "data", e.env("TENANTRY_DATA", "./data"), "data directory: the SQLite database and generated secrets (TENANTRY_DATA)")
+	fs.StringVar(&sf.databaseURL, "database-url", e.getenv("DATABASE_URL"), "PostgreSQL URL; SQLite in --data when empty (DATABASE_URL)")
+	return sf
+}
+
+// database is an opened store with its migration entry point.
+type database interface {
+	tenantry.Store
+	Migrate(ctx context.Context) error
+}
+
+// open opens (and migrates) the configured backend.
+func (sf *storeFlags) open(ctx context.Context, plans tenantry.Plans) (database, error) {
+	if sf.databaseURL != "" {
+		if !strings.HasPrefix(sf.databaseURL, "postgres://") && !strings.HasPrefix(sf.databaseURL, "postgresql://") {
+			return nil, errors.New("--database-url must be a postgres:// URL")
+		}
+		return postgres.Open(ctx, sf.databaseURL, plans)
+	}
+	if err := os.MkdirAll(sf.data, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(sf.data, "tenantry.db"), plans)
+}
+
+// newFlagSet returns a flag set that prints its usage to stderr.
+func (e *environment) newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}

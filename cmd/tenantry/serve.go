@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/assistant"
+	"github.com/tenantry/tenantry/auth"
+	tenantryhttp "github.com/tenantry/tenantry/http"
+	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/redis"
+	"github.com/tenantry/tenantry/registry"
+)
+
+// serveConfig is the configuration of "tenantry serve".
+type serveConfig struct {
+	store       *storeFlags
+	addr        string
+	redisURL    string
+	baseDomains string
+	seed        string
+	corsOrigins string
+	plansFile   string
+	logLevel    string
+}
+
+func (e *environment) parseServe(args []string) (*serveConfig, error) {
+	fs := e.newFlagSet("tenantry serve")
+	c := &serveConfig{store: e.addStoreFlags(fs)}
+	fs.StringVar(&c.addr, "addr", e.env("TENANTRY_ADDR", ":8080"), "listen address (TENANTRY_ADDR)")
+	fs.StringVar(&c.redisURL, "redis-url", e.getenv("REDIS_URL"), "Redis URL: shared rate limits and cache invalidation across processes (REDIS_URL)")
+	fs.StringVar(&c.baseDomains, "base-domain", e.env("TENANTRY_BASE_DOMAIN", "localhost"), "comma-separated base domains whose subdomains are tenants (TENANTRY_BASE_DOMAIN)")
+	fs.StringVar(&c.seed, "seed", e.getenv("TENANTRY_SEED"), "a tenants.jsonl registry of tenants to create or update at start (TENANTRY_SEED)")
+	fs.StringVar(&c.corsOrigins, "cors-origins", e.getenv("TENANTRY_CORS_ORIGINS"), "comma-separated browser origins allowed by CORS (TENANTRY_CORS_ORIGINS)")
+	fs.StringVar(&c.plansFile, "plans", e.getenv("TENANTRY_PLANS"), "a JSON file of plans overriding the default limits and features (TENANTRY_PLANS)")
+	fs.StringVar(&c.logLevel, "log-level", e.env("TENANTRY_LOG_LEVEL", "info"), "debug, info, warn or error (TENANTRY_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// runServe runs the server until ctx is done, then shuts down gracefully.
+func runServe(ctx context.Context, env *environment, args []string) error {
+	c, err := env.parseServe(args)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+
+	plans, err := loadPlans(c.plansFile)
+	if err != nil {
+		return err
+	}
+	db, err := c.store.open(ctx, plans)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	secret, err := jwtSecret(env, c.store.data)
+	if err != nil {
+		return err
+	}
+	authSvc := auth.New(db, auth.Config{Secret: secret})
+	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
+		return err
+	}
+	if c.seed != "" {
+		if err := seed(ctx, db, c.seed, logger); err != nil {
+			return err
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
+	var bus tenantry.Bus = inmem.NewBus()
+	if c.redisURL != "" {
+		client, err := redis.Open(c.redisURL)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		limiter = redis.NewRateLimiter(client, limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger})
+		bus = redis.NewBus(client, "tenantry:invalidations", logger)
+		logger.Info("sharing rate limits and cache invalidation through Redis")
+	}
+
+	srv := tenantryhttp.NewServer(tenantryhttp.Config{
+		Store:       db,
+		Auth:        authSvc,
+		Plans:       plans,
+		Assistant:   assistant.New(db, plans, limiter, assistant.DefaultProviders(env.getenv)),
+		Limiter:     limiter,
+		Bus:         bus,
+		Logger:      logger,
+		Registry:    reg,
+		BaseDomains: splitList(c.baseDomains),
+		CORSOrigins: splitList(c.corsOrigins),
+	})
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func backendName(sf *storeFlags) string {
+	if sf.databaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// jwtSecret returns TENANTRY_JWT_SECRET, or the secret generated into the
+// data directory on first start.
+func jwtSecret(env *environment, dataDir string) ([]byte, error) {
+	if s := env.getenv("TENANTRY_JWT_SECRET"); s != "" {
+		if len(s) < 32 {
+			return nil, errors.New("TENANTRY_JWT_SECRET must be at least 32 characters")
+		}
+		return []byte(s), nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return auth.LoadOrCreateSecret(dataDir)
+}
+
+// bootstrapAdmin creates the first platform admin from the environment.
+func bootstrapAdmin(ctx context.Context, env *environment, a *auth.Service, logger *slog.Logger) error {
+	email, password := env.getenv("TENANTRY_ADMIN_EMAIL"), env.getenv("TENANTRY_ADMIN_PASSWORD")
+	if email == "" && password == "" {
+		return nil
+	}
+	if email == "" || password == "" {
+		return errors.New("set both TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD, or neither")
+	}
+	u, created, err := a.EnsurePlatformAdmin(ctx, email, password, "Platform admin")
+	if err != nil {
+		return fmt.Errorf("platform admin %s: %w", email, describe(err))
+	}
+	if created {
+		logger.Info("created platform admin", "email", u.Email, "user_id", u.ID)
+	}
+	return nil
+}
+
+// seed applies a tenants.jsonl registry; a bad line aborts the start.
+func seed(ctx context.Context, db tenantry.Store, path string, logger *slog.Logger) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--seed: %w", err)
+	}
+	defer f.Close()
+	entries, err := registry.Parse(f)
+	if err != nil {
+		return fmt.Errorf("--seed %s: %w", path, describe(err))
+	}
+	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
+	if err != nil {
+		return fmt.Errorf("--seed %s: %w", path, describe(err))
+	}
+	logger.Info("seeded tenants", "file", path, "created", created, "updated", updated)
+	return nil
+}
+
+// loadPlans returns the default plans, overridden by a JSON file of the
+// form {"free": {"limits": {"max_projects": 5}, "features": ["api"]}}.
+func loadPlans(path string) (tenantry.Plans, error) {
+	plans := tenantry.DefaultPlans()
+	if path == "" {
+		return plans, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--plans: %w", err)
+	}
+	var override map[string]tenantry.Plan
+	if err := json.Unmarshal(data, &override); err != nil {
+		return nil, fmt.Errorf("--plans %s: %w", path, err)
+	}
+	for name, o := range override {
+		p := plans[name]
+		p.Name = name
+		if p.Limits == nil {
+			p.Limits = tenantry.Limits{}
+		}
+		for k, v := range o.Limits {
+			p.Limits[k] = v
+		}
+		if o.Features != nil {
+			p.Features = o.Features
+		}
+		plans[name] = p
+	}
+	return plans, nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's log writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeStartsAndShutsDownGracefully(t *testing.T) {
+	addr := freeAddr(t)
+	env := map[string]string{
+		"TENANTRY_DATA":           t.TempDir(),
+		"TENANTRY_ADMIN_EMAIL":    "root@example.com",
+		"TENANTRY_ADMIN_PASSWORD": "correct horse battery",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--seed", "../../examples/tenants.jsonl"},
+			func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &logs)
+	}()
+
+	base := "http://" + addr
+	var resp *http.Response
+	var err error
+	for i := 0; i < 100; i++ {
+		if resp, err = http.Get(base + "/healthz"); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("server never answered /healthz: %v\nlogs:\n%s", err, logs.String())
+	}
+	resp.Body.Close()
+	if got, want := resp.StatusCode, http.StatusOK; got != want {
+		t.Fatalf("/healthz status = %d, want %d", got, want)
+	}
+	for _, path := range []string{"/readyz", "/metrics"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got, want := resp.StatusCode, http.StatusOK; got != want {
+			t.Errorf("%s status = %d, want %d", path, got, want)
+		}
+	}
+	body := strings.NewReader(`{"email":"root@example.com","password":"correct horse battery"}`)
+	resp, err = http.Post(base+"/api/auth/login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got, want := resp.StatusCode, http.StatusOK; got != want {
+		t.Errorf("bootstrapped admin login status = %d, want %d", got, want)
+	}
+	for _, want := range []string{`"created platform admin"`, `"seeded tenants"`, `"created":3`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %s:\n%s", want, logs.String())
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not shut down within 25s")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("server still answering after shutdown")
+	}
+}
+
+func TestServeRejectsBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"half admin", map[string]string{"TENANTRY_ADMIN_EMAIL": "a@example.com"}, nil},
+		{"short jwt secret", map[string]string{"TENANTRY_JWT_SECRET": "short"}, nil},
+		{"bad database url", nil, []string{"--database-url", "mysql://x"}},
+		{"missing seed", nil, []string{"--seed", "/nonexistent/tenants.jsonl"}},
+		{"bad log level", nil, []string{"--log-level", "loud"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"TENANTRY_DATA": t.TempDir()}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+			if err == nil {
+				t.Fatalf("serve %s: got nil error, want a configuration error", fmt.Sprint(tt.args))
+			}
+		})
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/registry"
+)
+
+const tenantUsage = `usage:
+  tenantry tenant create --name N --slug S [--domain D] [--plan P] [--owner-email E]
+  tenantry tenant list [--status S] [--plan P] [--q TEXT]
+  tenantry tenant suspend|activate|archive|delete SLUG_OR_ID
+  tenantry tenant export SLUG_OR_ID [--out FILE]
+  tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)`
+
+// runTenant manages tenants from the command line. Changes are audited in
+// the platform trail with the system as actor.
+func runTenant(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 {
+		return errors.New(tenantUsage)
+	}
+	sub, args := args[0], args[1:]
+	fs := env.newFlagSet("tenantry tenant " + sub)
+	sf := env.addStoreFlags(fs)
+	var (
+		name       = fs.String("name", "", "tenant name (create)")
+		slug       = fs.String("slug", "", "tenant slug (create)")
+		domain     = fs.String("domain", "", "custom domain (create)")
+		plan       = fs.String("plan", "", "plan: free, starter, pro, enterprise (create, list)")
+		ownerEmail = fs.String("owner-email", "", "e-mail of an existing user who becomes the owner (create)")
+		status     = fs.String("status", "", "filter by status (list)")
+		q          = fs.String("q", "", "search name, slug or domain (list)")
+		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
+	)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	plans := tenantry.DefaultPlans()
+	db, err := sf.open(ctx, plans)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p := db.Platform()
+
+	switch sub {
+	case "create":
+		tc := tenantry.TenantCreate{Name: *name, Slug: *slug, Domain: *domain, Plan: *plan}
+		if *ownerEmail != "" {
+			u, err := db.UserByEmail(ctx, tenantry.NormalizeEmail(*ownerEmail))
+			if err != nil {
+				return describe(err)
+			}
+			tc.OwnerID = u.ID
+		}
+		t, err := p.CreateTenant(ctx, tc)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "created tenant %s (%s) on plan %s\n", t.Slug, t.ID, t.Plan)
+		return nil
+	case "list":
+		return listTenants(ctx, env, p, tenantry.TenantFilter{Status: tenantry.TenantStatus(*status), Plan: *plan, Q: *q})
+	case "suspend", "activate", "archive", "delete", "export":
+		if fs.NArg() != 1 {
+			return errors.New(tenantUsage)
+		}
+		t, err := findTenant(ctx, db, fs.Arg(0))
+		if err != nil {
+			return describe(err)
+		}
+		return tenantAction(ctx, env, p, sub, t, *out)
+	case "import":
+		if fs.NArg() != 1 {
+			return errors.New(tenantUsage)
+		}
+		return importTenants(ctx, env, db, fs.Arg(0))
+	}
+	return errors.New(tenantUsage)
+}
+
+func tenantAction(ctx context.Context, env *environment, p tenantry.Platform, action string, t *tenantry.Tenant, out string) error {
+	var err error
+	switch action {
+	case "suspend":
+		_, err = p.SetTenantStatus(ctx, t.ID, tenantry.TenantSuspended)
+	case "activate":
+		_, err = p.SetTenantStatus(ctx, t.ID, tenantry.TenantActive)
+	case "archive":
+		_, err = p.SetTenantStatus(ctx, t.ID, tenantry.TenantArchived)
+	case "delete":
+		err = p.DeleteTenant(ctx, t.ID)
+	case "export":
+		w := env.stdout
+		if out != "" {
+			f, ferr := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+			if ferr != nil {
+				return ferr
+			}
+			defer f.Close()
+			w = f
+		}
+		bw := bufio.NewWriter(w)
+		if err = p.ExportTenant(ctx, t.ID, bw); err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			return describe(err)
+		}
+		if out != "" {
+			fmt.Fprintf(env.stderr, "exported tenant %s to %s\n", t.Slug, out)
+		}
+		return nil
+	}
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.stdout, "%s: %s done\n", t.Slug, action)
+	return nil
+}
+
+func listTenants(ctx context.Context, env *environment, p tenantry.Platform, f tenantry.TenantFilter) error {
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SLUG\tNAME\tPLAN\tSTATUS\tDOMAIN\tID")
+	for {
+		ts, next, err := p.Tenants(ctx, f)
+		if err != nil {
+			return describe(err)
+		}
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Plan, t.Status, t.Domain, t.ID)
+		}
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	return tw.Flush()
+}
+
+// findTenant finds a tenant by slug or id.
+func findTenant(ctx context.Context, db tenantry.Store, ref string) (*tenantry.Tenant, error) {
+	if id, ok := tenantry.ParseID(ref); ok {
+		return db.TenantByID(ctx, id)
+	}
+	return db.TenantBySlug(ctx, ref)
+}
+
+// importTenants reads a tenant export (first line {"type":"tenant",...})
+// or a tenants.jsonl registry, and applies it.
+func importTenants(ctx context.Context, env *environment, db tenantry.Store, path string) error {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(env.stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return err
+	}
+	if isExport(data) {
+		t, err := db.Platform().ImportTenant(ctx, bytes.NewReader(data))
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "imported tenant %s (%s)\n", t.Slug, t.ID)
+		return nil
+	}
+	entries, err := registry.Parse(bytes.NewReader(data))
+	if err != nil {
+		return describe(err)
+	}
+	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.stdout, "registry applied: %d created, %d updated\n", created, updated)
+	return nil
+}
+
+// isExport reports whether data starts with a tenant export record.
+func isExport(data []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimSpace(data), []byte("\n"))
+	var rec tenantry.ExportRecord
+	return json.Unmarshal(line, &rec) == nil && rec.Type == tenantry.ExportTenant
+}
