@@ -1,0 +1,460 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry"
+)
+
+// DefaultRefreshTTL is how long a refresh token lives.
+const DefaultRefreshTTL = 30 * 24 * time.Hour
+
+// Config configures a Service. Zero fields take the defaults.
+type Config struct {
+	// Secret is the HS256 signing key (see LoadOrCreateSecret); it must
+	// not be empty.
+	Secret []byte
+	// Issuer and Audience are the iss and aud of access tokens
+	// (DefaultIssuer, DefaultAudience).
+	Issuer, Audience string
+	// AccessTTL and RefreshTTL are token lifetimes (DefaultAccessTTL,
+	// DefaultRefreshTTL).
+	AccessTTL, RefreshTTL time.Duration
+	// Params are the argon2id parameters of new password hashes
+	// (DefaultParams). Tests use cheap ones.
+	Params *Params
+}
+
+// Service signs users in and authenticates requests against a store.
+type Service struct {
+	store  tenantry.Store
+	cfg    Config
+	params Params
+	// dummyHash is verified for unknown e-mails so that a failed login
+	// takes as long whether or not the user exists.
+	dummyHash string
+	now       func() time.Time
+}
+
+// New returns a Service over store. It panics when cfg.Secret is empty or
+// cfg.Params are invalid, both programming errors.
+func New(store tenantry.Store, cfg Config) *Service {
+	if len(cfg.Secret) == 0 {
+		panic("auth: empty signing secret")
+	}
+	cfg.Secret = append([]byte(nil), cfg.Secret...)
+	if cfg.Issuer == "" {
+		cfg.Issuer = DefaultIssuer
+	}
+	if cfg.Audience == "" {
+		cfg.Audience = DefaultAudience
+	}
+	if cfg.AccessTTL <= 0 {
+		cfg.AccessTTL = DefaultAccessTTL
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = DefaultRefreshTTL
+	}
+	params := DefaultParams()
+	if cfg.Params != nil {
+		params = *cfg.Params
+	}
+	dummy, err := params.Hash(newSecret())
+	if err != nil {
+		panic(err)
+	}
+	return &Service{store: store, cfg: cfg, params: params, dummyHash: dummy, now: tenantry.Now}
+}
+
+// HashPassword hashes pw with the service's parameters.
+func (s *Service) HashPassword(pw string) (string, error) { return s.params.Hash(pw) }
+
+// Session is what signup, login and refresh return.
+type Session struct {
+	AccessToken   string                     `json:"access_token"`
+	RefreshToken  string                     `json:"refresh_token"`
+	TokenType     string                     `json:"token_type"`
+	ExpiresIn     int64                      `json:"expires_in"`
+	User          *tenantry.User             `json:"user"`
+	Memberships   []*tenantry.UserMembership `json:"memberships"`
+	DefaultTenant *tenantry.Tenant           `json:"default_tenant"`
+}
+
+// SignupInput is the input of Signup. TenantName and TenantSlug are both
+// set, to create a tenant owned by the new user, or both empty.
+type SignupInput struct {
+	Email      string `json:"email"`
+	Password   string `json:"password"`
+	Name       string `json:"name"`
+	TenantName string `json:"tenant_name"`
+	TenantSlug string `json:"tenant_slug"`
+}
+
+// Signup creates a user, and a tenant on the free plan when asked, and
+// signs them in (validation_failed, conflict on e-mail or slug).
+func (s *Service) Signup(ctx context.Context, in SignupInput) (*Session, error) {
+	uc := tenantry.UserCreate{Email: in.Email, Name: in.Name, Password: in.Password}
+	fields := map[string]string{}
+	if err := uc.Validate(); err != nil {
+		var e *tenantry.Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		for k, v := range e.Fields {
+			fields[k] = v
+		}
+	}
+	var tc *tenantry.TenantCreate
+	name, slug := strings.TrimSpace(in.TenantName), strings.TrimSpace(in.TenantSlug)
+	switch {
+	case name == "" && slug != "":
+		fields["tenant_name"] = "required with tenant_slug"
+	case name != "" && slug == "":
+		fields["tenant_slug"] = "required with tenant_name"
+	case name != "":
+		tc = &tenantry.TenantCreate{Name: name, Slug: slug, Plan: "free"}
+		check := *tc
+		if err := check.Validate(tenantry.Plans{"free": {}}); err != nil {
+			var e *tenantry.Error
+			if errors.As(err, &e) {
+				for k, v := range e.Fields {
+					if k == "name" || k == "slug" {
+						fields["tenant_"+k] = v
+					}
+				}
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return nil, tenantry.Invalid(fields)
+	}
+	hash, err := s.params.Hash(uc.Password)
+	if err != nil {
+		return nil, err
+	}
+	uc.PasswordHash = hash
+	u, _, err := s.store.Signup(ctx, uc, tc)
+	if err != nil {
+		return nil, err
+	}
+	return s.newSession(ctx, u)
+}
+
+// errBadLogin is the one answer to a failed login.
+func errBadLogin() error {
+	return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid e-mail or password.")
+}
+
+// Login signs a user in by e-mail and password. An unknown e-mail and a
+// wrong password get the same unauthenticated error after the same work.
+func (s *Service) Login(ctx context.Context, email, password string) (*Session, error) {
+	u, err := s.store.UserByEmail(ctx, tenantry.NormalizeEmail(email))
+	if err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return nil, fmt.Errorf("auth: login: %w", err)
+	}
+	hash := s.dummyHash
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("auth: login: %w", err)
+	}
+	if !ok || u == nil || u.PasswordHash == "" {
+		return nil, errBadLogin()
+	}
+	return s.newSession(ctx, u)
+}
+
+// Refresh exchanges a refresh token for a new session. The old token stops
+// working; presenting it again is refused and revokes its whole family.
+//
+// The next token handed to store.RotateRefreshToken carries ID, Hash,
+// ExpiresAt and CreatedAt; the store fills UserID and FamilyID from the
+// token it revokes.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, error) {
+	if !validRefreshToken(refreshToken) {
+		return nil, errBadRefresh()
+	}
+	token, hash := NewRefreshToken()
+	now := s.now()
+	next := &tenantry.RefreshToken{ID: tenantry.NewID(), Hash: hash, CreatedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTTL)}
+	old, err := s.store.RotateRefreshToken(ctx, HashToken(refreshToken), next)
+	if err != nil {
+		if isClientError(err) {
+			return nil, errBadRefresh()
+		}
+		return nil, fmt.Errorf("auth: refresh: %w", err)
+	}
+	u, err := s.store.User(ctx, old.UserID)
+	if err != nil {
+		if isClientError(err) {
+			return nil, errBadRefresh()
+		}
+		return nil, fmt.Errorf("auth: refresh: %w", err)
+	}
+	return s.session(ctx, u, token)
+}
+
+func errBadRefresh() error {
+	return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid or expired refresh token.")
+}
+
+// Logout revokes a refresh token and its family. A token that is
+// malformed is unauthenticated; one that is unknown is already signed out.
+func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+	if !validRefreshToken(refreshToken) {
+		return errBadRefresh()
+	}
+	if err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken)); err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return nil
+}
+
+// newSession starts a refresh token family for u and returns a session.
+func (s *Service) newSession(ctx context.Context, u *tenantry.User) (*Session, error) {
+	token, hash := NewRefreshToken()
+	now := s.now()
+	id := tenantry.NewID()
+	rt := &tenantry.RefreshToken{ID: id, UserID: u.ID, FamilyID: id, Hash: hash, CreatedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTTL)}
+	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+		return nil, fmt.Errorf("auth: store refresh token: %w", err)
+	}
+	return s.session(ctx, u, token)
+}
+
+// session issues an access token for u and gathers its memberships.
+func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken string) (*Session, error) {
+	access, ttl, err := s.IssueAccessToken(u)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.store.UserMemberships(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: memberships: %w", err)
+	}
+	if ms == nil {
+		ms = []*tenantry.UserMembership{}
+	}
+	sess := &Session{
+		AccessToken:  access,
+		RefreshToken: refreshToken,
+		TokenType:    "Bearer",
+		ExpiresIn:    int64(ttl / time.Second),
+		User:         u,
+		Memberships:  ms,
+	}
+	for _, m := range ms {
+		if m.Tenant != nil && m.Tenant.ID == u.DefaultTenantID {
+			sess.DefaultTenant = m.Tenant
+		}
+	}
+	return sess, nil
+}
+
+// Principal is an authenticated caller: a user (from an access token) or
+// an API key of one tenant.
+type Principal struct {
+	UserID        string
+	PlatformAdmin bool
+	APIKeyID      string
+	// TenantID and Role are set for API keys only; a user's tenant and
+	// role are resolved per request.
+	TenantID string
+	Role     tenantry.Role
+}
+
+// Identity returns the principal as a request identity.
+func (p *Principal) Identity() tenantry.Identity {
+	return tenantry.Identity{
+		UserID:        p.UserID,
+		APIKeyID:      p.APIKeyID,
+		PlatformAdmin: p.PlatformAdmin,
+		TenantID:      p.TenantID,
+		Role:          p.Role,
+	}
+}
+
+// Authenticate checks a bearer credential (without the "Bearer " scheme):
+// an API key (tnt_...) is looked up through its own tenant's handle, any
+// other value is verified as an access token. A refused credential is
+// unauthenticated; only storage failures (internal, unavailable) are
+// returned as they are.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
+	if bearer == "" {
+		return nil, errUnauthenticated()
+	}
+	if IsAPIKey(bearer) {
+		tenantID, ok := TenantOfToken(bearer)
+		if !ok {
+			return nil, errUnauthenticated()
+		}
+		key, err := s.store.Tenant(tenantID).APIKeyByHash(ctx, HashToken(bearer))
+		if err != nil {
+			if isClientError(err) {
+				return nil, errUnauthenticated()
+			}
+			return nil, fmt.Errorf("auth: api key: %w", err)
+		}
+		if key.RevokedAt != nil || key.TenantID != tenantID || !key.Role.Valid() {
+			return nil, errUnauthenticated()
+		}
+		return &Principal{APIKeyID: key.ID, TenantID: key.TenantID, Role: key.Role}, nil
+	}
+	c, err := s.parseAccessToken(bearer)
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin}, nil
+}
+
+// isClientError reports whether err is a *tenantry.Error other than
+// internal or unavailable, i.e. a refusal rather than a failure.
+func isClientError(err error) bool {
+	var e *tenantry.Error
+	return errors.As(err, &e) && e.Code != tenantry.EINTERNAL && e.Code != tenantry.EUNAVAILABLE
+}
+
+// CreateAPIKey creates an API key of ts's tenant and returns it with its
+// secret, which is shown once (validation_failed, tenant_required). The
+// creator is the actor of ctx's identity.
+func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, name string, role tenantry.Role) (*tenantry.APIKey, string, error) {
+	tenantID, ok := tenantry.ParseID(ts.ID())
+	if !ok {
+		return nil, "", tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
+	}
+	name = strings.TrimSpace(name)
+	fields := map[string]string{}
+	if name == "" {
+		fields["name"] = "required"
+	} else if len(name) > 200 {
+		fields["name"] = "too long"
+	}
+	if !role.Valid() {
+		fields["role"] = "must be owner, admin or member"
+	}
+	if len(fields) > 0 {
+		return nil, "", tenantry.Invalid(fields)
+	}
+	token, hash := NewAPIKeyToken(tenantID)
+	_, actor := tenantry.IdentityFromContext(ctx).Actor()
+	key := &tenantry.APIKey{
+		ID:        tenantry.NewID(),
+		TenantID:  tenantID,
+		Name:      name,
+		Role:      role,
+		Prefix:    APIKeyDisplayPrefix(token),
+		Hash:      hash,
+		CreatedBy: actor,
+		CreatedAt: s.now(),
+	}
+	if err := ts.CreateAPIKey(ctx, key); err != nil {
+		return nil, "", err
+	}
+	return key, token, nil
+}
+
+// CreateInvitation invites email into ts's tenant with role and returns
+// the invitation with its one-time token (validation_failed,
+// tenant_required). The inviter is the actor of ctx's identity.
+func (s *Service) CreateInvitation(ctx context.Context, ts tenantry.TenantStore, email string, role tenantry.Role) (*tenantry.Invitation, string, error) {
+	tenantID, ok := tenantry.ParseID(ts.ID())
+	if !ok {
+		return nil, "", tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
+	}
+	email = tenantry.NormalizeEmail(email)
+	fields := map[string]string{}
+	if email == "" {
+		fields["email"] = "required"
+	} else if !tenantry.ValidEmail(email) {
+		fields["email"] = "must be an e-mail address"
+	}
+	if !role.Valid() {
+		fields["role"] = "must be owner, admin or member"
+	}
+	if len(fields) > 0 {
+		return nil, "", tenantry.Invalid(fields)
+	}
+	token, hash := NewInvitationToken(tenantID)
+	_, actor := tenantry.IdentityFromContext(ctx).Actor()
+	now := s.now()
+	inv := &tenantry.Invitation{
+		ID:        tenantry.NewID(),
+		TenantID:  tenantID,
+		Email:     email,
+		Role:      role,
+		TokenHash: hash,
+		CreatedBy: actor,
+		ExpiresAt: now.Add(tenantry.InvitationTTL),
+		CreatedAt: now,
+	}
+	if err := ts.CreateInvitation(ctx, inv); err != nil {
+		return nil, "", err
+	}
+	return inv, token, nil
+}
+
+// AcceptInvitation makes userID a member of the tenant named in token with
+// the invited role (not_found for a malformed, unknown, used or expired
+// token; forbidden, conflict and plan_limit as the store says).
+func (s *Service) AcceptInvitation(ctx context.Context, token, userID string) (*tenantry.Member, error) {
+	tenantID, ok := TenantOfToken(token)
+	if !ok || !strings.HasPrefix(token, InvitationPrefix) {
+		return nil, errNoInvitation()
+	}
+	m, err := s.store.Tenant(tenantID).AcceptInvitation(ctx, HashToken(token), userID)
+	if err != nil {
+		switch tenantry.ErrorCode(err) {
+		case tenantry.ETENANTNOTFOUND, tenantry.ETENANTREQUIRED, tenantry.ENOTFOUND:
+			return nil, errNoInvitation()
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func errNoInvitation() error {
+	return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
+}
+
+// EnsurePlatformAdmin makes the user with email a platform admin,
+// creating it with password and name when no user has that e-mail (created
+// is then true). An existing user's password and name are left alone.
+func (s *Service) EnsurePlatformAdmin(ctx context.Context, email, password, name string) (*tenantry.User, bool, error) {
+	email = tenantry.NormalizeEmail(email)
+	u, err := s.store.UserByEmail(ctx, email)
+	switch {
+	case err == nil:
+		if !u.PlatformAdmin {
+			if err := s.store.SetPlatformAdmin(ctx, u.ID, true); err != nil {
+				return nil, false, err
+			}
+			u.PlatformAdmin = true
+		}
+		return u, false, nil
+	case !tenantry.IsCode(err, tenantry.ENOTFOUND):
+		return nil, false, fmt.Errorf("auth: find admin: %w", err)
+	}
+	if strings.TrimSpace(name) == "" {
+		name = "Platform admin"
+	}
+	uc := tenantry.UserCreate{Email: email, Name: name, Password: password, PlatformAdmin: true}
+	if err := uc.Validate(); err != nil {
+		return nil, false, err
+	}
+	hash, err := s.params.Hash(uc.Password)
+	if err != nil {
+		return nil, false, err
+	}
+	uc.PasswordHash = hash
+	u, err = s.store.CreateUser(ctx, uc)
+	if err != nil {
+		return nil, false, err
+	}
+	return u, true, nil
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// apiClient calls the Tenantry JSON API.
+type apiClient struct {
+	base string
+	http *http.Client
+}
+
+// request builds a request with an optional bearer token, tenant and JSON body.
+func (a *apiClient) request(method, path, token, tenant string, body any) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, a.base+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if tenant != "" {
+		req.Header.Set("X-Tenant-ID", tenant)
+	}
+	return req, nil
+}
+
+// call sends a request and decodes a 2xx answer into out; other statuses
+// are errors carrying the body.
+func (a *apiClient) call(method, path, token, tenant string, body, out any) (int, error) {
+	req, err := a.request(method, path, token, tenant, body)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(data))
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("%s %s: decode: %w", method, path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// login returns an access token.
+func (a *apiClient) login(email, password string) (string, error) {
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if _, err := a.call("POST", "/api/auth/login", "", "", map[string]string{"email": email, "password": password}, &out); err != nil {
+		return "", err
+	}
+	return out.AccessToken, nil
+}
+
+// tenant is one seeded tenant.
+type tenant struct {
+	id       string
+	tokens   []string
+	projects []string
+	session  string
+}
+
+// dataSet is what seeding made.
+type dataSet struct{ tenants []*tenant }
+
+// pick returns a random tenant and one of its users' tokens.
+func (d *dataSet) pick(rng *rand.Rand) (*tenant, string) {
+	t := d.tenants[rng.IntN(len(d.tenants))]
+	return t, t.tokens[rng.IntN(len(t.tokens))]
+}
+
+// openSessions opens one assistant session per tenant; failures leave the
+// tenant without one (the chat loop then reports errors).
+func (d *dataSet) openSessions(a *apiClient) {
+	for _, t := range d.tenants {
+		var out struct {
+			SessionID string `json:"session_id"`
+		}
+		if _, err := a.call("POST", "/api/sessions", t.tokens[0], t.id, nil, &out); err == nil {
+			t.session = out.SessionID
+		}
+	}
+}
+
+// seed creates c.tenants tenants on the pro plan, each with c.users users
+// (the first the owner, the others admins) and c.projects projects. A
+// run-unique suffix keeps slugs and emails fresh on a reused database.
+func seed(a *apiClient, c config) (*dataSet, error) {
+	admin, err := a.login(c.adminEmail, c.adminPassword)
+	if err != nil {
+		return nil, fmt.Errorf("admin login: %w", err)
+	}
+	run := fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffffff)
+	d := &dataSet{tenants: make([]*tenant, c.tenants)}
+	jobs := make(chan int)
+	errc := make(chan error, c.seedConcurrency)
+	var wg sync.WaitGroup
+	for w := 0; w < c.seedConcurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t, err := seedTenant(a, admin, run, i, c)
+				if err != nil {
+					errc <- fmt.Errorf("tenant %d: %w", i, err)
+					for range jobs {
+					}
+					return
+				}
+				d.tenants[i] = t
+			}
+		}()
+	}
+	for i := 0; i < c.tenants; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return nil, err
+	default:
+	}
+	return d, nil
+}
+
+func seedTenant(a *apiClient, admin, run string, i int, c config) (*tenant, error) {
+	slug := fmt.Sprintf("b%s-%d", run, i)
+	emails := make([]string, c.users)
+	for u := range emails {
+		emails[u] = fmt.Sprintf("u%d-%s@bench.example.com", u, slug)
+		body := map[string]string{"email": emails[u], "password": c.password, "name": fmt.Sprintf("User %d", u)}
+		if _, err := a.call("POST", "/api/auth/signup", "", "", body, nil); err != nil {
+			return nil, err
+		}
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	body := map[string]any{"name": "Bench " + slug, "slug": slug, "plan": "pro", "owner_email": emails[0]}
+	if _, err := a.call("POST", "/api/admin/tenants", admin, "", body, &created); err != nil {
+		return nil, err
+	}
+	t := &tenant{id: created.ID}
+	for u, email := range emails {
+		tok, err := a.login(email, c.password)
+		if err != nil {
+			return nil, err
+		}
+		t.tokens = append(t.tokens, tok)
+		if u > 0 {
+			if _, err := a.call("POST", "/api/members", t.tokens[0], t.id, map[string]string{"email": email, "role": "admin"}, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	retries := 0
+	for p := 0; p < c.projects; p++ {
+		var proj struct {
+			ID string `json:"id"`
+		}
+		body := map[string]any{"name": fmt.Sprintf("Project %d", p), "description": "seeded by bench/cmd/load"}
+		status, err := a.call("POST", "/api/projects", t.tokens[0], t.id, body, &proj)
+		if status == http.StatusTooManyRequests && retries < 1000 {
+			retries++
+			time.Sleep(50 * time.Millisecond)
+			p--
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.projects = append(t.projects, proj.ID)
+	}
+	return t, nil
+}

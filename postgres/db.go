@@ -1,0 +1,362 @@
+// Package postgres is the PostgreSQL storage of Tenantry, with row level
+// security as a second wall behind the tenant-bound handles.
+//
+// Open migrates the schema as the connecting user, then opens a pool whose
+// every connection runs SET ROLE tenantry_app: a role that is not superuser,
+// has no BYPASSRLS and owns no table, so the row level security policies
+// always apply. Open refuses to start otherwise.
+//
+// Every tenant table has tenant_id first in its primary key and in every
+// foreign and unique key, and a policy tenant_isolation that shows and
+// accepts only rows whose tenant_id is the transaction's app.tenant_id. A
+// TenantStore sets it per transaction with SET LOCAL app.tenant_id = '<uuid>'
+// (the uuid parsed by tenantry.ParseID), sent in the same round trip as BEGIN
+// and the first statement, and every query also filters tenant_id
+// explicitly.
+//
+// Two read-only exceptions exist, both named in the migration:
+// members_self_read lets UserMemberships read one user's memberships across
+// tenants (app.user_id is set in that transaction only), and
+// audit_events_platform_read lets Platform.AuditEvents read audit events
+// across tenants (app.platform = 'on' in that transaction only). Every other
+// platform operation on a tenant's rows sets that tenant in turn.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/tenantry/tenantry"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// RuntimeRole is the role every pooled connection assumes.
+const RuntimeRole = "tenantry_app"
+
+// Options tunes Open. Zero values take defaults.
+type Options struct {
+	// MaxConns is the pool size (default: pgxpool's default).
+	MaxConns int32
+	// StatementTimeout bounds every statement (default 5s).
+	StatementTimeout time.Duration
+	// SkipMigrate opens the pool without migrating first.
+	SkipMigrate bool
+}
+
+// DB is the PostgreSQL store. It implements tenantry.Store.
+type DB struct {
+	url   string
+	pool  *pgxpool.Pool
+	plans tenantry.Plans
+}
+
+var _ tenantry.Store = (*DB)(nil)
+
+// Open migrates the database at url (as the connecting user), then opens
+// the runtime pool as tenantry_app. It fails when that role cannot be
+// assumed, is superuser, has BYPASSRLS or owns a table.
+func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options) (*DB, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = 5 * time.Second
+	}
+	if plans == nil {
+		plans = tenantry.DefaultPlans()
+	}
+	db := &DB{url: url, plans: plans}
+	if !o.SkipMigrate {
+		if err := db.Migrate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	setup := "SET ROLE " + RuntimeRole + "; SET statement_timeout = " +
+		strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		// No arguments: one simple-protocol round trip for both.
+		_, err := c.Exec(ctx, setup)
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	db.pool = pool
+	if err := db.checkRole(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkRole refuses a runtime role that would bypass row level security.
+func (db *DB) checkRole(ctx context.Context) error {
+	var (
+		user          string
+		super, bypass bool
+		owned         int64
+	)
+	err := db.pool.QueryRow(ctx, `SELECT current_user, r.rolsuper, r.rolbypassrls,
+		(SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p'))
+		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&user, &super, &bypass, &owned)
+	if err != nil {
+		return fmt.Errorf("postgres: assume role %s: %w", RuntimeRole, err)
+	}
+	switch {
+	case user != RuntimeRole:
+		return fmt.Errorf("postgres: runtime role is %q, want %q", user, RuntimeRole)
+	case super:
+		return fmt.Errorf("postgres: runtime role %s is superuser: refusing to start", user)
+	case bypass:
+		return fmt.Errorf("postgres: runtime role %s has BYPASSRLS: refusing to start", user)
+	case owned > 0:
+		return fmt.Errorf("postgres: runtime role %s owns %d tables: refusing to start", user, owned)
+	}
+	return nil
+}
+
+// Migrate applies the embedded migrations as the connecting user. A
+// session advisory lock (scoped to the database) makes concurrent
+// migrations safe.
+func (db *DB) Migrate(ctx context.Context) error {
+	cc, err := pgx.ParseConfig(db.url)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	sqlDB := stdlib.OpenDB(*cc)
+	defer sqlDB.Close()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, sub,
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return nil
+}
+
+// Pool returns the runtime pool (role tenantry_app), for tests and tools.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// setTenant is the SET LOCAL statement for an id tenantry.ParseID returned.
+func setTenant(id string) string { return "SET LOCAL app.tenant_id = '" + id + "'" }
+
+// tenantTx runs fn in one transaction with app.tenant_id set to tenantID,
+// which must come from tenantry.ParseID. BEGIN, SET LOCAL and the queries
+// queued in first (with their callbacks) travel in one round trip.
+func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, fn func(pgx.Tx) error) error {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	b.Queue(setTenant(tenantID))
+	if first != nil {
+		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
+	}
+	return db.batchTx(ctx, b, fn)
+}
+
+// globalTx runs fn in one transaction with no tenant set.
+func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	if first != nil {
+		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
+	}
+	return db.batchTx(ctx, b, fn)
+}
+
+func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(pgx.Tx) error) error {
+	br := db.pool.SendBatch(ctx, b)
+	tx := br.Tx()
+	if err := br.Close(); err != nil {
+		_ = tx.Rollback(ctx)
+		return mapErr(err)
+	}
+	if fn != nil {
+		if err := fn(tx); err != nil {
+			_ = tx.Rollback(ctx)
+			return mapErr(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		_ = tx.Rollback(ctx)
+		return mapErr(err)
+	}
+	return nil
+}
+
+// tenantRead runs the queries of b in one read transaction of tenantID:
+// BEGIN, SET LOCAL, the queries and COMMIT go in a single round trip.
+func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) error {
+	all := &pgx.Batch{}
+	all.Queue("BEGIN")
+	all.Queue(setTenant(tenantID))
+	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
+	all.Queue("COMMIT")
+	return db.rawBatch(ctx, all)
+}
+
+// rawBatch sends b, which begins and commits its own transaction, in one
+// round trip, and rolls back whatever it left open.
+func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
+	c, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer c.Release() // a connection not idle is destroyed, never reused
+	err = c.SendBatch(ctx, all).Close()
+	if c.Conn().PgConn().TxStatus() != 'I' {
+		_, _ = c.Exec(ctx, "ROLLBACK")
+	}
+	return mapErr(err)
+}
+
+// mapErr turns database errors into tenantry errors where a client should
+// see them.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *tenantry.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return tenantry.Errorf(tenantry.ECONFLICT, "It already exists.")
+		case "23503":
+			if pe.ConstraintName == "tasks_assignee_fkey" {
+				return tenantry.Invalid(map[string]string{"assigned_to_id": "must be a member"})
+			}
+			if pe.ConstraintName != "" && len(pe.ConstraintName) > 14 && pe.ConstraintName[len(pe.ConstraintName)-14:] == "tenant_id_fkey" {
+				return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+			}
+			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+		case "42501":
+			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+		case "57014", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
+			return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
+		case "23514", "22P02", "22001":
+			return tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid.")
+		}
+		return fmt.Errorf("postgres: %w", err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || isConnectErr(err) {
+		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
+	}
+	return fmt.Errorf("postgres: %w", err)
+}
+
+func isConnectErr(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
+}
+
+// audit inserts a tenant audit event in tx.
+func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
+	var data any
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
+		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data)
+	return err
+}
+
+// queueAudit queues a tenant audit event on b.
+func queueAudit(b *pgx.Batch, e *tenantry.AuditEvent) {
+	var data any
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	b.Queue(`INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
+		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data)
+}
+
+// insertPlatformAudit inserts a platform audit event in tx; e.TenantID is
+// the subject tenant.
+func insertPlatformAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
+	var data, subject any
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	if e.TenantID != "" {
+		subject = e.TenantID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO platform_audit (id, subject_tenant_id, actor_type, actor_id, action,
+		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+		e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data)
+	return err
+}
+
+// nextCursor returns the next-page cursor for a page of n rows (limit+1
+// fetched) ending with lastID.
+func nextCursor(n, limit int, lastID string) string {
+	if n > limit {
+		return tenantry.Cursor(lastID)
+	}
+	return ""
+}
+
+// pgconnTag is the command tag a queued Exec callback receives.
+type pgconnTag = pgconn.CommandTag
+
+func asPgError(err error, pe **pgconn.PgError) bool { return errors.As(err, pe) }

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/tenantry/tenantry"
+)
+
+// ExportTenant writes the tenant and all its rows to w as NDJSON, one
+// tenantry.ExportRecord a line, reading them in one transaction of that
+// tenant (tenant_not_found).
+func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writer) error {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return notFoundTenant()
+	}
+	var recs []tenantry.ExportRecord
+	add := func(typ string, v any) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, tenantry.ExportRecord{Type: typ, Data: raw})
+		return nil
+	}
+	each := func(b *pgx.Batch, typ, sql string, scan func(pgx.Rows) (any, error)) {
+		b.Queue(sql, id).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				v, err := scan(rows)
+				if err != nil {
+					return err
+				}
+				if err := add(typ, v); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id).QueryRow(func(row pgx.Row) error {
+		t, err := scanTenant(row)
+		if err != nil {
+			return tenantNotFound(err)
+		}
+		return add(tenantry.ExportTenant, t)
+	})
+	each(b, tenantry.ExportUser, `SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id
+		WHERE m.tenant_id = $1 ORDER BY m.id`, func(r pgx.Rows) (any, error) {
+		var u tenantry.ExportedUser
+		return u, r.Scan(&u.ID, &u.Email, &u.Name)
+	})
+	each(b, tenantry.ExportMember, `SELECT `+memberColumns+` FROM members m JOIN users u ON u.id = m.user_id
+		WHERE m.tenant_id = $1 ORDER BY m.id`, func(r pgx.Rows) (any, error) {
+		_, m, err := scanMember(r)
+		return m, err
+	})
+	each(b, tenantry.ExportInvitation, `SELECT `+invitationColumns+` FROM invitations WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) {
+			inv, err := scanInvitation(r)
+			if err != nil {
+				return nil, err
+			}
+			return tenantry.ExportedInvitation{Invitation: *inv, TokenHash: inv.TokenHash}, nil
+		})
+	each(b, tenantry.ExportAPIKey, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) {
+			k, err := scanAPIKey(r)
+			if err != nil {
+				return nil, err
+			}
+			return tenantry.ExportedAPIKey{APIKey: *k, Hash: k.Hash}, nil
+		})
+	each(b, tenantry.ExportProject, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) { return scanProject(r) })
+	each(b, tenantry.ExportTask, `SELECT `+taskColumns+` FROM tasks WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) { return scanTask(r) })
+	each(b, tenantry.ExportChatSession, `SELECT tenant_id, id, user_id, created_at FROM chat_sessions WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) {
+			var s tenantry.ChatSession
+			err := r.Scan(&s.TenantID, &s.ID, &s.UserID, &s.CreatedAt)
+			s.CreatedAt = s.CreatedAt.UTC()
+			return s, err
+		})
+	each(b, tenantry.ExportChatMessage, `SELECT `+chatMessageColumns+` FROM chat_messages WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) {
+			var m tenantry.ChatMessage
+			err := r.Scan(&m.TenantID, &m.ID, &m.SessionID, &m.Role, &m.Content, &m.Model, &m.CreatedAt)
+			m.CreatedAt = m.CreatedAt.UTC()
+			return m, err
+		})
+	each(b, tenantry.ExportUsage, `SELECT day, counter, value FROM usage_counters WHERE tenant_id = $1 ORDER BY day, counter`,
+		func(r pgx.Rows) (any, error) {
+			var u tenantry.ExportedUsage
+			err := r.Scan(&u.Day, &u.Counter, &u.Value)
+			return u, err
+		})
+	each(b, tenantry.ExportAuditEvent, `SELECT `+auditColumns+` FROM audit_events WHERE tenant_id = $1 ORDER BY id`,
+		func(r pgx.Rows) (any, error) { return scanAudit(r) })
+	if err := p.db.tenantRead(ctx, id, b); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	for _, rec := range recs {
+		if err := enc.Encode(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportTenant reads what ExportTenant wrote and recreates the tenant. It
+// is not implemented on PostgreSQL yet and answers unavailable.
+func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tenant, error) {
+	return nil, tenantry.Errorf(tenantry.EUNAVAILABLE, "Import is not available on PostgreSQL yet.")
+}

@@ -1,0 +1,291 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/tenantry/tenantry"
+)
+
+// PlatformService holds the operations that cross tenants. It implements
+// tenantry.Platform; every change is audited in platform_audit.
+type PlatformService struct {
+	db *DB
+}
+
+var _ tenantry.Platform = (*PlatformService)(nil)
+
+// Platform returns the cross-tenant operations.
+func (db *DB) Platform() tenantry.Platform { return &PlatformService{db: db} }
+
+// tenantConflict names the tenant key a unique violation hit.
+func tenantConflict(err error) error {
+	var pe *pgconn.PgError
+	if !asPgError(err, &pe) || pe.Code != "23505" {
+		return err
+	}
+	switch {
+	case strings.Contains(pe.ConstraintName, "slug"):
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this slug already exists.")
+	case strings.Contains(pe.ConstraintName, "domain"):
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this domain already exists.")
+	case pe.TableName == "tenants":
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this id already exists.")
+	}
+	return err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// createTenant inserts a validated tenant and its owner in tx. It leaves
+// app.tenant_id set to the new tenant.
+func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+	now := tenantry.Now()
+	if tc.ID == "" {
+		tc.ID = tenantry.NewID()
+	}
+	raw, err := json.Marshal(tc.Settings)
+	if err != nil {
+		return nil, tenantry.Invalid(map[string]string{"settings": "must be a JSON object"})
+	}
+	t := &tenantry.Tenant{ID: tc.ID, Name: tc.Name, Slug: tc.Slug, Domain: tc.Domain, Plan: tc.Plan,
+		Status: tenantry.TenantActive, Settings: tenantry.Settings{}, CreatedAt: now, UpdatedAt: now}
+	if err := json.Unmarshal(raw, &t.Settings); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(raw), now); err != nil {
+		return nil, tenantConflict(err)
+	}
+	if _, err := tx.Exec(ctx, setTenant(t.ID)); err != nil {
+		return nil, err
+	}
+	if tc.OwnerID != "" {
+		uid, ok := tenantry.ParseID(tc.OwnerID)
+		if !ok {
+			return nil, tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
+		}
+		ts := &TenantService{db: db, id: t.ID}
+		if _, err := ts.addMember(ctx, tx, t, uid, tenantry.RoleOwner); err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET default_tenant_id = $2 WHERE id = $1 AND default_tenant_id IS NULL`, uid, t.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, t.ID, "tenant.create", "tenant", t.ID)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CreateTenant creates a tenant, with tc.OwnerID as owner when set.
+func (p *PlatformService) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+	if err := tc.Validate(p.db.plans); err != nil {
+		return nil, err
+	}
+	var t *tenantry.Tenant
+	err := p.db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+		var err error
+		t, err = p.db.createTenant(ctx, tx, tc)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Tenants lists tenants in creation order.
+func (p *PlatformService) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
+	limit, after, err := f.Page.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	q := ""
+	if s := strings.TrimSpace(f.Q); s != "" {
+		q = "%" + escapeLike(s) + "%"
+	}
+	rows, err := p.db.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
+		WHERE ($1::uuid IS NULL OR id > $1::uuid) AND ($2 = '' OR status = $2) AND ($3 = '' OR plan = $3)
+		AND ($4 = '' OR name ILIKE $4 OR slug ILIKE $4 OR coalesce(domain, '') ILIKE $4)
+		ORDER BY id LIMIT $5`, nullID(after), string(f.Status), f.Plan, q, limit+1)
+	if err != nil {
+		return nil, "", mapErr(err)
+	}
+	var out []*tenantry.Tenant
+	for rows.Next() {
+		t, err := scanTenant(rows)
+		if err != nil {
+			rows.Close()
+			return nil, "", mapErr(err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", mapErr(err)
+	}
+	return page(out, limit, func(t *tenantry.Tenant) string { return t.ID })
+}
+
+func notFoundTenant() error { return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.") }
+
+// UpdateTenant changes a tenant (tenant_not_found, validation_failed,
+// conflict on domain).
+func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, notFoundTenant()
+	}
+	if err := tu.Validate(p.db.plans); err != nil {
+		return nil, err
+	}
+	var t *tenantry.Tenant
+	b := &pgx.Batch{}
+	queueLockTenant(b, id, &t)
+	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+		if tu.Name != nil {
+			t.Name = *tu.Name
+		}
+		if tu.Plan != nil {
+			t.Plan = *tu.Plan
+		}
+		if tu.Domain != nil {
+			t.Domain = *tu.Domain
+		}
+		if tu.SettingsPatch != nil {
+			next := t.Settings.MergePatch(tu.SettingsPatch)
+			if msg := next.Validate(); msg != "" {
+				return tenantry.Invalid(map[string]string{"settings": msg})
+			}
+			t.Settings = next
+		}
+		raw, err := json.Marshal(t.Settings)
+		if err != nil {
+			return tenantry.Invalid(map[string]string{"settings": "must be a JSON object"})
+		}
+		t.Settings = tenantry.Settings{}
+		if err := json.Unmarshal(raw, &t.Settings); err != nil {
+			return err
+		}
+		t.UpdatedAt = tenantry.Now()
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET name = $2, plan = $3, domain = $4, settings = $5, updated_at = $6 WHERE id = $1`,
+			id, t.Name, t.Plan, nullString(t.Domain), string(raw), t.UpdatedAt); err != nil {
+			return tenantConflict(err)
+		}
+		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, "tenant.update", "tenant", id))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// SetTenantStatus suspends, activates or archives (tenant_not_found).
+func (p *PlatformService) SetTenantStatus(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, notFoundTenant()
+	}
+	if !s.Valid() {
+		return nil, tenantry.Invalid(map[string]string{"status": "must be active, suspended or archived"})
+	}
+	action := map[tenantry.TenantStatus]string{tenantry.TenantActive: "tenant.activate",
+		tenantry.TenantSuspended: "tenant.suspend", tenantry.TenantArchived: "tenant.archive"}[s]
+	var t *tenantry.Tenant
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE tenants SET status = $2, updated_at = $3 WHERE id = $1 RETURNING `+tenantColumns,
+		id, string(s), tenantry.Now()).QueryRow(func(row pgx.Row) error {
+		var err error
+		t, err = scanTenant(row)
+		return tenantNotFound(err)
+	})
+	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, action, "tenant", id))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteTenant deletes the tenant and every row of it (tenant_not_found).
+func (p *PlatformService) DeleteTenant(ctx context.Context, id string) error {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return notFoundTenant()
+	}
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM tenants WHERE id = $1`, id).Exec(func(ct pgconn.CommandTag) error {
+		if ct.RowsAffected() == 0 {
+			return notFoundTenant()
+		}
+		return nil
+	})
+	return p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, "tenant.delete", "tenant", id))
+	})
+}
+
+// TenantUsage returns a tenant's usage (tenant_not_found).
+func (p *PlatformService) TenantUsage(ctx context.Context, id string) (tenantry.Usage, error) {
+	var u tenantry.Usage
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return u, notFoundTenant()
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT 1 FROM tenants WHERE id = $1`, id).QueryRow(func(row pgx.Row) error {
+		return tenantNotFound(row.Scan(new(int)))
+	})
+	queueUsage(b, id, &u)
+	err := p.db.tenantRead(ctx, id, b)
+	return u, err
+}
+
+// AuditEvents lists platform and tenant events across tenants, newest
+// first; f.TenantID narrows to one tenant. Without it, this is the one
+// reader of the audit_events_platform_read policy: app.platform is set to
+// 'on' in this transaction only.
+func (p *PlatformService) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+	limit, before, err := f.Page.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	set, where := "SET LOCAL app.platform = 'on'", ""
+	args := []any{nullID(before), f.Action, limit + 1}
+	if f.TenantID != "" {
+		id, ok := tenantry.ParseID(f.TenantID)
+		if !ok {
+			return []*tenantry.AuditEvent{}, "", nil
+		}
+		set = setTenant(id)
+		args = append(args, id)
+		where = " AND tenant_id = $4"
+	}
+	var out []*tenantry.AuditEvent
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(set)
+	b.Queue(`SELECT * FROM (
+		SELECT `+auditColumns+` FROM audit_events
+		UNION ALL
+		SELECT subject_tenant_id AS tenant_id, id, actor_type, actor_id, action, target_type, target_id, at, request_id, data FROM platform_audit
+		) e WHERE ($1::uuid IS NULL OR id < $1::uuid) AND ($2 = '' OR action = $2)`+where+`
+		ORDER BY id DESC LIMIT $3`, args...).Query(func(rows pgx.Rows) error {
+		return scanAudits(rows, &out)
+	})
+	b.Queue("COMMIT")
+	if err := p.db.rawBatch(ctx, b); err != nil {
+		return nil, "", err
+	}
+	return page(out, limit, func(e *tenantry.AuditEvent) string { return e.ID })
+}

@@ -1,0 +1,213 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/tenantry/tenantry"
+)
+
+const projectColumns = `id, tenant_id, name, description, is_active, created_at, updated_at`
+
+func scanProject(row pgx.Row) (*tenantry.Project, error) {
+	var p tenantry.Project
+	if err := row.Scan(&p.ID, &p.TenantID, &p.Name, &p.Description, &p.IsActive, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return &p, nil
+}
+
+func projectNotFound(err error) error {
+	if err == pgx.ErrNoRows {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
+	}
+	return err
+}
+
+func projectConflict(err error) error {
+	if tenantry.IsCode(mapErr(err), tenantry.ECONFLICT) {
+		return tenantry.Errorf(tenantry.ECONFLICT, "A project with this name already exists.")
+	}
+	return err
+}
+
+// CreateProject creates a project, checking max_projects atomically under
+// a lock on the tenant's row.
+func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCreate) (*tenantry.Project, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if err := pc.Validate(); err != nil {
+		return nil, err
+	}
+	now := tenantry.Now()
+	p := &tenantry.Project{ID: tenantry.NewID(), TenantID: s.id, Name: pc.Name, Description: pc.Description,
+		IsActive: pc.IsActive == nil || *pc.IsActive, CreatedAt: now, UpdatedAt: now}
+	var (
+		t     *tenantry.Tenant
+		count int64
+	)
+	b := &pgx.Batch{}
+	queueLockTenant(b, s.id, &t)
+	b.Queue(`SELECT count(*) FROM projects WHERE tenant_id = $1`, s.id).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&count)
+	})
+	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+		if limit := s.db.plans.Limit(t, tenantry.LimitMaxProjects); !tenantry.Within(count, limit) {
+			return tenantry.Errorf(tenantry.EPLANLIMIT, "The %s plan allows %d projects.", t.Plan, limit)
+		}
+		wb := &pgx.Batch{}
+		wb.Queue(`INSERT INTO projects (tenant_id, id, name, description, is_active, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.TenantID, p.ID, p.Name, p.Description, p.IsActive, now, now)
+		queueAudit(wb, tenantry.NewAuditEvent(ctx, s.id, "project.create", "project", p.ID))
+		return projectConflict(tx.SendBatch(ctx, wb).Close())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Project returns a project (not_found).
+func (s *TenantService) Project(ctx context.Context, id string) (*tenantry.Project, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
+	}
+	var p *tenantry.Project
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 AND id = $2`, s.id, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		p, err = scanProject(row)
+		return projectNotFound(err)
+	})
+	if err := s.read(ctx, b); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// escapeLike escapes the LIKE wildcards of q.
+func escapeLike(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+}
+
+// Projects lists projects in creation order.
+func (s *TenantService) Projects(ctx context.Context, f tenantry.ProjectFilter) ([]*tenantry.Project, string, error) {
+	if err := s.check(); err != nil {
+		return nil, "", err
+	}
+	limit, after, err := f.Page.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	var (
+		sb   strings.Builder
+		args = []any{s.id}
+	)
+	sb.WriteString(`SELECT ` + projectColumns + ` FROM projects WHERE tenant_id = $1`)
+	if after != "" {
+		args = append(args, after)
+		sb.WriteString(` AND id > $2`)
+	}
+	if f.IsActive != nil {
+		args = append(args, *f.IsActive)
+		sb.WriteString(` AND is_active = $` + itoa(len(args)))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		args = append(args, "%"+escapeLike(q)+"%")
+		n := itoa(len(args))
+		sb.WriteString(` AND (name ILIKE $` + n + ` OR description ILIKE $` + n + `)`)
+	}
+	args = append(args, limit+1)
+	sb.WriteString(` ORDER BY id LIMIT $` + itoa(len(args)))
+	var out []*tenantry.Project
+	b := &pgx.Batch{}
+	b.Queue(sb.String(), args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			p, err := scanProject(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	if err := s.read(ctx, b); err != nil {
+		return nil, "", err
+	}
+	return page(out, limit, func(p *tenantry.Project) string { return p.ID })
+}
+
+// page trims a list fetched with limit+1 rows and returns its next cursor.
+func page[T any](items []T, limit int, id func(T) string) ([]T, string, error) {
+	if items == nil {
+		items = []T{}
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		return items, tenantry.Cursor(id(items[limit-1])), nil
+	}
+	return items, "", nil
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// UpdateProject changes a project (not_found, validation_failed, conflict).
+func (s *TenantService) UpdateProject(ctx context.Context, id string, pu tenantry.ProjectUpdate) (*tenantry.Project, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if err := pu.Validate(); err != nil {
+		return nil, err
+	}
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
+	}
+	var p *tenantry.Project
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE projects SET name = coalesce($3, name), description = coalesce($4, description),
+		is_active = coalesce($5, is_active), updated_at = $6 WHERE tenant_id = $1 AND id = $2
+		RETURNING `+projectColumns, s.id, id, pu.Name, pu.Description, pu.IsActive, tenantry.Now()).QueryRow(func(row pgx.Row) error {
+		var err error
+		p, err = scanProject(row)
+		return projectConflict(projectNotFound(err))
+	})
+	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "project.update", "project", id))
+	if err := s.tx(ctx, b, nil); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DeleteProject deletes a project and its tasks (not_found).
+func (s *TenantService) DeleteProject(ctx context.Context, id string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
+	}
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM projects WHERE tenant_id = $1 AND id = $2`, s.id, id).Exec(func(ct pgconnTag) error {
+		if ct.RowsAffected() == 0 {
+			return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
+		}
+		return nil
+	})
+	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "project.delete", "project", id))
+	return s.tx(ctx, b, nil)
+}

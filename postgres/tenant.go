@@ -1,0 +1,216 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/tenantry/tenantry"
+)
+
+// TenantService is the handle bound to one tenant. It implements
+// tenantry.TenantStore; every query sets app.tenant_id for row level
+// security and also filters tenant_id explicitly.
+type TenantService struct {
+	db *DB
+	// id is the tenant id as tenantry.ParseID returned it, or "" when the
+	// handle was made with an invalid id.
+	id  string
+	raw string
+}
+
+var _ tenantry.TenantStore = (*TenantService)(nil)
+
+// Tenant returns the handle bound to tenantID.
+func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
+	id, _ := tenantry.ParseID(tenantID)
+	return &TenantService{db: db, id: id, raw: tenantID}
+}
+
+// ID returns the tenant id the handle is bound to.
+func (s *TenantService) ID() string {
+	if s.id != "" {
+		return s.id
+	}
+	return s.raw
+}
+
+func (s *TenantService) check() error {
+	if s.id == "" {
+		return tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
+	}
+	return nil
+}
+
+// tx runs fn in one transaction of the handle's tenant.
+func (s *TenantService) tx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	return s.db.tenantTx(ctx, s.id, first, fn)
+}
+
+// read runs the queries of b in one read transaction of the handle's tenant.
+func (s *TenantService) read(ctx context.Context, b *pgx.Batch) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	return s.db.tenantRead(ctx, s.id, b)
+}
+
+const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, created_at, updated_at`
+
+// tenantColumnsT is tenantColumns qualified with the alias t.
+const tenantColumnsT = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.created_at, t.updated_at`
+
+// tenantRow receives the tenantColumns of a row.
+type tenantRow struct {
+	t        tenantry.Tenant
+	status   string
+	settings []byte
+}
+
+func (r *tenantRow) dest() []any {
+	return []any{&r.t.ID, &r.t.Name, &r.t.Slug, &r.t.Domain, &r.t.Plan, &r.status, &r.settings, &r.t.CreatedAt, &r.t.UpdatedAt}
+}
+
+func (r *tenantRow) tenant() (*tenantry.Tenant, error) {
+	t := r.t
+	t.Status = tenantry.TenantStatus(r.status)
+	t.Settings = tenantry.Settings{}
+	if err := json.Unmarshal(r.settings, &t.Settings); err != nil {
+		return nil, fmt.Errorf("decode settings: %w", err)
+	}
+	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return &t, nil
+}
+
+func scanTenant(row pgx.Row) (*tenantry.Tenant, error) {
+	var r tenantRow
+	if err := row.Scan(r.dest()...); err != nil {
+		return nil, err
+	}
+	return r.tenant()
+}
+
+func tenantNotFound(err error) error {
+	if err == pgx.ErrNoRows {
+		return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return err
+}
+
+// queueLockTenant queues a row lock on the tenant that serialises quota
+// checks, and stores the tenant in *t (tenant_not_found).
+func queueLockTenant(b *pgx.Batch, id string, t **tenantry.Tenant) {
+	b.Queue(`SELECT `+tenantColumns+` FROM tenants WHERE id = $1 FOR UPDATE`, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		*t, err = scanTenant(row)
+		return tenantNotFound(err)
+	})
+}
+
+func (db *DB) tenantWhere(ctx context.Context, where string, arg any) (*tenantry.Tenant, error) {
+	t, err := scanTenant(db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+where, arg))
+	if err != nil {
+		return nil, mapErr(tenantNotFound(err))
+	}
+	return t, nil
+}
+
+// TenantByID returns a tenant by id (tenant_not_found).
+func (db *DB) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return db.tenantWhere(ctx, "id = $1", id)
+}
+
+// TenantBySlug returns a tenant by slug (tenant_not_found).
+func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
+	return db.tenantWhere(ctx, "slug = $1", slug)
+}
+
+// TenantByDomain returns a tenant by custom domain (tenant_not_found).
+func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
+	d := tenantry.NormalizeDomain(domain)
+	if d == "" {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return db.tenantWhere(ctx, "domain = $1", d)
+}
+
+// Tenant returns the handle's tenant (tenant_not_found).
+func (s *TenantService) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return s.db.tenantWhere(ctx, "id = $1", s.id)
+}
+
+// UpdateSettings merges patch into the settings and returns the tenant.
+func (s *TenantService) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+	var t *tenantry.Tenant
+	b := &pgx.Batch{}
+	queueLockTenant(b, s.id, &t)
+	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+		next := t.Settings.MergePatch(patch)
+		if msg := next.Validate(); msg != "" {
+			return tenantry.Invalid(map[string]string{"settings": msg})
+		}
+		raw, err := json.Marshal(next)
+		if err != nil {
+			return tenantry.Invalid(map[string]string{"settings": "must be a JSON object"})
+		}
+		now := tenantry.Now()
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET settings = $2, updated_at = $3 WHERE id = $1`, s.id, string(raw), now); err != nil {
+			return err
+		}
+		// Round-trip through JSON so numbers decode as the reader sees them.
+		t.Settings = tenantry.Settings{}
+		if err := json.Unmarshal(raw, &t.Settings); err != nil {
+			return err
+		}
+		t.UpdatedAt = now
+		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "settings.update", "tenant", s.id))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// queueUsage queues the usage counts of tenantID into u.
+func queueUsage(b *pgx.Batch, tenantID string, u *tenantry.Usage) {
+	b.Queue(`SELECT
+		(SELECT count(*) FROM members WHERE tenant_id = $1),
+		(SELECT count(*) FROM projects WHERE tenant_id = $1),
+		(SELECT count(*) FROM tasks WHERE tenant_id = $1),
+		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $3), 0),
+		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $4), 0)`,
+		tenantID, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&u.Members, &u.Projects, &u.Tasks, &u.RequestsToday, &u.ChatMessagesToday)
+	})
+}
+
+func today() string { return tenantry.Now().Format("2006-01-02") }
+
+// Usage counts members, projects, tasks and today's counters.
+func (s *TenantService) Usage(ctx context.Context) (tenantry.Usage, error) {
+	var u tenantry.Usage
+	b := &pgx.Batch{}
+	queueUsage(b, s.id, &u)
+	err := s.read(ctx, b)
+	return u, err
+}
+
+// AddUsage adds n to today's counter; it is not audited.
+func (s *TenantService) AddUsage(ctx context.Context, counter string, n int64) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,
+		s.id, today(), counter, n)
+	return s.read(ctx, b)
+}

@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/tenantry/tenantry"
+)
+
+// auditColumns are the columns scanAudit reads, in order; the first is the
+// tenant id (tenant_id or subject_tenant_id).
+const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, at, request_id, data`
+
+// insertAudit writes a tenant event into audit_events.
+func insertAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(ev.TenantID, ev)...)
+	if err != nil {
+		return fmt.Errorf("insert audit event: %w", err)
+	}
+	return nil
+}
+
+// insertPlatformAudit writes a platform event into platform_audit; its
+// TenantID is the subject tenant, if any.
+func insertPlatformAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO platform_audit (subject_tenant_id, `+auditColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(nullString(ev.TenantID), ev)...)
+	if err != nil {
+		return fmt.Errorf("insert platform audit event: %w", err)
+	}
+	return nil
+}
+
+func auditArgs(tenant any, ev *tenantry.AuditEvent) []any {
+	var data any
+	if len(ev.Data) > 0 {
+		data = string(ev.Data)
+	}
+	return []any{tenant, ev.ID, string(ev.Actor.Type), ev.Actor.ID, ev.Action, ev.TargetType, ev.TargetID,
+		encTime(ev.At), ev.RequestID, data}
+}
+
+// scanAudit scans one audit row: the tenant id, then auditColumns.
+func scanAudit(rows *sql.Rows) (*tenantry.AuditEvent, error) {
+	var ev tenantry.AuditEvent
+	var tenant, data sql.NullString
+	if err := rows.Scan(&tenant, &ev.ID, &ev.Actor.Type, &ev.Actor.ID, &ev.Action, &ev.TargetType, &ev.TargetID,
+		timeScan{&ev.At}, &ev.RequestID, &data); err != nil {
+		return nil, fmt.Errorf("scan audit event: %w", err)
+	}
+	ev.TenantID = tenant.String
+	if data.Valid {
+		ev.Data = []byte(data.String)
+	}
+	return &ev, nil
+}
+
+// listAudit runs an audit query that selects the tenant id and
+// auditColumns, newest first, with limit+1 as its last argument, and pages
+// the result.
+func listAudit(ctx context.Context, q querier, limit int, query string, args ...any) ([]*tenantry.AuditEvent, string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", dbErr(fmt.Errorf("list audit events: %w", err))
+	}
+	defer rows.Close()
+	evs := []*tenantry.AuditEvent{}
+	for rows.Next() {
+		ev, err := scanAudit(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		evs = append(evs, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", dbErr(fmt.Errorf("list audit events: %w", err))
+	}
+	n, next := page(len(evs), limit, func(i int) string { return evs[i].ID })
+	return evs[:n], next, nil
+}
+
+// AuditEvents lists the tenant's events, newest first; f.TenantID is
+// ignored.
+func (h *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+	q, err := h.reader()
+	if err != nil {
+		return nil, "", err
+	}
+	limit, after, err := f.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	query := `SELECT tenant_id, ` + auditColumns + ` FROM audit_events WHERE tenant_id = ?`
+	args := []any{h.id}
+	if f.Action != "" {
+		query += ` AND action = ?`
+		args = append(args, f.Action)
+	}
+	if after != "" {
+		query += ` AND id < ?`
+		args = append(args, after)
+	}
+	query += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit+1)
+	return listAudit(ctx, q, limit, query, args...)
+}

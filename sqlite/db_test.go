@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/tenantry/tenantry"
+)
+
+// testHash is a well-formed argon2id hash stored for test users.
+const testHash = "$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+
+// openTest opens a fresh database in a temporary directory with the
+// default plans and closes it when the test ends.
+func openTest(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "data", "tenantry.db"), tenantry.DefaultPlans())
+	if err != nil {
+		t.Fatalf("Open: got error %v, want none", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// userCtx returns a context whose identity is userID, with a request id.
+func userCtx(ctx context.Context, userID string) context.Context {
+	ctx = tenantry.NewContextWithIdentity(ctx, tenantry.Identity{UserID: userID})
+	return tenantry.NewContextWithRequestID(ctx, "req-"+userID)
+}
+
+// mustUser creates a user.
+func mustUser(t testing.TB, db *DB, email string) *tenantry.User {
+	t.Helper()
+	u, err := db.CreateUser(t.Context(), tenantry.UserCreate{Email: email, Name: email, PasswordHash: testHash})
+	if err != nil {
+		t.Fatalf("CreateUser(%s): got error %v, want none", email, err)
+	}
+	return u
+}
+
+// mustTenant creates a tenant on plan owned by ownerID ("" for none) and
+// returns it with its handle.
+func mustTenant(t testing.TB, db *DB, slug, plan, ownerID string) (*tenantry.Tenant, tenantry.TenantStore) {
+	t.Helper()
+	tn, err := db.Platform().CreateTenant(t.Context(), tenantry.TenantCreate{Name: "Tenant " + slug, Slug: slug, Plan: plan, OwnerID: ownerID})
+	if err != nil {
+		t.Fatalf("CreateTenant(%s): got error %v, want none", slug, err)
+	}
+	return tn, db.Tenant(tn.ID)
+}
+
+// wantCode reports an error unless err carries code ("" for none).
+func wantCode(t testing.TB, what string, err error, code string) {
+	t.Helper()
+	if got := tenantry.ErrorCode(err); got != code {
+		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestOpen(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	pragmas := []struct {
+		pool *DB
+		name string
+		want string
+	}{
+		{db, "journal_mode", "wal"},
+		{db, "foreign_keys", "1"},
+		{db, "synchronous", "1"},
+		{db, "busy_timeout", "5000"},
+	}
+	for _, p := range pragmas {
+		for pool, conn := range map[string]querier{"writer": db.w, "reader": db.r} {
+			var got string
+			if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
+				t.Fatalf("PRAGMA %s: %v", p.name, err)
+			}
+			if got != p.want {
+				t.Errorf("%s PRAGMA %s: got %q, want %q", pool, p.name, got, p.want)
+			}
+		}
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Errorf("Migrate again: got error %v, want none", err)
+	}
+	// Reopening an existing file applies nothing and keeps the rows.
+	u := mustUser(t, db, "keep@example.com")
+	db.Close()
+	db2, err := Open(ctx, db.path, tenantry.DefaultPlans())
+	if err != nil {
+		t.Fatalf("reopen: got error %v, want none", err)
+	}
+	defer db2.Close()
+	if _, err := db2.User(ctx, u.ID); err != nil {
+		t.Errorf("User after reopen: got error %v, want none", err)
+	}
+}
+
+func TestReaderIsReadOnly(t *testing.T) {
+	db := openTest(t)
+	_, err := db.r.ExecContext(t.Context(), `INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('x', 'x', 'x', '', '')`)
+	if err == nil {
+		t.Errorf("insert through the reader pool: got no error, want a read-only error")
+	}
+}
+
+func TestPing(t *testing.T) {
+	db := openTest(t)
+	wantCode(t, "Ping", db.Ping(t.Context()), "")
+	db.Close()
+	wantCode(t, "Ping after Close", db.Ping(t.Context()), tenantry.EUNAVAILABLE)
+	_, err := db.CreateUser(t.Context(), tenantry.UserCreate{Email: "a@example.com", Name: "A", PasswordHash: testHash})
+	wantCode(t, "CreateUser after Close", err, tenantry.EUNAVAILABLE)
+}
+
+func TestEscapeLike(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"abc", "abc"},
+		{"50%", `50\%`},
+		{"a_b", `a\_b`},
+		{`a\b`, `a\\b`},
+	}
+	for _, tt := range tests {
+		if got := escapeLike(tt.in); got != tt.want {
+			t.Errorf("escapeLike(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

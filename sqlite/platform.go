@@ -1,0 +1,339 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// Platform holds every operation that crosses tenants. It implements
+// tenantry.Platform; each change is audited in platform_audit.
+type Platform struct {
+	db *DB
+}
+
+var _ tenantry.Platform = (*Platform)(nil)
+
+// platformAudit writes a platform event about tenant tenantID in tx.
+func platformAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) error {
+	ev := tenantry.NewAuditEvent(ctx, tenantID, action, "tenant", tenantID)
+	ev.ID = tx.newID()
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("encode audit data: %w", err)
+		}
+		ev.Data = b
+	}
+	return insertPlatformAudit(ctx, tx, ev)
+}
+
+// tenantConflict maps a unique violation of the tenants table to conflict.
+func tenantConflict(err error) error {
+	switch {
+	case isUnique(err, "tenants.slug"):
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this slug already exists.")
+	case isUnique(err, "tenants.domain"):
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this domain already exists.")
+	case isUnique(err, "tenants.id"):
+		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this id already exists.")
+	}
+	return nil
+}
+
+// createTenant validates tc and creates the tenant, with its owner when
+// tc.OwnerID is set, in tx.
+func createTenant(ctx context.Context, tx *wtx, plans tenantry.Plans, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+	if err := tc.Validate(plans); err != nil {
+		return nil, err
+	}
+	if tc.OwnerID != "" {
+		if _, err := userWhere(ctx, tx, `id = ?`, tc.OwnerID); err != nil {
+			return nil, err
+		}
+	}
+	now := tenantry.Now()
+	t := &tenantry.Tenant{ID: tc.ID, Name: tc.Name, Slug: tc.Slug, Domain: tc.Domain, Plan: tc.Plan,
+		Status: tenantry.TenantActive, Settings: tc.Settings, CreatedAt: now, UpdatedAt: now}
+	if t.ID == "" {
+		t.ID = tx.newID()
+	}
+	settings, err := encSettings(t.Settings)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, encTime(now), encTime(now))
+	if c := tenantConflict(err); c != nil {
+		return nil, c
+	} else if err != nil {
+		return nil, fmt.Errorf("insert tenant: %w", err)
+	}
+	if err := platformAudit(ctx, tx, t.ID, "tenant.create", map[string]any{"slug": t.Slug, "plan": t.Plan}); err != nil {
+		return nil, err
+	}
+	if tc.OwnerID != "" {
+		if _, err := insertMember(ctx, tx, t.ID, tc.OwnerID, tenantry.RoleOwner); err != nil {
+			return nil, err
+		}
+		ev := tenantry.NewAuditEvent(ctx, t.ID, "member.add", "member", tc.OwnerID)
+		ev.ID = tx.newID()
+		ev.Data = json.RawMessage(`{"role":"owner"}`)
+		if err := insertAudit(ctx, tx, ev); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// CreateTenant creates a tenant, with tc.OwnerID as owner when set
+// (validation_failed, conflict on slug or domain, not_found owner).
+func (p *Platform) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+	var t *tenantry.Tenant
+	err := p.db.write(ctx, func(tx *wtx) error {
+		var err error
+		t, err = createTenant(ctx, tx, p.db.plans, tc)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Tenants lists tenants in creation order.
+func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
+	limit, after, err := f.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds = append(conds, `status = ?`)
+		args = append(args, string(f.Status))
+	}
+	if f.Plan != "" {
+		conds = append(conds, `plan = ?`)
+		args = append(args, f.Plan)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		conds = append(conds, `(lower(name) LIKE ? ESCAPE '\' OR slug LIKE ? ESCAPE '\' OR coalesce(domain, '') LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	if after != "" {
+		conds = append(conds, `id > ?`)
+		args = append(args, after)
+	}
+	query := `SELECT ` + tenantColumns + ` FROM tenants`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	query += ` ORDER BY id LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := p.db.reader().QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", dbErr(fmt.Errorf("list tenants: %w", err))
+	}
+	defer rows.Close()
+	out := []*tenantry.Tenant{}
+	for rows.Next() {
+		t, err := scanTenant(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list tenants: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", dbErr(fmt.Errorf("list tenants: %w", err))
+	}
+	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
+	return out[:n], next, nil
+}
+
+// tenantForUpdate reads the tenant id in tx (tenant_not_found).
+func tenantForUpdate(ctx context.Context, tx querier, id string) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return tenantWhere(ctx, tx, `id = ?`, id)
+}
+
+// UpdateTenant changes a tenant (tenant_not_found, validation_failed,
+// conflict on domain).
+func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error) {
+	if err := tu.Validate(p.db.plans); err != nil {
+		return nil, err
+	}
+	var out *tenantry.Tenant
+	err := p.db.write(ctx, func(tx *wtx) error {
+		t, err := tenantForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		changes := map[string]any{}
+		if tu.Name != nil {
+			t.Name = *tu.Name
+			changes["name"] = t.Name
+		}
+		if tu.Plan != nil {
+			t.Plan = *tu.Plan
+			changes["plan"] = t.Plan
+		}
+		if tu.Domain != nil {
+			t.Domain = *tu.Domain
+			changes["domain"] = t.Domain
+		}
+		if tu.SettingsPatch != nil {
+			t.Settings = t.Settings.MergePatch(tu.SettingsPatch)
+			if msg := t.Settings.Validate(); msg != "" {
+				return tenantry.Invalid(map[string]string{"settings": msg})
+			}
+			changes["settings"] = tu.SettingsPatch
+		}
+		settings, err := encSettings(t.Settings)
+		if err != nil {
+			return err
+		}
+		t.UpdatedAt = tenantry.Now()
+		_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, plan = ?, domain = ?, settings = ?, updated_at = ? WHERE id = ?`,
+			t.Name, t.Plan, nullString(t.Domain), settings, encTime(t.UpdatedAt), t.ID)
+		if c := tenantConflict(err); c != nil {
+			return c
+		} else if err != nil {
+			return fmt.Errorf("update tenant: %w", err)
+		}
+		out = t
+		return platformAudit(ctx, tx, t.ID, "tenant.update", changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetTenantStatus suspends, activates or archives (tenant_not_found,
+// validation_failed for an unknown status).
+func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error) {
+	if !s.Valid() {
+		return nil, tenantry.Invalid(map[string]string{"status": "must be active, suspended or archived"})
+	}
+	action := map[tenantry.TenantStatus]string{
+		tenantry.TenantActive: "tenant.activate", tenantry.TenantSuspended: "tenant.suspend", tenantry.TenantArchived: "tenant.archive",
+	}[s]
+	var out *tenantry.Tenant
+	err := p.db.write(ctx, func(tx *wtx) error {
+		t, err := tenantForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		from := t.Status
+		t.Status = s
+		t.UpdatedAt = tenantry.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?`,
+			string(s), encTime(t.UpdatedAt), t.ID); err != nil {
+			return fmt.Errorf("set tenant status: %w", err)
+		}
+		out = t
+		return platformAudit(ctx, tx, t.ID, action, map[string]any{"from": from, "to": s})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// tenantTables lists every tenant table, children before parents.
+func tenantTables() []string {
+	return []string{
+		"chat_messages", "chat_sessions", "tasks", "projects", "api_keys", "invitations",
+		"audit_events", "usage_counters", "members",
+	}
+}
+
+// DeleteTenant deletes the tenant and every row of it (tenant_not_found).
+func (p *Platform) DeleteTenant(ctx context.Context, id string) error {
+	return p.db.write(ctx, func(tx *wtx) error {
+		t, err := tenantForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		// The cascade would do it; explicit deletes keep the order of the
+		// foreign keys obvious.
+		for _, table := range tenantTables() {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE tenant_id = ?`, t.ID); err != nil {
+				return fmt.Errorf("delete %s: %w", table, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, t.ID); err != nil {
+			return fmt.Errorf("delete tenant: %w", err)
+		}
+		return platformAudit(ctx, tx, t.ID, "tenant.delete", map[string]any{"slug": t.Slug})
+	})
+}
+
+// TenantUsage returns a tenant's usage (tenant_not_found).
+func (p *Platform) TenantUsage(ctx context.Context, id string) (tenantry.Usage, error) {
+	var u tenantry.Usage
+	err := p.db.read(ctx, func(tx *rtx) error {
+		t, err := tenantForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		u, err = tenantUsage(ctx, tx, t.ID)
+		return err
+	})
+	return u, err
+}
+
+// AuditEvents lists platform and tenant events across tenants, newest
+// first; f.TenantID narrows to one tenant (platform events about it and
+// its own events).
+func (p *Platform) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+	limit, after, err := f.Normalize()
+	if err != nil {
+		return nil, "", err
+	}
+	var tconds, pconds []string
+	var targs, pargs []any
+	if f.TenantID != "" {
+		id, ok := tenantry.ParseID(f.TenantID)
+		if !ok {
+			return []*tenantry.AuditEvent{}, "", nil
+		}
+		tconds = append(tconds, `tenant_id = ?`)
+		targs = append(targs, id)
+		pconds = append(pconds, `subject_tenant_id = ?`)
+		pargs = append(pargs, id)
+	}
+	if f.Action != "" {
+		tconds = append(tconds, `action = ?`)
+		targs = append(targs, f.Action)
+		pconds = append(pconds, `action = ?`)
+		pargs = append(pargs, f.Action)
+	}
+	if after != "" {
+		tconds = append(tconds, `id < ?`)
+		targs = append(targs, after)
+		pconds = append(pconds, `id < ?`)
+		pargs = append(pargs, after)
+	}
+	where := func(conds []string) string {
+		if len(conds) == 0 {
+			return ""
+		}
+		return ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	// Each side is limited on its own first, so the merge reads at most
+	// 2*(limit+1) rows.
+	query := `SELECT * FROM (SELECT * FROM (SELECT tenant_id, ` + auditColumns + ` FROM audit_events` + where(tconds) +
+		` ORDER BY id DESC LIMIT ?) UNION ALL SELECT * FROM (SELECT subject_tenant_id, ` + auditColumns + ` FROM platform_audit` +
+		where(pconds) + ` ORDER BY id DESC LIMIT ?)) ORDER BY id DESC LIMIT ?`
+	args := append(append(append(targs, limit+1), pargs...), limit+1, limit+1)
+	return listAudit(ctx, p.db.reader(), limit, query, args...)
+}

@@ -1,0 +1,242 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tenantry/tenantry"
+)
+
+// tenantColumns are the columns scanTenant reads, in order.
+const tenantColumns = `id, name, slug, domain, plan, status, settings, created_at, updated_at`
+
+// scanTenant scans one tenant row.
+func scanTenant(row interface{ Scan(...any) error }) (*tenantry.Tenant, error) {
+	var t tenantry.Tenant
+	var domain sql.NullString
+	var settings string
+	if err := row.Scan(&t.ID, &t.Name, &t.Slug, &domain, &t.Plan, &t.Status, &settings,
+		timeScan{&t.CreatedAt}, timeScan{&t.UpdatedAt}); err != nil {
+		return nil, err
+	}
+	t.Domain = domain.String
+	t.Settings = tenantry.Settings{}
+	if err := json.Unmarshal([]byte(settings), &t.Settings); err != nil {
+		return nil, fmt.Errorf("decode settings of tenant %s: %w", t.ID, err)
+	}
+	return &t, nil
+}
+
+// encSettings encodes settings for storage.
+func encSettings(s tenantry.Settings) (string, error) {
+	if s == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("encode settings: %w", err)
+	}
+	return string(b), nil
+}
+
+// tenantWhere returns the tenant that matches the condition (one ? bound to
+// arg), or tenant_not_found.
+func tenantWhere(ctx context.Context, q querier, cond string, arg any) (*tenantry.Tenant, error) {
+	t, err := scanTenant(q.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+cond, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	} else if err != nil {
+		return nil, dbErr(fmt.Errorf("read tenant: %w", err))
+	}
+	return t, nil
+}
+
+// TenantByID finds a tenant by id (tenant_not_found).
+func (db *DB) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return tenantWhere(ctx, db.reader(), `id = ?`, id)
+}
+
+// TenantBySlug finds a tenant by slug (tenant_not_found).
+func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
+	if slug == "" {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return tenantWhere(ctx, db.reader(), `slug = ?`, slug)
+}
+
+// TenantByDomain finds a tenant by its custom domain (tenant_not_found).
+func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
+	domain = tenantry.NormalizeDomain(domain)
+	if domain == "" {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	}
+	return tenantWhere(ctx, db.reader(), `domain = ?`, domain)
+}
+
+// TenantStore is the handle bound to one tenant. It implements
+// tenantry.TenantStore; every query it runs filters on its tenant id.
+type TenantStore struct {
+	db  *DB
+	id  string
+	err error // tenant_required for a handle made with a bad id
+}
+
+var _ tenantry.TenantStore = (*TenantStore)(nil)
+
+// Tenant returns the handle bound to tenantID. A handle made with an empty
+// or non-UUID id fails every call with tenant_required.
+func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
+	id, ok := tenantry.ParseID(tenantID)
+	if !ok {
+		return &TenantStore{db: db, id: tenantID, err: tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")}
+	}
+	return &TenantStore{db: db, id: id}
+}
+
+// ID returns the tenant id the handle is bound to.
+func (h *TenantStore) ID() string { return h.id }
+
+// reader returns the reader pool, or the handle's error.
+func (h *TenantStore) reader() (querier, error) {
+	if h.err != nil {
+		return nil, h.err
+	}
+	return h.db.reader(), nil
+}
+
+// read runs fn in a read transaction of the handle.
+func (h *TenantStore) read(ctx context.Context, fn func(tx *rtx) error) error {
+	if h.err != nil {
+		return h.err
+	}
+	return h.db.read(ctx, fn)
+}
+
+// write runs fn in one write transaction with the handle's tenant row read
+// inside it (tenant_not_found when the tenant does not exist).
+func (h *TenantStore) write(ctx context.Context, fn func(tx *wtx, t *tenantry.Tenant) error) error {
+	if h.err != nil {
+		return h.err
+	}
+	return h.db.write(ctx, func(tx *wtx) error {
+		t, err := tenantWhere(ctx, tx, `id = ?`, h.id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, t)
+	})
+}
+
+// audit writes an audit event of the handle's tenant in tx.
+func (h *TenantStore) audit(ctx context.Context, tx *wtx, action, targetType, targetID string, data any) error {
+	ev := tenantry.NewAuditEvent(ctx, h.id, action, targetType, targetID)
+	ev.ID = tx.newID()
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("encode audit data: %w", err)
+		}
+		ev.Data = b
+	}
+	return insertAudit(ctx, tx, ev)
+}
+
+// Tenant returns the tenant itself (tenant_not_found).
+func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+	q, err := h.reader()
+	if err != nil {
+		return nil, err
+	}
+	return tenantWhere(ctx, q, `id = ?`, h.id)
+}
+
+// UpdateSettings merges patch into the settings (RFC 7386) and returns the
+// tenant (validation_failed).
+func (h *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+	var out *tenantry.Tenant
+	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
+		t.Settings = t.Settings.MergePatch(patch)
+		if msg := t.Settings.Validate(); msg != "" {
+			return tenantry.Invalid(map[string]string{"settings": msg})
+		}
+		enc, err := encSettings(t.Settings)
+		if err != nil {
+			return err
+		}
+		t.UpdatedAt = tenantry.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE tenants SET settings = ?, updated_at = ? WHERE id = ?`,
+			enc, encTime(t.UpdatedAt), h.id); err != nil {
+			return fmt.Errorf("update settings: %w", err)
+		}
+		if err := h.audit(ctx, tx, "settings.update", "tenant", h.id, map[string]any{"patch": patch}); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Usage counts members, projects, tasks and today's counters.
+func (h *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
+	var u tenantry.Usage
+	err := h.read(ctx, func(tx *rtx) error {
+		var err error
+		u, err = tenantUsage(ctx, tx, h.id)
+		return err
+	})
+	return u, err
+}
+
+// tenantUsage counts the usage of tenant id.
+func tenantUsage(ctx context.Context, q querier, id string) (tenantry.Usage, error) {
+	var u tenantry.Usage
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM members WHERE tenant_id = ?1),
+		(SELECT count(*) FROM projects WHERE tenant_id = ?1),
+		(SELECT count(*) FROM tasks WHERE tenant_id = ?1),
+		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?3), 0),
+		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?4), 0)`,
+		id, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).
+		Scan(&u.Members, &u.Projects, &u.Tasks, &u.RequestsToday, &u.ChatMessagesToday)
+	if err != nil {
+		return u, fmt.Errorf("usage: %w", err)
+	}
+	return u, nil
+}
+
+// dayFormat is how usage days are stored.
+const dayFormat = "2006-01-02"
+
+// today returns the current UTC day.
+func today() string { return time.Now().UTC().Format(dayFormat) }
+
+// AddUsage adds n to today's counter; it is not audited.
+func (h *TenantStore) AddUsage(ctx context.Context, counter string, n int64) error {
+	if h.err != nil {
+		return h.err
+	}
+	if counter == "" {
+		return tenantry.Invalid(map[string]string{"counter": "required"})
+	}
+	return h.write(ctx, func(tx *wtx, _ *tenantry.Tenant) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES (?, ?, ?, ?)
+			ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = value + excluded.value`,
+			h.id, today(), counter, n)
+		if err != nil {
+			return fmt.Errorf("add usage: %w", err)
+		}
+		return nil
+	})
+}
