@@ -88,3 +88,18 @@ func TestPageNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestNewIDSortsInCreationOrder(t *testing.T) {
+	// Ids made back to back, as a store does for several rows of one
+	// transaction, must sort in the order they were made.
+	for round := 0; round < 200; round++ {
+		prev := tenantry.NewID()
+		for i := 0; i < 5; i++ {
+			next := tenantry.NewID()
+			if next <= prev {
+				t.Fatalf("round %d: NewID() = %s after %s, want it to sort later", round, next, prev)
+			}
+			prev = next
+		}
+	}
+}

@@ -27,7 +27,11 @@ func runAdmin(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc := auth.New(db, auth.Config{})
+	secret, err := jwtSecret(env, sf.data)
+	if err != nil {
+		return err
+	}
+	svc := auth.New(db, auth.Config{Secret: secret})
 	u, created, err := svc.EnsurePlatformAdmin(ctx, *email, *password, *name)
 	if err != nil {
 		return describe(err)

@@ -113,8 +113,15 @@ func TestTenantImportRegistry(t *testing.T) {
 	if got, want := c.mustRun("tenant", "import", reg), "3 created, 0 updated"; !strings.Contains(got, want) {
 		t.Fatalf("first registry import printed %q, want %q", got, want)
 	}
-	if got, want := c.mustRun("tenant", "import", reg), "0 created, 3 updated"; !strings.Contains(got, want) {
-		t.Fatalf("second registry import printed %q, want %q", got, want)
+	if got, want := c.mustRun("tenant", "import", reg), "0 created, 0 updated"; !strings.Contains(got, want) {
+		t.Fatalf("re-importing an unchanged registry printed %q, want %q", got, want)
+	}
+	changed := filepath.Join(t.TempDir(), "changed.jsonl")
+	if err := os.WriteFile(changed, []byte(`{"id":"acme","name":"Acme Corp","welcome":"Hello again from Acme!","model":"mock-1","limits":{"chat_per_10s":8}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.mustRun("tenant", "import", changed), "0 created, 1 updated"; !strings.Contains(got, want) {
+		t.Fatalf("importing a changed entry printed %q, want %q", got, want)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.jsonl")
 	if err := os.WriteFile(bad, []byte("{\"id\":\"ok-one\",\"name\":\"Ok\"}\n{not json\n"), 0o600); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/tenantry/tenantry/auth"
 	tenantryhttp "github.com/tenantry/tenantry/http"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/openai"
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/registry"
 )
@@ -98,7 +100,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		defer client.Close()
-		limiter = redis.NewRateLimiter(client, limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger})
+		limiter, err = redis.NewRateLimiter(client, limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger})
+		if err != nil {
+			return err
+		}
 		bus = redis.NewBus(client, "tenantry:invalidations", logger)
 		logger.Info("sharing rate limits and cache invalidation through Redis")
 	}
@@ -107,7 +112,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Store:       db,
 		Auth:        authSvc,
 		Plans:       plans,
-		Assistant:   assistant.New(db, plans, limiter, assistant.DefaultProviders(env.getenv)),
+		Assistant:   assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger)),
 		Limiter:     limiter,
 		Bus:         bus,
 		Logger:      logger,
@@ -227,6 +232,27 @@ func loadPlans(path string) (tenantry.Plans, error) {
 		plans[name] = p
 	}
 	return plans, nil
+}
+
+// providers returns the assistant's remote providers: any
+// OpenAI-compatible chat-completions endpoint, configured globally by
+// TENANTRY_OPENAI_BASE_URL and TENANTRY_OPENAI_API_KEY. A tenant may name its
+// own base URL only on a host listed in TENANTRY_OPENAI_ALLOWED_HOSTS
+// (default: the global endpoint's host), so that a tenant admin cannot make
+// the server call arbitrary addresses.
+func providers(env *environment) assistant.Providers {
+	cfg := openai.Config{
+		BaseURL: env.env("TENANTRY_OPENAI_BASE_URL", "https://api.openai.com/v1"),
+		APIKey:  env.getenv("TENANTRY_OPENAI_API_KEY"),
+	}
+	r := openai.NewResolver(cfg, env.getenv)
+	r.AllowedHosts = splitList(env.getenv("TENANTRY_OPENAI_ALLOWED_HOSTS"))
+	if len(r.AllowedHosts) == 0 {
+		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+			r.AllowedHosts = []string{u.Hostname()}
+		}
+	}
+	return assistant.Providers{assistant.ProviderOpenAI: r.Provider}
 }
 
 // splitList splits a comma-separated list, dropping blanks.

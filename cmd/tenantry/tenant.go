@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,7 +42,8 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		q          = fs.String("q", "", "search name, slug or domain (list)")
 		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
 	)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
 	plans := tenantry.DefaultPlans()
@@ -71,21 +73,37 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 	case "list":
 		return listTenants(ctx, env, p, tenantry.TenantFilter{Status: tenantry.TenantStatus(*status), Plan: *plan, Q: *q})
 	case "suspend", "activate", "archive", "delete", "export":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
-		t, err := findTenant(ctx, db, fs.Arg(0))
+		t, err := findTenant(ctx, db, pos[0])
 		if err != nil {
 			return describe(err)
 		}
 		return tenantAction(ctx, env, p, sub, t, *out)
 	case "import":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
-		return importTenants(ctx, env, db, fs.Arg(0))
+		return importTenants(ctx, env, db, pos[0])
 	}
 	return errors.New(tenantUsage)
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments ("export acme --out f") and returns the positionals.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func tenantAction(ctx context.Context, env *environment, p tenantry.Platform, action string, t *tenantry.Tenant, out string) error {

@@ -1,0 +1,103 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/tenantry/tenantry"
+)
+
+// codeStatus is the one table mapping error codes to HTTP statuses.
+var codeStatus = map[string]int{
+	tenantry.EBADREQUEST:       http.StatusBadRequest,
+	tenantry.ETENANTREQUIRED:   http.StatusBadRequest,
+	tenantry.ETENANTCONFLICT:   http.StatusBadRequest,
+	tenantry.EUNAUTHENTICATED:  http.StatusUnauthorized,
+	tenantry.ETENANTSUSPENDED:  http.StatusForbidden,
+	tenantry.ETENANTARCHIVED:   http.StatusForbidden,
+	tenantry.ENOTAMEMBER:       http.StatusForbidden,
+	tenantry.EFORBIDDEN:        http.StatusForbidden,
+	tenantry.EPLANLIMIT:        http.StatusForbidden,
+	tenantry.EFEATUREDISABLED:  http.StatusForbidden,
+	tenantry.ETENANTNOTFOUND:   http.StatusNotFound,
+	tenantry.ENOTFOUND:         http.StatusNotFound,
+	tenantry.ECONFLICT:         http.StatusConflict,
+	tenantry.ETOOLARGE:         http.StatusRequestEntityTooLarge,
+	tenantry.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
+	tenantry.EINVALID:          http.StatusUnprocessableEntity,
+	tenantry.ERATELIMITED:      http.StatusTooManyRequests,
+	tenantry.EUPSTREAM:         http.StatusBadGateway,
+	tenantry.EUPSTREAMTIMEOUT:  http.StatusGatewayTimeout,
+	tenantry.EUNAVAILABLE:      http.StatusServiceUnavailable,
+	tenantry.EINTERNAL:         http.StatusInternalServerError,
+}
+
+// ErrorStatus returns the HTTP status of an error code (500 for an unknown
+// code).
+func ErrorStatus(code string) int {
+	if st, ok := codeStatus[code]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the error envelope.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// Error writes err as the error envelope with its status. A *tenantry.Error
+// is shown as it is (with Retry-After for rate_limited); any other error is
+// logged and answered 500 internal "Internal error.".
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	var e *tenantry.Error
+	if !errors.As(err, &e) {
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away; nobody reads the answer.
+			e = tenantry.Errorf(tenantry.EUNAVAILABLE, "The request was canceled.")
+		} else {
+			loggerOf(r).LogAttrs(r.Context(), slog.LevelError, "internal error",
+				slog.String("request_id", tenantry.RequestIDFromContext(r.Context())),
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("error", err.Error()))
+			e = &tenantry.Error{Code: tenantry.EINTERNAL, Message: "Internal error."}
+		}
+	}
+	status := ErrorStatus(e.Code)
+	if e.Code == tenantry.EINTERNAL && e.Message == "" {
+		e = &tenantry.Error{Code: tenantry.EINTERNAL, Message: "Internal error."}
+	}
+	if info := infoOf(r); info != nil {
+		info.errCode = e.Code
+	}
+	h := w.Header()
+	switch e.Code {
+	case tenantry.ERATELIMITED:
+		secs := int64(math.Ceil(e.RetryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		h.Set("Retry-After", strconv.FormatInt(secs, 10))
+	case tenantry.EUNAUTHENTICATED:
+		h.Set("WWW-Authenticate", `Bearer realm="tenantry"`)
+	}
+	_ = writeJSON(w, status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}})
+}
+
+// loggerOf returns the request's logger, or a discarding one.
+func loggerOf(r *http.Request) *slog.Logger {
+	if info := infoOf(r); info != nil && info.logger != nil {
+		return info.logger
+	}
+	return slog.New(slog.DiscardHandler)
+}

@@ -1,0 +1,66 @@
+package http
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/tenantry/tenantry"
+)
+
+// requestInfo is what the middleware learns about a request while it is
+// served; the access log and metrics read it at the end.
+type requestInfo struct {
+	logger   *slog.Logger
+	route    string
+	tenantID string
+	userID   string
+	apiKeyID string
+	errCode  string
+	// pathSlug is the tenant slug of a /t/{slug}/ path prefix.
+	pathSlug string
+}
+
+type infoKey struct{}
+type tenantKey struct{}
+
+// infoOf returns the request's info, or nil outside the middleware.
+func infoOf(r *http.Request) *requestInfo {
+	info, _ := r.Context().Value(infoKey{}).(*requestInfo)
+	return info
+}
+
+// withTenant returns a copy of ctx carrying the resolved tenant.
+func withTenant(ctx context.Context, t *tenantry.Tenant) context.Context {
+	return context.WithValue(ctx, tenantKey{}, t)
+}
+
+// tenantOf returns the request's resolved, active tenant; nil outside
+// tenant routes. The tenant is shared with the cache: never modify it.
+func tenantOf(r *http.Request) *tenantry.Tenant {
+	t, _ := r.Context().Value(tenantKey{}).(*tenantry.Tenant)
+	return t
+}
+
+// scope returns the storage handle of the request's tenant. On a route
+// without a tenant it returns a handle that fails with tenant_required.
+func (s *Server) scope(r *http.Request) tenantry.TenantStore {
+	if t := tenantOf(r); t != nil {
+		return s.store.Tenant(t.ID)
+	}
+	return s.store.Tenant("")
+}
+
+// requireManager returns forbidden unless the caller is an owner or admin
+// of the request's tenant.
+func requireManager(r *http.Request) error {
+	if !tenantry.IdentityFromContext(r.Context()).Role.CanManage() {
+		return tenantry.Errorf(tenantry.EFORBIDDEN, "Only owners and admins may do this.")
+	}
+	return nil
+}
+
+// contextWithInfo returns a copy of ctx carrying info.
+func contextWithInfo(ctx context.Context, info *requestInfo) context.Context {
+	return context.WithValue(ctx, infoKey{}, info)
+}

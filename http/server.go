@@ -1,0 +1,231 @@
+// Package http serves the Tenantry JSON API: routes, middleware, tenant
+// resolution, authentication, rate limits and metrics.
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
+)
+
+// Server timeouts and limits.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 60 * time.Second
+	IdleTimeout       = 120 * time.Second
+	MaxHeaderBytes    = 64 << 10
+	// MaxBodyBytes is the largest request body accepted (413 above).
+	MaxBodyBytes = 1 << 20
+	// MaxImportBytes is the largest tenant import accepted.
+	MaxImportBytes = 256 << 20
+	// DefaultCacheTTL is how long resolved tenants, memberships and API
+	// key principals are cached per process.
+	DefaultCacheTTL = time.Second
+)
+
+// Config configures a Server. Store and Auth are required.
+type Config struct {
+	Store tenantry.Store
+	Auth  *auth.Service
+	Plans tenantry.Plans
+	// Assistant may be nil: chat routes answer 503 unavailable.
+	Assistant tenantry.Assistant
+	// Limiter may be nil: no rate limits.
+	Limiter tenantry.RateLimiter
+	// Bus may be nil: cache invalidation stays local.
+	Bus    tenantry.Bus
+	Logger *slog.Logger
+	// Registry receives the metrics; nil makes a new one.
+	Registry *prometheus.Registry
+	// BaseDomains are the domains whose subdomains name tenants
+	// (default ["localhost"]).
+	BaseDomains []string
+	// CORSOrigins are the browser origins allowed on every route ("*"
+	// allows any).
+	CORSOrigins []string
+	// UI, when set, serves every path that is not an API path.
+	UI http.Handler
+	// CacheTTL is the lifetime of cached tenants, memberships and API key
+	// principals (DefaultCacheTTL).
+	CacheTTL time.Duration
+	// LoginRatePerIP and LoginRatePerEmail bound sign-in and sign-up
+	// attempts (defaults: 20 and 10 a minute); they apply only with a
+	// Limiter.
+	LoginRatePerIP    *tenantry.Rate
+	LoginRatePerEmail *tenantry.Rate
+}
+
+// Server is the HTTP API server.
+type Server struct {
+	cfg       Config
+	store     tenantry.Store
+	auth      *auth.Service
+	plans     tenantry.Plans
+	assistant tenantry.Assistant
+	logger    *slog.Logger
+
+	cache    *caches
+	limits   *limits
+	metrics  *metrics
+	requests requestCounts
+	registry *prometheus.Registry
+
+	mux     *http.ServeMux
+	handler http.Handler
+
+	mu      sync.Mutex
+	srv     *http.Server
+	stop    context.CancelFunc
+	stopped bool
+}
+
+// NewServer returns a Server for cfg with every route registered. It panics
+// when cfg.Store or cfg.Auth is nil, a programming error. Call Close (or
+// Shutdown) to stop its cache invalidation subscription.
+func NewServer(cfg Config) *Server {
+	if cfg.Store == nil || cfg.Auth == nil {
+		panic("http: NewServer needs a Store and an Auth service")
+	}
+	if cfg.Plans == nil {
+		cfg.Plans = tenantry.DefaultPlans()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if len(cfg.BaseDomains) == 0 {
+		cfg.BaseDomains = []string{"localhost"}
+	}
+	bases := make([]string, 0, len(cfg.BaseDomains))
+	for _, d := range cfg.BaseDomains {
+		if d = tenantry.NormalizeDomain(d); d != "" {
+			bases = append(bases, d)
+		}
+	}
+	cfg.BaseDomains = bases
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
+	if cfg.LoginRatePerIP == nil {
+		cfg.LoginRatePerIP = &tenantry.Rate{Events: 20, Per: time.Minute, Burst: 20}
+	}
+	if cfg.LoginRatePerEmail == nil {
+		cfg.LoginRatePerEmail = &tenantry.Rate{Events: 10, Per: time.Minute, Burst: 10}
+	}
+	s := &Server{
+		cfg:       cfg,
+		store:     cfg.Store,
+		auth:      cfg.Auth,
+		plans:     cfg.Plans,
+		assistant: cfg.Assistant,
+		logger:    cfg.Logger,
+		cache:     newCaches(cfg.CacheTTL),
+		limits:    newLimits(),
+		registry:  cfg.Registry,
+		mux:       http.NewServeMux(),
+	}
+	s.metrics = newMetrics(cfg.Registry)
+	s.registerRoutes()
+	s.handler = s.middleware(s.mux)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	if cfg.Bus != nil {
+		go cfg.Bus.Subscribe(ctx, s.cache.apply)
+	}
+	go s.runUsage(ctx)
+	return s
+}
+
+// Handler returns the server's root handler: the middleware chain around
+// every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the cache invalidation subscription and closes the
+// listening server, if any, at once.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stop()
+	s.stopped = true
+	if s.srv != nil {
+		return s.srv.Close()
+	}
+	return nil
+}
+
+// httpServer returns a net/http server with the server's timeouts.
+func (s *Server) httpServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve answers requests on l until Shutdown or Close. It returns nil
+// after a graceful shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return http.ErrServerClosed
+	}
+	s.srv = s.httpServer(l.Addr().String())
+	srv := s.srv
+	s.mu.Unlock()
+	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ListenAndServe listens on addr and calls Serve.
+func (s *Server) ListenAndServe(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Shutdown stops accepting requests and waits for those in flight until
+// ctx is done; it also stops the cache invalidation subscription.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.stop()
+	s.stopped = true
+	srv := s.srv
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Shutdown(ctx)
+}
+
+// invalidate drops the cached facts inv names in this process and
+// publishes inv to the other processes through the Bus.
+func (s *Server) invalidate(ctx context.Context, inv tenantry.Invalidation) {
+	s.cache.apply(inv)
+	if s.cfg.Bus == nil {
+		return
+	}
+	if err := s.cfg.Bus.Publish(context.WithoutCancel(ctx), inv); err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelError, "publish invalidation", slog.String("kind", inv.Kind), slog.String("error", err.Error()))
+	}
+}

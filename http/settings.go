@@ -1,0 +1,46 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/tenantry/tenantry"
+)
+
+// handleSettingsGet answers GET /api/settings: the tenant's settings object.
+func (s *Server) handleSettingsGet(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.scope(r).Tenant(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, settingsOf(t))
+}
+
+// handleSettingsUpdate answers PATCH /api/settings (owner/admin): the body
+// is a JSON Merge Patch (RFC 7386) of the settings; null removes a key.
+func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireManager(r); err != nil {
+		return err
+	}
+	var patch tenantry.Settings
+	if err := decode(r, &patch); err != nil {
+		return err
+	}
+	if patch == nil { // a JSON null body
+		return tenantry.Errorf(tenantry.EBADREQUEST, "The body must be a JSON object.")
+	}
+	ts := s.scope(r)
+	t, err := ts.UpdateSettings(r.Context(), patch)
+	if err != nil {
+		return err
+	}
+	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: ts.ID()})
+	return writeJSON(w, http.StatusOK, settingsOf(t))
+}
+
+// settingsOf returns t's settings, never nil.
+func settingsOf(t *tenantry.Tenant) tenantry.Settings {
+	if t.Settings == nil {
+		return tenantry.Settings{}
+	}
+	return t.Settings
+}

@@ -1,0 +1,53 @@
+package http
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tenantry/tenantry"
+)
+
+func TestTenantGet(t *testing.T) {
+	t.Parallel()
+	e := newSQLiteEnv(t)
+	f := e.newFixture(t, "acme", "pro")
+	p := e.createProject(t, f.Owner, "Alpha")
+	e.createTask(t, f.Owner, p.ID, "one", nil)
+	e.must(t, f.Owner, "PATCH", "/api/settings", map[string]any{"max_projects": 7}, 200, nil)
+
+	type body struct {
+		Tenant   *tenantry.Tenant `json:"tenant"`
+		Role     tenantry.Role    `json:"role"`
+		Limits   tenantry.Limits  `json:"limits"`
+		Features []string         `json:"features"`
+		Usage    tenantry.Usage   `json:"usage"`
+	}
+	check := func(role tenantry.Role) func(t *testing.T, r resp) {
+		return func(t *testing.T, r resp) {
+			var got body
+			r.decode(t, &got)
+			if got.Tenant == nil || got.Tenant.ID != f.Tenant.ID || got.Tenant.Slug != "acme" {
+				t.Fatalf("got tenant %+v, want acme", got.Tenant)
+			}
+			if got.Role != role {
+				t.Errorf("got role %q, want %q", got.Role, role)
+			}
+			if got.Limits[tenantry.LimitMaxProjects] != 7 || got.Limits[tenantry.LimitMaxMembers] != 100 {
+				t.Errorf("got limits %v, want max_projects 7 (settings) and max_members 100 (pro)", got.Limits)
+			}
+			if !slices.Equal(got.Features, []string{"api", "export", "analytics"}) {
+				t.Errorf("got features %v, want pro's", got.Features)
+			}
+			if got.Usage.Members != 3 || got.Usage.Projects != 1 || got.Usage.Tasks != 1 {
+				t.Errorf("got usage %+v, want 3 members, 1 project, 1 task", got.Usage)
+			}
+		}
+	}
+	e.run(t, []apiCase{
+		{name: "owner", as: f.Owner, method: "GET", path: "/api/tenant", want: 200, check: check(tenantry.RoleOwner)},
+		{name: "member", as: f.Member, method: "GET", path: "/api/tenant", want: 200, check: check(tenantry.RoleMember)},
+		{name: "by path prefix", as: caller{Token: f.Admin.Token}, method: "GET", path: "/t/acme/api/tenant", want: 200, check: check(tenantry.RoleAdmin)},
+		{name: "unauthenticated", as: caller{Tenant: "acme"}, method: "GET", path: "/api/tenant", want: 401, code: "unauthenticated"},
+		{name: "not a member", as: e.signup(t, e.email("x")).in("acme"), method: "GET", path: "/api/tenant", want: 403, code: "not_a_member"},
+	})
+}
