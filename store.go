@@ -88,3 +88,13 @@ type Platform interface {
 // Now returns the current time in UTC truncated to microseconds, the
 // precision both backends store.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// PoolStats are a storage backend's connection pool figures, for metrics.
+type PoolStats struct {
+	// Max is the most connections the pool opens; Open are open now, of
+	// which InUse are serving a transaction.
+	Max, Open, InUse int
+	// WaitCount and WaitDuration count the waits for a free connection.
+	WaitCount    int64
+	WaitDuration time.Duration
+}

@@ -183,8 +183,17 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// Pool returns the runtime pool (role tenantry_app), for tests and tools.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+// Stats returns the runtime pool's figures.
+func (db *DB) Stats() tenantry.PoolStats {
+	st := db.pool.Stat()
+	return tenantry.PoolStats{
+		Max:          int(st.MaxConns()),
+		Open:         int(st.TotalConns()),
+		InUse:        int(st.AcquiredConns()),
+		WaitCount:    st.EmptyAcquireCount(),
+		WaitDuration: st.AcquireDuration(),
+	}
+}
 
 // setTenant is the SET LOCAL statement for an id tenantry.ParseID returned.
 func setTenant(id string) string { return "SET LOCAL app.tenant_id = '" + id + "'" }

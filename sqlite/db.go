@@ -57,6 +57,18 @@ type DB struct {
 	rs    *stmtCache // statements prepared on r
 }
 
+// Stats returns the figures of the writer and reader pools together.
+func (db *DB) Stats() tenantry.PoolStats {
+	w, r := db.w.Stats(), db.r.Stats()
+	return tenantry.PoolStats{
+		Max:          w.MaxOpenConnections + r.MaxOpenConnections,
+		Open:         w.OpenConnections + r.OpenConnections,
+		InUse:        w.InUse + r.InUse,
+		WaitCount:    w.WaitCount + r.WaitCount,
+		WaitDuration: w.WaitDuration + r.WaitDuration,
+	}
+}
+
 var _ tenantry.Store = (*DB)(nil)
 
 // Open opens (creating when needed) the SQLite database at path, creating

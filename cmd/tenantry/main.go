@@ -109,6 +109,7 @@ func (e *environment) addStoreFlags(fs *flag.FlagSet) *storeFlags {
 type database interface {
 	tenantry.Store
 	Migrate(ctx context.Context) error
+	Stats() tenantry.PoolStats
 }
 
 // open opens (and migrates) the configured backend.

@@ -90,7 +90,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newPoolCollector(db.Stats))
 
 	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
 	var bus tenantry.Bus = inmem.NewBus()
