@@ -46,18 +46,27 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, sess)
 }
 
-// handleRefresh exchanges a refresh token for a new session.
-func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
+// decodeRefreshToken reads the {refresh_token} body of refresh and logout.
+func decodeRefreshToken(r *http.Request) (string, error) {
 	var in struct {
 		RefreshToken string `json:"refresh_token"`
 	}
 	if err := decode(r, &in); err != nil {
-		return err
+		return "", err
 	}
 	if in.RefreshToken == "" {
-		return tenantry.Invalid(map[string]string{"refresh_token": "required"})
+		return "", tenantry.Invalid(map[string]string{"refresh_token": "required"})
 	}
-	sess, err := s.auth.Refresh(r.Context(), in.RefreshToken)
+	return in.RefreshToken, nil
+}
+
+// handleRefresh exchanges a refresh token for a new session.
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
+	token, err := decodeRefreshToken(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.auth.Refresh(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -66,16 +75,11 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 
 // handleLogout revokes a refresh token: 204.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		RefreshToken string `json:"refresh_token"`
-	}
-	if err := decode(r, &in); err != nil {
+	token, err := decodeRefreshToken(r)
+	if err != nil {
 		return err
 	}
-	if in.RefreshToken == "" {
-		return tenantry.Invalid(map[string]string{"refresh_token": "required"})
-	}
-	if err := s.auth.Logout(r.Context(), in.RefreshToken); err != nil {
+	if err := s.auth.Logout(r.Context(), token); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -32,17 +32,8 @@ func (s *Server) resolveTenant(r *http.Request, p *auth.Principal) (*tenantry.Te
 // findTenant is resolveTenant without the status check.
 func (s *Server) findTenant(r *http.Request, p *auth.Principal) (*tenantry.Tenant, error) {
 	ctx := r.Context()
-	var found *tenantry.Tenant
-	add := func(t *tenantry.Tenant, err error) error {
-		if err != nil || t == nil {
-			return err
-		}
-		if found != nil && found.ID != t.ID {
-			return tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names two different tenants.")
-		}
-		found = t
-		return nil
-	}
+	var found tenantOnce
+	add := found.add
 	if p != nil && p.APIKeyID != "" {
 		if err := add(s.tenantByID(ctx, p.TenantID)); err != nil {
 			return nil, err
@@ -51,8 +42,8 @@ func (s *Server) findTenant(r *http.Request, p *auth.Principal) (*tenantry.Tenan
 	if err := add(s.tenantOfRequest(r)); err != nil {
 		return nil, err
 	}
-	if found != nil {
-		return found, nil
+	if found.t != nil {
+		return found.t, nil
 	}
 	if p != nil && p.UserID != "" {
 		u, err := s.user(ctx, p.UserID)
@@ -80,17 +71,8 @@ func (s *Server) findTenant(r *http.Request, p *auth.Principal) (*tenantry.Tenan
 // It returns nil and no error when none names a tenant.
 func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
 	ctx := r.Context()
-	var found *tenantry.Tenant
-	add := func(t *tenantry.Tenant, err error) error {
-		if err != nil || t == nil {
-			return err
-		}
-		if found != nil && found.ID != t.ID {
-			return tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names two different tenants.")
-		}
-		found = t
-		return nil
-	}
+	var found tenantOnce
+	add := found.add
 	if vs := r.Header.Values(HeaderTenant); len(vs) > 0 {
 		if len(vs) > 1 {
 			return nil, tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names more than one tenant.")
@@ -111,7 +93,23 @@ func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
 			return nil, err
 		}
 	}
-	return found, nil
+	return found.t, nil
+}
+
+// tenantOnce collects the tenant that the sources of one request name; two
+// different tenants are tenant_conflict.
+type tenantOnce struct{ t *tenantry.Tenant }
+
+// add records t, the answer of one source (nil: the source names none).
+func (o *tenantOnce) add(t *tenantry.Tenant, err error) error {
+	if err != nil || t == nil {
+		return err
+	}
+	if o.t != nil && o.t.ID != t.ID {
+		return tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names two different tenants.")
+	}
+	o.t = t
+	return nil
 }
 
 // tenantOfHost returns the tenant a host names: a tenant whose custom

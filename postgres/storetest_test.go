@@ -29,7 +29,7 @@ func TestStoreConformance(t *testing.T) {
 }
 
 func TestStoreIsolation(t *testing.T) {
-	storetest.RunIsolation(t, func(t *testing.T) tenantry.Store { return openStore(t) }, 40000)
+	storetest.RunIsolation(t, func(t *testing.T) tenantry.Store { return openStore(t) }, 30000)
 }
 
 func BenchmarkStore(b *testing.B) {
