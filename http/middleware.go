@@ -90,7 +90,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.observe(r, w, info, time.Since(start))
 		}()
 
-		if slug, rest, ok := stripTenantPrefix(r.URL.Path); ok {
+		// /t/{slug}/api/... is the API of tenant slug; other /t/{slug}/
+		// paths are web pages, which keep their prefix for the UI.
+		if slug, rest, ok := stripTenantPrefix(r.URL.Path); ok && strings.HasPrefix(rest, "/api/") {
 			info.pathSlug = slug
 			r = stripPath(r, rest)
 		}

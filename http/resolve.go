@@ -96,6 +96,24 @@ func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
 	return found.t, nil
 }
 
+// ResolvePageTenant returns the tenant a web page request names by its host
+// (custom domain or subdomain of a base domain) or its /t/{slug}/ path
+// prefix, and nil on the central host. It does not check the tenant's
+// status: the UI shows a suspended tenant's own page. Two sources naming
+// different tenants are tenant_conflict; an unknown one tenant_not_found.
+func (s *Server) ResolvePageTenant(r *http.Request) (*tenantry.Tenant, error) {
+	var found tenantOnce
+	if err := found.add(s.tenantOfHost(r.Context(), r.Host)); err != nil {
+		return nil, err
+	}
+	if slug, _, ok := stripTenantPrefix(r.URL.Path); ok {
+		if err := found.add(s.tenantByRef(r.Context(), slug)); err != nil {
+			return nil, err
+		}
+	}
+	return found.t, nil
+}
+
 // tenantOnce collects the tenant that the sources of one request name; two
 // different tenants are tenant_conflict.
 type tenantOnce struct{ t *tenantry.Tenant }

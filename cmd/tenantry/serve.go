@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/tenantry/tenantry/openai"
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/registry"
+	"github.com/tenantry/tenantry/ui"
 )
 
 // serveConfig is the configuration of "tenantry serve".
@@ -108,11 +110,25 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		logger.Info("sharing rate limits and cache invalidation through Redis")
 	}
 
-	srv := tenantryhttp.NewServer(tenantryhttp.Config{
+	asst := assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger))
+	// The UI resolves tenants through the server's own resolver and caches;
+	// srv is set before the first request arrives.
+	var srv *tenantryhttp.Server
+	pages := ui.New(ui.Config{
+		Store:         db,
+		Auth:          authSvc,
+		Plans:         plans,
+		Assistant:     asst,
+		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
+		Logger:        logger,
+		Bus:           bus,
+	})
+	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
 		Auth:        authSvc,
 		Plans:       plans,
-		Assistant:   assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger)),
+		Assistant:   asst,
+		UI:          pages,
 		Limiter:     limiter,
 		Bus:         bus,
 		Logger:      logger,

@@ -73,7 +73,7 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	if got, want := resp.StatusCode, http.StatusOK; got != want {
 		t.Fatalf("/healthz status = %d, want %d", got, want)
 	}
-	for _, path := range []string{"/readyz", "/metrics"} {
+	for _, path := range []string{"/readyz", "/metrics", "/login", "/admin/", "/t/acme/login"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
