@@ -111,9 +111,3 @@ func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writ
 	}
 	return nil
 }
-
-// ImportTenant reads what ExportTenant wrote and recreates the tenant. It
-// is not implemented on PostgreSQL yet and answers unavailable.
-func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tenant, error) {
-	return nil, tenantry.Errorf(tenantry.EUNAVAILABLE, "Import is not available on PostgreSQL yet.")
-}
