@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
+)
+
+// urlQueryEscape escapes s for a query string.
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// authPage is the data of the sign-in and sign-up pages.
+type authPage struct {
+	Next string
+	// NewTenant asks signup for a new organisation too.
+	NewTenant bool
+}
+
+// login shows the sign-in form.
+func (h *Handler) login(q *request) error {
+	if _, err := q.ensureSession(); err != nil {
+		return err
+	}
+	next := safeNext(q.r.URL.Query().Get("next"), "")
+	return h.renderAuth(q, http.StatusOK, "login", &view{Title: "Sign in", Page: &authPage{Next: next}}, nil)
+}
+
+// renderAuth renders a sign-in style page, keeping the typed e-mail and name.
+func (h *Handler) renderAuth(q *request, status int, name string, v *view, form map[string]string) error {
+	v.Form = form
+	h.renderView(q, status, name, v)
+	return nil
+}
+
+// loginSubmit signs the user in with auth.Login.
+func (h *Handler) loginSubmit(q *request) error {
+	f := q.r.PostForm
+	next := safeNext(f.Get("next"), "")
+	s, err := h.cfg.Auth.Login(q.r.Context(), f.Get("email"), f.Get("password"))
+	if err != nil {
+		v := &view{Title: "Sign in", Page: &authPage{Next: next}}
+		v.formErr(err)
+		return h.renderAuth(q, statusOf(err), "login", v, map[string]string{"email": f.Get("email")})
+	}
+	if err := q.signIn(s); err != nil {
+		return err
+	}
+	http.Redirect(q.w, q.r, q.afterSignIn(next), http.StatusSeeOther)
+	return nil
+}
+
+// afterSignIn is where a fresh sign-in goes: next, else the dashboard.
+func (q *request) afterSignIn(next string) string {
+	if next != "" {
+		return next
+	}
+	if q.tenant != nil {
+		return q.link("/")
+	}
+	return "/"
+}
+
+// signIn replaces the request's session with a new one (a new id, against
+// session fixation) that carries the user and its refresh token.
+func (q *request) signIn(s *auth.Session) error {
+	ctx := q.r.Context()
+	if q.sess != nil {
+		if err := q.h.sessions.Delete(ctx, q.sess.ID); err != nil {
+			return err
+		}
+		if q.sess.RefreshToken != "" {
+			_ = q.h.cfg.Auth.Logout(ctx, q.sess.RefreshToken)
+		}
+	}
+	ns := q.h.newSession(q.r)
+	ns.UserID = s.User.ID
+	ns.RefreshToken = s.RefreshToken
+	if err := q.h.sessions.Save(ctx, ns); err != nil {
+		return err
+	}
+	q.h.setCookie(q.w, q.r, ns)
+	q.sess = ns
+	q.user = s.User
+	return nil
+}
+
+// signup shows the sign-up form.
+func (h *Handler) signup(q *request) error {
+	if _, err := q.ensureSession(); err != nil {
+		return err
+	}
+	next := safeNext(q.r.URL.Query().Get("next"), "")
+	return h.renderAuth(q, http.StatusOK, "signup", &view{Title: "Sign up", Page: &authPage{Next: next, NewTenant: q.tenant == nil && next == ""}}, nil)
+}
+
+// signupSubmit creates the user (and an organisation when asked) with
+// auth.Signup and signs them in.
+func (h *Handler) signupSubmit(q *request) error {
+	f := q.r.PostForm
+	next := safeNext(f.Get("next"), "")
+	in := auth.SignupInput{Email: f.Get("email"), Password: f.Get("password"), Name: f.Get("name")}
+	newTenant := strings.TrimSpace(f.Get("tenant_name")) != "" || strings.TrimSpace(f.Get("tenant_slug")) != ""
+	if newTenant {
+		in.TenantName, in.TenantSlug = f.Get("tenant_name"), strings.ToLower(strings.TrimSpace(f.Get("tenant_slug")))
+	}
+	s, err := h.cfg.Auth.Signup(q.r.Context(), in)
+	if err != nil {
+		v := &view{Title: "Sign up", Page: &authPage{Next: next, NewTenant: newTenant}}
+		v.formErr(err)
+		form := map[string]string{"email": f.Get("email"), "name": f.Get("name"), "tenant_name": f.Get("tenant_name"), "tenant_slug": f.Get("tenant_slug")}
+		return h.renderAuth(q, statusOf(err), "signup", v, form)
+	}
+	if err := q.signIn(s); err != nil {
+		return err
+	}
+	dest := q.afterSignIn(next)
+	if s.DefaultTenant != nil && next == "" {
+		dest = q.tenantURL(s.DefaultTenant)
+		q.sess.Flash = "Welcome! Your organisation " + s.DefaultTenant.Name + " is ready."
+		if err := q.save(); err != nil {
+			return err
+		}
+	}
+	http.Redirect(q.w, q.r, dest, http.StatusSeeOther)
+	return nil
+}
+
+// logout deletes the session on the server, revokes its refresh token
+// with auth.Logout and clears the cookie.
+func (h *Handler) logout(q *request) error {
+	ctx := q.r.Context()
+	if q.sess != nil {
+		if q.sess.RefreshToken != "" {
+			if err := h.cfg.Auth.Logout(ctx, q.sess.RefreshToken); err != nil && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+				h.logger.WarnContext(ctx, "ui: logout", "err", err)
+			}
+		}
+		if err := h.sessions.Delete(ctx, q.sess.ID); err != nil {
+			return err
+		}
+	}
+	h.clearCookie(q.w, q.r)
+	q.redirect("/login")
+	return nil
+}
+
+// invitationPage is the data of the invitation page.
+type invitationPage struct {
+	Token string
+	Next  string
+}
+
+// invitation shows an invitation: sign in or sign up first, then accept.
+func (h *Handler) invitation(q *request) error {
+	if _, err := q.ensureSession(); err != nil {
+		return err
+	}
+	token := q.r.PathValue("token")
+	return h.renderAuth(q, http.StatusOK, "invitation", &view{Title: "Invitation", Page: &invitationPage{Token: token, Next: q.link("/invitations/" + token)}}, nil)
+}
+
+// invitationAccept accepts an invitation for the signed-in user with
+// auth.AcceptInvitation and opens the tenant.
+func (h *Handler) invitationAccept(q *request) error {
+	token := q.r.PathValue("token")
+	if q.user == nil {
+		return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Please sign in to accept the invitation.")
+	}
+	m, err := h.cfg.Auth.AcceptInvitation(q.ctx(), token, q.user.ID)
+	if err != nil {
+		v := &view{Title: "Invitation", Page: &invitationPage{Token: token, Next: q.link("/invitations/" + token)}}
+		v.formErr(err)
+		h.renderView(q, statusOf(err), "invitation", v)
+		return nil
+	}
+	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: m.TenantID, UserID: m.UserID})
+	t, err := h.cfg.Store.TenantByID(q.r.Context(), m.TenantID)
+	if err != nil {
+		return err
+	}
+	q.sess.Flash = "You joined " + t.Name + " as " + string(m.Role) + "."
+	if err := q.save(); err != nil {
+		return err
+	}
+	http.Redirect(q.w, q.r, q.tenantURL(t), http.StatusSeeOther)
+	return nil
+}
+
+// homePage is the data of the central home page.
+type homePage struct{}
+
+// home is the central host's start page: the user's organisations.
+func (h *Handler) home(q *request) error {
+	if q.user == nil {
+		q.redirect("/login")
+		return nil
+	}
+	h.renderView(q, http.StatusOK, "home", &view{Title: "Your organisations", Page: &homePage{}})
+	return nil
+}

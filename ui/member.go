@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// membersPage is the data of the members page.
+type membersPage struct {
+	Members     []*tenantry.Member
+	Invitations []*tenantry.Invitation
+	Roles       []tenantry.Role
+	Quota       usageRow
+	// InviteURL is the one-time link of a just-made invitation.
+	InviteURL string
+}
+
+// grantable returns the roles the caller may grant.
+func grantable(r tenantry.Role) []tenantry.Role {
+	var out []tenantry.Role
+	for _, x := range []tenantry.Role{tenantry.RoleMember, tenantry.RoleAdmin, tenantry.RoleOwner} {
+		if r.CanGrant(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// members lists members and pending invitations (owners and admins).
+func (h *Handler) members(q *request) error {
+	return h.renderMembers(q, http.StatusOK, nil, nil)
+}
+
+// renderMembers renders the members page with a failed form's error.
+func (h *Handler) renderMembers(q *request, status int, formErr error, form map[string]string) error {
+	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	ms, err := allMembers(q, ts)
+	if err != nil {
+		return err
+	}
+	invs, _, err := ts.Invitations(q.ctx(), tenantry.Page{Limit: tenantry.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	u, err := ts.Usage(q.ctx())
+	if err != nil {
+		return err
+	}
+	v := &view{Title: "Members", Nav: "members", Form: form, Page: &membersPage{Members: ms, Invitations: invs, Roles: grantable(q.member.Role), Quota: h.quota(q.tenant, u)[1]}}
+	v.formErr(formErr)
+	h.renderView(q, status, "members", v)
+	return nil
+}
+
+// checkGrant refuses a role the caller may not grant, as the API does.
+func checkGrant(q *request, role tenantry.Role) error {
+	if !role.Valid() {
+		return tenantry.Invalid(map[string]string{"role": "must be owner, admin or member"})
+	}
+	if !q.member.Role.CanGrant(role) {
+		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot grant the %s role.", role)
+	}
+	return nil
+}
+
+// invitationCreate invites an e-mail address with auth.CreateInvitation and
+// shows the one-time link once.
+func (h *Handler) invitationCreate(q *request) error {
+	f := q.r.PostForm
+	role := tenantry.Role(f.Get("role"))
+	form := map[string]string{"email": f.Get("email")}
+	if err := checkGrant(q, role); err != nil {
+		return h.renderMembers(q, statusOf(err), err, form)
+	}
+	_, token, err := h.cfg.Auth.CreateInvitation(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("email"), role)
+	if err != nil {
+		return h.renderMembers(q, statusOf(err), err, form)
+	}
+	scheme := "http"
+	if h.secure(q.r) {
+		scheme = "https"
+	}
+	q.sess.Secret = scheme + "://" + q.r.Host + q.link("/invitations/"+token)
+	q.sess.Flash = "Invitation created for " + tenantry.NormalizeEmail(f.Get("email")) + ". Send them this link; it is shown only once."
+	if err := q.save(); err != nil {
+		return err
+	}
+	q.redirect("/members")
+	return nil
+}
+
+// invitationRevoke revokes a pending invitation.
+func (h *Handler) invitationRevoke(q *request) error {
+	id, ok := tenantry.ParseID(q.r.PathValue("id"))
+	if !ok {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
+	}
+	if err := h.cfg.Store.Tenant(q.tenant.ID).RevokeInvitation(q.ctx(), id); err != nil {
+		return err
+	}
+	if err := q.flash("Invitation revoked."); err != nil {
+		return err
+	}
+	q.redirect("/members")
+	return nil
+}
+
+// memberRole changes a member's role (the caller must be able to grant
+// both the old and the new role).
+func (h *Handler) memberRole(q *request) error {
+	uid, ok := tenantry.ParseID(q.r.PathValue("uid"))
+	if !ok {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
+	}
+	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	role := tenantry.Role(strings.TrimSpace(q.r.PostForm.Get("role")))
+	cur, err := ts.Member(q.ctx(), uid)
+	if err != nil {
+		return err
+	}
+	if err := checkGrant(q, cur.Role); err != nil {
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	if err := checkGrant(q, role); err != nil {
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	if _, err := ts.UpdateMember(q.ctx(), uid, role); err != nil {
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: q.tenant.ID, UserID: uid})
+	if err := q.flash(cur.Name + " is now " + string(role) + "."); err != nil {
+		return err
+	}
+	q.redirect("/members")
+	return nil
+}
+
+// memberRemove removes a member from the tenant.
+func (h *Handler) memberRemove(q *request) error {
+	uid, ok := tenantry.ParseID(q.r.PathValue("uid"))
+	if !ok {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
+	}
+	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	cur, err := ts.Member(q.ctx(), uid)
+	if err != nil {
+		return err
+	}
+	if uid != q.user.ID && !q.member.Role.CanGrant(cur.Role) {
+		err := tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot remove a member with the %s role.", cur.Role)
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	if err := ts.RemoveMember(q.ctx(), uid); err != nil {
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: q.tenant.ID, UserID: uid})
+	if err := q.flash(cur.Name + " was removed."); err != nil {
+		return err
+	}
+	if uid == q.user.ID {
+		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
+		return nil
+	}
+	q.redirect("/members")
+	return nil
+}

@@ -1,0 +1,242 @@
+// Package ui serves Tenantry's web pages: the tenant dashboard on a tenant's
+// host (or under /t/{slug}/) and the platform console on the central host.
+// Pages are server-rendered html/template documents that work without
+// JavaScript; htmx, when it loads, makes navigation and forms smoother.
+// The pages call the same services as the JSON API (the Store handles, the
+// auth service and the assistant) and never re-implement their rules.
+package ui
+
+import (
+	"context"
+	"embed"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// maxFormSize bounds a submitted form.
+const maxFormSize = 1 << 20
+
+// Config is what a Handler needs. Store, Auth and Plans are required.
+type Config struct {
+	Store     tenantry.Store
+	Auth      *auth.Service
+	Plans     tenantry.Plans
+	Assistant tenantry.Assistant
+	// Sessions keeps browser sessions (nil: in memory, idle 12h).
+	Sessions SessionStore
+	// ResolveTenant returns the tenant of a request, from its host or a
+	// /t/{slug}/ path prefix, and (nil, nil) on the central host. Its
+	// errors are tenantry errors (tenant_not_found, tenant_suspended...).
+	// Nil: PathResolver(Store) with base domain "localhost".
+	ResolveTenant func(r *http.Request) (*tenantry.Tenant, error)
+	Logger        *slog.Logger
+	// Secure makes cookies Secure (and named __Host-tenantry_session); it
+	// is also true for a request that came over TLS.
+	Secure bool
+	// Bus, when set, is told about tenants and members the console and
+	// dashboard change, so that API caches drop them.
+	Bus tenantry.Bus
+}
+
+// Handler serves the web UI. It is an http.Handler.
+type Handler struct {
+	cfg       Config
+	sessions  SessionStore
+	resolve   func(r *http.Request) (*tenantry.Tenant, error)
+	logger    *slog.Logger
+	pages     map[string]*pageTemplate
+	static    http.Handler
+	now       func() time.Time
+	routes    *http.ServeMux
+	centralMx *http.ServeMux
+}
+
+// New returns a Handler for cfg. It panics when the embedded templates do
+// not parse, a programming error.
+func New(cfg Config) *Handler {
+	h := &Handler{cfg: cfg, sessions: cfg.Sessions, resolve: cfg.ResolveTenant, logger: cfg.Logger, now: time.Now}
+	if h.sessions == nil {
+		h.sessions = NewMemorySessions(DefaultIdleTimeout)
+	}
+	if h.resolve == nil {
+		h.resolve = PathResolver(cfg.Store, "localhost")
+	}
+	if h.logger == nil {
+		h.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if h.cfg.Plans == nil {
+		h.cfg.Plans = tenantry.DefaultPlans()
+	}
+	pages, err := parsePages()
+	if err != nil {
+		panic(err)
+	}
+	h.pages = pages
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	h.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	h.routes = h.tenantRoutes()
+	h.centralMx = h.centralRoutes()
+	return h
+}
+
+// ServeHTTP resolves the tenant, strips a /t/{slug} prefix, loads the
+// browser session, checks the CSRF token of every POST and dispatches.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Referrer-Policy", "same-origin")
+	hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	if strings.HasPrefix(r.URL.Path, "/static/") {
+		hdr.Set("Cache-Control", "public, max-age=3600")
+		h.static.ServeHTTP(w, r)
+		return
+	}
+	hdr.Set("Cache-Control", "no-store")
+	ctx := r.Context()
+	if tenantry.RequestIDFromContext(ctx) == "" {
+		ctx = tenantry.NewContextWithRequestID(ctx, tenantry.NewID())
+	}
+	q := &request{h: h, w: w}
+	t, err := h.resolve(r.WithContext(ctx))
+	path := r.URL.Path
+	if slug, rest, ok := splitTenantPath(path); ok {
+		if t == nil && err == nil {
+			err = tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
+		} else if t != nil && t.Slug == slug {
+			q.base = "/t/" + slug
+			path = rest
+		}
+	} else if t != nil {
+		q.hostForm = true
+	}
+	r2 := r.Clone(ctx)
+	r2.URL.Path = path
+	r2.URL.RawPath = ""
+	q.r = r2
+	q.tenant = t
+	if err != nil {
+		h.fail(q, err)
+		return
+	}
+	if err := q.loadUser(); err != nil {
+		h.fail(q, err)
+		return
+	}
+	if r.Method == http.MethodPost {
+		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormSize)
+		if err := r2.ParseForm(); err != nil {
+			h.fail(q, tenantry.Errorf(tenantry.EBADREQUEST, "The form could not be read."))
+			return
+		}
+		if !validCSRF(q.sess, r2.PostForm.Get("csrf")) {
+			h.fail(q, tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again."))
+			return
+		}
+	}
+	if t != nil {
+		if uerr := t.Usable(); uerr != nil && !(path == "/logout" && r.Method == http.MethodPost) {
+			h.fail(q, uerr)
+			return
+		}
+		h.routes.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
+		return
+	}
+	h.centralMx.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
+}
+
+// splitTenantPath splits "/t/{slug}/rest" into slug and "/rest".
+func splitTenantPath(p string) (slug, rest string, ok bool) {
+	if !strings.HasPrefix(p, "/t/") {
+		return "", "", false
+	}
+	s := p[len("/t/"):]
+	i := strings.IndexByte(s, '/')
+	if i < 0 {
+		return s, "/", s != ""
+	}
+	if i == 0 {
+		return "", "", false
+	}
+	return s[:i], s[i:], true
+}
+
+// PathResolver returns a tenant resolver for the UI: a /t/{slug}/ path
+// prefix, else the first label of a host under one of baseDomains (ports
+// ignored), else a tenant's custom domain; (nil, nil) on the central host.
+// It returns suspended tenants as they are; the handler shows them as
+// suspended.
+func PathResolver(store tenantry.Store, baseDomains ...string) func(r *http.Request) (*tenantry.Tenant, error) {
+	return func(r *http.Request) (*tenantry.Tenant, error) {
+		ctx := r.Context()
+		if slug, _, ok := splitTenantPath(r.URL.Path); ok {
+			return bySlug(ctx, store, slug)
+		}
+		host := tenantry.NormalizeDomain(r.Host)
+		for _, base := range baseDomains {
+			if host == base {
+				return nil, nil
+			}
+			if label, ok := strings.CutSuffix(host, "."+base); ok && !strings.Contains(label, ".") {
+				if tenantry.IsReservedSlug(label) {
+					return nil, nil
+				}
+				return bySlug(ctx, store, label)
+			}
+		}
+		if host == "" || !strings.Contains(host, ".") || isIP(host) {
+			return nil, nil
+		}
+		t, err := store.TenantByDomain(ctx, host)
+		if tenantry.IsCode(err, tenantry.ENOTFOUND) || tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
+			return nil, nil
+		}
+		return t, err
+	}
+}
+
+// bySlug looks a tenant up by slug; an unknown one is tenant_not_found.
+func bySlug(ctx context.Context, store tenantry.Store, slug string) (*tenantry.Tenant, error) {
+	if !tenantry.ValidSlug(slug) {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
+	}
+	t, err := store.TenantBySlug(ctx, slug)
+	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
+	}
+	return t, err
+}
+
+// isIP reports whether host looks like an IPv4 address or IPv6 literal.
+func isIP(host string) bool {
+	if strings.HasPrefix(host, "[") {
+		return true
+	}
+	return strings.Trim(host, "0123456789.") == ""
+}
+
+// invalidate tells the bus, when there is one, about a change.
+func (h *Handler) invalidate(ctx context.Context, inv tenantry.Invalidation) {
+	if h.cfg.Bus == nil {
+		return
+	}
+	if err := h.cfg.Bus.Publish(ctx, inv); err != nil {
+		h.logger.WarnContext(ctx, "ui: publish invalidation", "err", err)
+	}
+}
