@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,7 @@ type RateLimiter struct {
 
 	up        atomic.Bool
 	nextProbe atomic.Int64 // UnixNano after which one request may probe
+	slow      atomic.Int32 // consecutive timed-out calls
 
 	fallbacks prometheus.Counter
 	upGauge   prometheus.Gauge
@@ -147,14 +149,31 @@ func (l *RateLimiter) Allow(ctx context.Context, key string, r tenantry.Rate) (t
 	}
 	res, err := l.allowRedis(ctx, key, r)
 	if err == nil {
+		l.slow.Store(0)
 		return res, nil
 	}
 	if ctx.Err() != nil {
 		return tenantry.RateResult{}, ctx.Err()
 	}
-	l.markDown(err)
+	// One slow answer on a loaded machine is not an outage: switching every
+	// request of the process to its local limit for a whole CheckInterval
+	// would multiply the admitted rate by the number of processes. Only an
+	// error that is not a timeout, or slowDown timeouts in a row, do.
+	if !isTimeout(err) || l.slow.Add(1) >= slowDown {
+		l.markDown(err)
+	}
 	l.fallbacks.Inc()
 	return l.fallback.Allow(ctx, key, r)
+}
+
+// slowDown is how many timed-out calls in a row mark Redis down.
+const slowDown = 3
+
+// isTimeout reports whether err is a per-call timeout rather than a
+// failure to reach Redis at all.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // allowRedis runs redis_rate's GCRA script under the per-call timeout.
@@ -185,6 +204,7 @@ func (l *RateLimiter) allowRedis(ctx context.Context, key string, r tenantry.Rat
 // markDown switches to the fallback, logging and setting the gauge only on
 // the transition so that an outage is logged once.
 func (l *RateLimiter) markDown(err error) {
+	l.slow.Store(0)
 	l.nextProbe.Store(l.now().UnixNano() + l.interval)
 	if l.up.CompareAndSwap(true, false) {
 		l.upGauge.Set(0)
