@@ -1,4 +1,5 @@
-// Package redis holds the Redis-backed implementations of the tenantry rate
-// limiter and invalidation bus, which share limits and cache invalidations
-// across several server processes. It imports go-redis as goredis.
+// Package redis holds the Redis-backed state that several server processes
+// share: the tenantry rate limiter (GCRA through redis_rate, with a local
+// fallback while Redis is away), the cache invalidation bus (pub/sub) and
+// the web UI's browser session store. It imports go-redis as goredis.
 package redis

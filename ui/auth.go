@@ -39,7 +39,11 @@ func (h *Handler) renderAuth(q *request, status int, name string, v *view, form 
 func (h *Handler) loginSubmit(q *request) error {
 	f := q.r.PostForm
 	next := safeNext(f.Get("next"), "")
-	s, err := h.cfg.Auth.Login(q.r.Context(), f.Get("email"), f.Get("password"))
+	err := h.throttleSignIn(q, f.Get("email"))
+	var s *auth.Session
+	if err == nil {
+		s, err = h.cfg.Auth.Login(q.r.Context(), f.Get("email"), f.Get("password"))
+	}
 	if err != nil {
 		v := &view{Title: "Sign in", Page: &authPage{Next: next}}
 		v.formErr(err)
@@ -106,7 +110,11 @@ func (h *Handler) signupSubmit(q *request) error {
 	if newTenant {
 		in.TenantName, in.TenantSlug = f.Get("tenant_name"), strings.ToLower(strings.TrimSpace(f.Get("tenant_slug")))
 	}
-	s, err := h.cfg.Auth.Signup(q.r.Context(), in)
+	err := h.throttleSignIn(q, f.Get("email"))
+	var s *auth.Session
+	if err == nil {
+		s, err = h.cfg.Auth.Signup(q.r.Context(), in)
+	}
 	if err != nil {
 		v := &view{Title: "Sign up", Page: &authPage{Next: next, NewTenant: newTenant}}
 		v.formErr(err)

@@ -49,6 +49,9 @@ type Config struct {
 	// Bus, when set, is told about tenants and members the console and
 	// dashboard change, so that API caches drop them.
 	Bus tenantry.Bus
+	// Limiter, when set, bounds sign-in and sign-up attempts per client IP
+	// and per e-mail address, as the JSON API does.
+	Limiter tenantry.RateLimiter
 }
 
 // Handler serves the web UI. It is an http.Handler.

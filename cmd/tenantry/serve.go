@@ -96,6 +96,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
 	var bus tenantry.Bus = inmem.NewBus()
+	var sessions ui.SessionStore
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
 		if err != nil {
@@ -107,7 +108,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		bus = redis.NewBus(client, "tenantry:invalidations", logger)
-		logger.Info("sharing rate limits and cache invalidation through Redis")
+		sessions = redis.NewSessionStore(client, "tenantry:session:", ui.DefaultIdleTimeout)
+		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
 
 	asst := assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger))
@@ -122,6 +124,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
 		Logger:        logger,
 		Bus:           bus,
+		Sessions:      sessions,
+		Limiter:       limiter,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
