@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -38,6 +39,38 @@ type Service struct {
 	// takes as long whether or not the user exists.
 	dummyHash string
 	now       func() time.Time
+	// hashing admits at most GOMAXPROCS argon2id computations at once:
+	// each takes about 19 MiB and tens of milliseconds of CPU, so a burst of
+	// sign-ins queues instead of exhausting memory.
+	hashing chan struct{}
+}
+
+// withHashSlot runs fn while holding one of the hashing slots.
+func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The server is busy; try again.")
+	}
+	defer func() { <-s.hashing }()
+	fn()
+	return nil
+}
+
+// hash hashes pw under a hashing slot.
+func (s *Service) hash(ctx context.Context, pw string) (h string, err error) {
+	if serr := s.withHashSlot(ctx, func() { h, err = s.params.Hash(pw) }); serr != nil {
+		return "", serr
+	}
+	return h, err
+}
+
+// verify checks pw against hash under a hashing slot.
+func (s *Service) verify(ctx context.Context, hash, pw string) (ok bool, err error) {
+	if serr := s.withHashSlot(ctx, func() { ok, err = VerifyPassword(hash, pw) }); serr != nil {
+		return false, serr
+	}
+	return ok, err
 }
 
 // New returns a Service over store. It panics when cfg.Secret is empty or
@@ -67,11 +100,14 @@ func New(store tenantry.Store, cfg Config) *Service {
 	if err != nil {
 		panic(err)
 	}
-	return &Service{store: store, cfg: cfg, params: params, dummyHash: dummy, now: tenantry.Now}
+	return &Service{store: store, cfg: cfg, params: params, dummyHash: dummy, now: tenantry.Now,
+		hashing: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // HashPassword hashes pw with the service's parameters.
-func (s *Service) HashPassword(pw string) (string, error) { return s.params.Hash(pw) }
+func (s *Service) HashPassword(pw string) (string, error) {
+	return s.hash(context.Background(), pw)
+}
 
 // Session is what signup, login and refresh return.
 type Session struct {
@@ -132,7 +168,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (*Session, error) 
 	if len(fields) > 0 {
 		return nil, tenantry.Invalid(fields)
 	}
-	hash, err := s.params.Hash(uc.Password)
+	hash, err := s.hash(ctx, uc.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +196,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok, err := VerifyPassword(hash, password)
+	ok, err := s.verify(ctx, hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("auth: login: %w", err)
 	}
@@ -447,7 +483,7 @@ func (s *Service) EnsurePlatformAdmin(ctx context.Context, email, password, name
 	if err := uc.Validate(); err != nil {
 		return nil, false, err
 	}
-	hash, err := s.params.Hash(uc.Password)
+	hash, err := s.hash(ctx, uc.Password)
 	if err != nil {
 		return nil, false, err
 	}

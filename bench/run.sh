@@ -1,38 +1,47 @@
 #!/usr/bin/env bash
 # bench/run.sh runs Tenantry's load benchmark end to end and writes
 # docs/benchmarks.md: tenantry serve on SQLite and on PostgreSQL, seeded and
-# loaded by bench/cmd/load; pgbench on the same SELECT; a bare net/http
-# handler. Everything listens on 127.0.0.1 and every step is time-bounded.
+# loaded by bench/cmd/load; a noisy-neighbour run on each; pgbench on the
+# same SELECT; a bare net/http handler; and the 100 vs 10,000 tenant p50
+# comparison. Everything listens on 127.0.0.1 and every step is time-bounded.
 #
-#   bench/run.sh            100 tenants × 2 users × 200 projects
-#   bench/run.sh --large    10,000 tenants × 2 users × 5 projects
+#   bench/run.sh            everything (15–40 minutes on 2 shared cores)
+#   bench/run.sh --quick    skip the 10,000-tenant comparison
 #
 # Environment: BENCH_DURATION (10s per endpoint), BENCH_CONCURRENCY (16),
 # BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres, a superuser
-# that may create databases), BENCH_PORT (18080), BENCH_SKIP_PG=1.
+# that may create databases), BENCH_PORT (28080), BENCH_SKIP_PG=1,
+# BENCH_SKIP_LARGE=1, BENCH_OUT (docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TENANTS=100 USERS=2 PROJECTS=200
-if [[ "${1:-}" == "--large" ]]; then TENANTS=10000 USERS=2 PROJECTS=5; fi
+LARGE_TENANTS=10000 LARGE_PROJECTS=5
+SKIP_LARGE=${BENCH_SKIP_LARGE:-}
+if [[ "${1:-}" == "--quick" ]]; then SKIP_LARGE=1; fi
 DURATION=${BENCH_DURATION:-10s}
 CONC=${BENCH_CONCURRENCY:-16}
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-PORT=${BENCH_PORT:-18080}
-SEED_TIMEOUT=${BENCH_SEED_TIMEOUT:-3600}
+PORT=${BENCH_PORT:-28080}
+OUT=${BENCH_OUT:-docs/benchmarks.md}
+SEED_TIMEOUT=${BENCH_SEED_TIMEOUT:-900}
 export TENANTRY_ADMIN_EMAIL=bench-admin@example.com
 export TENANTRY_ADMIN_PASSWORD=bench-admin-password
-export TENANTRY_LOG_LEVEL=warn
+export TENANTRY_LOG_LEVEL=${TENANTRY_LOG_LEVEL:-warn}
 
 WORK=$(mktemp -d)
 RESULTS="$WORK/results"; mkdir -p "$RESULTS"
 SERVER_PID=""
-PG_DB=""
+PG_DBS=()
 cleanup() {
 	if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-	if [[ -n "$PG_DB" ]]; then psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; fi
+	for db in "${PG_DBS[@]}"; do psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
 }
 trap cleanup EXIT
+
+if curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+	echo "127.0.0.1:$PORT is already in use; set BENCH_PORT" >&2; exit 1
+fi
 
 echo "== build"
 go build -o "$WORK/tenantry" ./cmd/tenantry
@@ -44,6 +53,7 @@ go build -o "$WORK/load" ./bench/cmd/load
 	echo "cpu:      $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	echo "memory:   $(free -h | awk '/Mem:/ {print $2}')"
 	echo "data set: $TENANTS tenants × $USERS users × $PROJECTS projects; $CONC clients; $DURATION per endpoint"
+	echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average at start; the machine is shared)"
 } > "$RESULTS/env.txt"
 
 # start_server NAME ARGS... starts tenantry serve and waits (60s at most)
@@ -53,8 +63,8 @@ start_server() {
 	"$WORK/tenantry" serve --addr "127.0.0.1:$PORT" "$@" >"$WORK/$name.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 600); do
-		if curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
 		if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+		if curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
 		sleep 0.1
 	done
 	echo "tenantry serve ($name) did not start:" >&2; tail -20 "$WORK/$name.log" >&2
@@ -67,27 +77,53 @@ stop_server() {
 	SERVER_PID=""
 }
 
-# run_load NAME runs the seed and the loops against the running server.
-run_load() {
-	timeout "$SEED_TIMEOUT" "$WORK/load" -base "http://127.0.0.1:$PORT" -label "$1" \
-		-tenants "$TENANTS" -users "$USERS" -projects "$PROJECTS" \
-		-duration "$DURATION" -concurrency "$CONC" >"$RESULTS/$1.json"
+# new_pg_db NAME sets NEW_DB_URL to a fresh, migrated PostgreSQL database.
+new_pg_db() {
+	local db="tenantry_bench_$$_$1"
+	PG_DBS+=("$db")
+	psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+	psql "$PG_URL" -qc "CREATE DATABASE $db" >/dev/null
+	local url="${PG_URL%/*}/$db"
+	timeout 120 "$WORK/tenantry" migrate --database-url "$url" >"$WORK/migrate-$1.log" 2>&1 || { cat "$WORK/migrate-$1.log" >&2; return 1; }
+	NEW_DB_URL=$url
 }
 
-echo "== SQLite"
-start_server sqlite --data "$WORK/sqlite-data"
-run_load sqlite || echo "SQLite load failed" >&2
-stop_server
+# load NAME ARGS... runs the load program against the running server.
+load() {
+	local name=$1; shift
+	timeout "$SEED_TIMEOUT" "$WORK/load" -base "http://127.0.0.1:$PORT" -label "$name" \
+		-duration "$DURATION" -concurrency "$CONC" -server-pid "$SERVER_PID" "$@" >"$RESULTS/$name.json" \
+		|| { echo "load $name failed" >&2; rm -f "$RESULTS/$name.json"; }
+}
+
+# main NAME SERVER-ARGS...: the four endpoints on the main data set (rate
+# limits lifted by the load program's default -settings), then the
+# noisy-neighbour run on pro-plan tenants with the plan's own limits.
+main_run() {
+	local name=$1; shift
+	echo "== $name: seed $TENANTS × $USERS × $PROJECTS and load"
+	start_server "$name" "$@"
+	load "$name" -tenants "$TENANTS" -users "$USERS" -projects "$PROJECTS"
+	echo "== $name: noisy neighbour"
+	load "$name-noisy" -noisy -plan pro -settings '{}'
+	stop_server
+}
+
+# large_run NAME N SERVER-ARGS...: N tenants owned by one shared user, 5
+# projects each, list and get only (the p50 comparison).
+large_run() {
+	local name=$1 n=$2; shift 2
+	echo "== $name: seed $n tenants (shared user) × $LARGE_PROJECTS and load"
+	start_server "$name" "$@"
+	load "$name" -tenants "$n" -shared-user -projects "$LARGE_PROJECTS" -endpoints list,get -seed-concurrency 8
+	stop_server
+}
+
+main_run sqlite --data "$WORK/sqlite-data"
 
 if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then
-	echo "== PostgreSQL"
-	PG_DB="tenantry_bench_$$"
-	psql "$PG_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
-	DB_URL="${PG_URL%/*}/$PG_DB"
-	"$WORK/tenantry" migrate --database-url "$DB_URL" >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
-	start_server postgres --database-url "$DB_URL"
-	run_load postgres || echo "PostgreSQL load failed" >&2
-	stop_server
+	new_pg_db main; DB_URL=$NEW_DB_URL
+	main_run postgres --database-url "$DB_URL"
 
 	echo "== pgbench (same SELECT as GET /api/projects?limit=20)"
 	# One script per seeded tenant (up to 10); pgbench picks one at random per
@@ -100,21 +136,34 @@ if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then
 BEGIN;
 SET LOCAL ROLE tenantry_app;
 SET LOCAL app.tenant_id = '$tid';
-SELECT tenant_id, id, name, description, is_active, created_at, updated_at FROM projects WHERE tenant_id = '$tid' ORDER BY id LIMIT 21;
+SELECT id, tenant_id, name, description, is_active, created_at, updated_at FROM projects WHERE tenant_id = '$tid' ORDER BY id LIMIT 21;
 COMMIT;
 SQL
 		SCRIPTS+=(-f "$f"); i=$((i + 1))
 	done
 	if (( i > 0 )); then
 		secs=${DURATION%s}
-		timeout 600 pgbench -n -M prepared -c 8 -j 2 -T "$secs" "${SCRIPTS[@]}" "$DB_URL" >"$RESULTS/pgbench.txt" 2>&1 || echo "pgbench failed" >&2
+		{ echo "loadavg before: $(cut -d' ' -f1 /proc/loadavg)"
+		  timeout 600 pgbench -n -M prepared -c 8 -j 2 -T "$secs" "${SCRIPTS[@]}" "$DB_URL" 2>&1 || echo "pgbench failed" >&2
+		  echo "loadavg after: $(cut -d' ' -f1 /proc/loadavg)"; } >"$RESULTS/pgbench.txt"
 	fi
 fi
 
 echo "== bare net/http baseline"
 "$WORK/load" -baseline -duration "$DURATION" -concurrency "$CONC" >"$RESULTS/baseline.json"
 
-mkdir -p docs
-"$WORK/load" -render "$RESULTS" > docs/benchmarks.md
-cp -r "$RESULTS" "$WORK/../tenantry-bench-results-$$" 2>/dev/null || true
-echo "== wrote docs/benchmarks.md (raw results: $WORK/../tenantry-bench-results-$$)"
+if [[ -z "$SKIP_LARGE" ]]; then
+	large_run sqlite-t100 100 --data "$WORK/sqlite-t100"
+	large_run sqlite-t10000 "$LARGE_TENANTS" --data "$WORK/sqlite-t10000"
+	if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then
+		new_pg_db t100; large_run postgres-t100 100 --database-url "$NEW_DB_URL"
+		new_pg_db t10000; large_run postgres-t10000 "$LARGE_TENANTS" --database-url "$NEW_DB_URL"
+	fi
+fi
+
+echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"
+mkdir -p "$(dirname "$OUT")"
+"$WORK/load" -render "$RESULTS" >"$OUT"
+KEEP="${TMPDIR:-/tmp}/tenantry-bench-results-$$"
+cp -r "$RESULTS" "$KEEP"
+echo "== wrote $OUT (raw results: $KEEP)"

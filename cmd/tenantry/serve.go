@@ -37,6 +37,7 @@ type serveConfig struct {
 	corsOrigins string
 	plansFile   string
 	logLevel    string
+	cacheTTL    time.Duration
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -49,8 +50,27 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.StringVar(&c.corsOrigins, "cors-origins", e.getenv("TENANTRY_CORS_ORIGINS"), "comma-separated browser origins allowed by CORS (TENANTRY_CORS_ORIGINS)")
 	fs.StringVar(&c.plansFile, "plans", e.getenv("TENANTRY_PLANS"), "a JSON file of plans overriding the default limits and features (TENANTRY_PLANS)")
 	fs.StringVar(&c.logLevel, "log-level", e.env("TENANTRY_LOG_LEVEL", "info"), "debug, info, warn or error (TENANTRY_LOG_LEVEL)")
+	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials; default 1s, or 10s with --redis-url, whose pub/sub drops changed entries at once (TENANTRY_CACHE_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.cacheTTL == 0 {
+		if v := e.getenv("TENANTRY_CACHE_TTL"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return nil, fmt.Errorf("TENANTRY_CACHE_TTL: want a positive duration such as 5s, got %q", v)
+			}
+			c.cacheTTL = d
+		}
+	}
+	if c.cacheTTL < 0 {
+		return nil, errors.New("--cache-ttl must be positive")
+	}
+	if c.cacheTTL == 0 {
+		c.cacheTTL = time.Second
+		if c.redisURL != "" {
+			c.cacheTTL = 10 * time.Second
+		}
 	}
 	return c, nil
 }
@@ -139,6 +159,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Registry:    reg,
 		BaseDomains: splitList(c.baseDomains),
 		CORSOrigins: splitList(c.corsOrigins),
+		CacheTTL:    c.cacheTTL,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)

@@ -112,6 +112,30 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	}
 }
 
+func TestParseServeCacheTTL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want time.Duration
+	}{
+		{"default", nil, nil, time.Second},
+		{"with redis", nil, []string{"--redis-url", "redis://127.0.0.1:6379/0"}, 10 * time.Second},
+		{"flag", nil, []string{"--cache-ttl", "3s"}, 3 * time.Second},
+		{"env", map[string]string{"TENANTRY_CACHE_TTL": "250ms"}, nil, 250 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		env := &environment{getenv: func(k string) string { return tt.env[k] }, stderr: io.Discard}
+		c, err := env.parseServe(tt.args)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if c.cacheTTL != tt.want {
+			t.Errorf("%s: cache TTL = %v, want %v", tt.name, c.cacheTTL, tt.want)
+		}
+	}
+}
+
 func TestServeRejectsBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name string
@@ -123,6 +147,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"bad database url", nil, []string{"--database-url", "mysql://x"}},
 		{"missing seed", nil, []string{"--seed", "/nonexistent/tenants.jsonl"}},
 		{"bad log level", nil, []string{"--log-level", "loud"}},
+		{"negative cache ttl", nil, []string{"--cache-ttl", "-1s"}},
+		{"bad cache ttl env", map[string]string{"TENANTRY_CACHE_TTL": "soon"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

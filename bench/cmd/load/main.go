@@ -46,6 +46,12 @@ type config struct {
 	adminEmail, adminPassword    string
 	password                     string
 	label                        string
+	plan                         string
+	settings                     map[string]any
+	serverPID                    int
+	noisy                        bool
+	sharedUser                   bool
+	quietRate, noisyRate         float64
 }
 
 func run(args []string, getenv func(string) string, stdout io.Writer) error {
@@ -61,6 +67,14 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs.StringVar(&c.endpoints, "endpoints", "list,get,create,chat", "comma-separated loops to run: list, get, create, chat")
 	fs.BoolVar(&c.baseline, "baseline", false, "load a bare in-process net/http handler instead of tenantry")
 	fs.StringVar(&c.label, "label", "", "label copied into the JSON report")
+	fs.StringVar(&c.plan, "plan", "enterprise", "plan of the seeded tenants")
+	settings := fs.String("settings", `{"requests_per_second":100000,"chat_per_10s":1000000,"max_in_flight":100000}`,
+		"settings (JSON object) of the seeded tenants; the default lifts the per-tenant rate limits so a throughput run measures the server, not the limiter")
+	fs.BoolVar(&c.sharedUser, "shared-user", false, "one user owns every tenant instead of -users new users per tenant (argon2id makes each sign-up and login cost ~0.1–0.2 s of CPU; use this for 10,000 tenants)")
+	fs.IntVar(&c.serverPID, "server-pid", 0, "pid of the server on this machine; its peak RSS (VmHWM) goes into the report")
+	fs.BoolVar(&c.noisy, "noisy", false, "noisy-neighbour run: a quiet tenant's latency alone, then next to a tenant sending -noisy-rate (both on -plan with -settings)")
+	fs.Float64Var(&c.quietRate, "quiet-rate", 50, "requests/s the quiet tenant sends in a -noisy run")
+	fs.Float64Var(&c.noisyRate, "noisy-rate", 5000, "requests/s the noisy tenant sends in a -noisy run (10× the pro plan's 500/s)")
 	renderDir := fs.String("render", "", "print docs/benchmarks.md from the result files in this directory and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -70,6 +84,9 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	}
 	c.adminEmail, c.adminPassword = getenv("TENANTRY_ADMIN_EMAIL"), getenv("TENANTRY_ADMIN_PASSWORD")
 	c.password = "bench-password-1"
+	if err := json.Unmarshal([]byte(*settings), &c.settings); err != nil {
+		return fmt.Errorf("-settings: %w", err)
+	}
 
 	client := &http.Client{
 		Timeout: 30 * time.Second,
@@ -104,15 +121,25 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	if c.adminEmail == "" || c.adminPassword == "" {
 		return errors.New("TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD must name the platform admin")
 	}
-	api := &apiClient{base: c.base, http: client}
+	api := &apiClient{base: c.base, http: client, auth: authClients()}
+	if c.noisy {
+		return runNoisy(api, client, c, stdout)
+	}
 	seedStart := time.Now()
 	data, err := seed(api, c)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	report.Seed = &SeedReport{Tenants: c.tenants, UsersPerTenant: c.users, ProjectsPerTenant: c.projects,
-		Seconds: time.Since(seedStart).Seconds()}
+		SharedUser: c.sharedUser, Seconds: time.Since(seedStart).Seconds()}
 	fmt.Fprintf(os.Stderr, "seeded %d tenants in %.1fs\n", c.tenants, report.Seed.Seconds)
+	if c.serverPID > 0 {
+		// The seed's sign-ups and logins hash passwords with argon2id, whose
+		// memory makes the seed's peak RSS; reset the peak so the report
+		// shows the peak under the measured load (both are reported).
+		report.SeedServer = readProcStatus(c.serverPID)
+		os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", c.serverPID), []byte("5"), 0)
+	}
 
 	var seq atomic.Int64
 	for _, ep := range splitComma(c.endpoints) {
@@ -151,10 +178,15 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 		if ep == "chat" {
 			data.openSessions(api)
 		}
+		load1 := loadAvg()
 		r := loop(client, c.concurrency, c.duration, build)
 		r.Endpoint = ep
+		r.LoadAvgBefore, r.LoadAvgAfter = load1, loadAvg()
 		report.Results = append(report.Results, r)
 		fmt.Fprintf(os.Stderr, "%s: %.0f req/s p50 %.2fms p99 %.2fms statuses %v\n", ep, r.RequestsPerSecond, r.P50ms, r.P99ms, r.Statuses)
+	}
+	if c.serverPID > 0 {
+		report.Server = readProcStatus(c.serverPID)
 	}
 	return writeJSON(stdout, report)
 }
@@ -205,6 +237,12 @@ type Report struct {
 	DurationSeconds float64     `json:"duration_seconds"`
 	Seed            *SeedReport `json:"seed,omitempty"`
 	Results         []Result    `json:"results"`
+	// SeedServer is the server's memory after the seed; Server after the
+	// loops (its peak counted from the end of the seed).
+	SeedServer *ProcStatus `json:"seed_server,omitempty"`
+	Server     *ProcStatus `json:"server,omitempty"`
+	// Noisy is the noisy-neighbour run.
+	Noisy *NoisyReport `json:"noisy,omitempty"`
 }
 
 // SeedReport describes the seeded data set.
@@ -212,6 +250,7 @@ type SeedReport struct {
 	Tenants           int     `json:"tenants"`
 	UsersPerTenant    int     `json:"users_per_tenant"`
 	ProjectsPerTenant int     `json:"projects_per_tenant"`
+	SharedUser        bool    `json:"shared_user,omitempty"`
 	Seconds           float64 `json:"seconds"`
 }
 
@@ -226,6 +265,8 @@ type Result struct {
 	P90ms             float64        `json:"p90_ms"`
 	P99ms             float64        `json:"p99_ms"`
 	MaxMs             float64        `json:"max_ms"`
+	LoadAvgBefore     float64        `json:"loadavg_before,omitempty"`
+	LoadAvgAfter      float64        `json:"loadavg_after,omitempty"`
 }
 
 // loop runs concurrency clients, each sending the next request as soon as
@@ -279,6 +320,11 @@ func loop(client *http.Client, concurrency int, duration time.Duration, build fu
 	wg.Wait()
 	elapsed := time.Since(begin)
 	slices.Sort(lat)
+	return summarize(lat, statuses, errs, elapsed)
+}
+
+// summarize turns sorted latencies into a Result.
+func summarize(lat []time.Duration, statuses map[string]int, errs int, elapsed time.Duration) Result {
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
 			return 0

@@ -88,3 +88,45 @@ func TestRunRefusesRemoteBase(t *testing.T) {
 		t.Errorf("got %v, want a loopback error", err)
 	}
 }
+
+func TestRenderTargets(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, r Report) {
+		data, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeFile(dir+"/"+name, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("sqlite.json", Report{Results: []Result{{Endpoint: "list", RequestsPerSecond: 20000}}, Server: &ProcStatus{VmHWMKiB: 100 * 1024}})
+	write("postgres.json", Report{Results: []Result{{Endpoint: "list", RequestsPerSecond: 1000}, {Endpoint: "create", RequestsPerSecond: 300}}})
+	write("sqlite-t100.json", Report{Results: []Result{{Endpoint: "list", P50ms: 1}}})
+	write("sqlite-t10000.json", Report{Results: []Result{{Endpoint: "list", P50ms: 1.1}}})
+	write("postgres-noisy.json", Report{Noisy: &NoisyReport{QuietSolo: Result{P99ms: 10}, QuietMix: Result{P99ms: 30}, FirstNoisy429ms: 40}})
+	if err := writeFile(dir+"/pgbench.txt", []byte("tps = 4000.0 (without initial connection time)\nSQL script 1: x\n")); err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := render(dir, &md); err != nil {
+		t.Fatal(err)
+	}
+	got := md.String()
+	for _, want := range []string{
+		"1000 req/s vs 4000 tps = 25.0% | **not met**",
+		"20000 req/s (125.0% of target) | **met**",
+		"300 vs 1000 req/s = 30.0% | **not met**",
+		"1.00 → 1.10 ms = +10% | **met**",
+		"VmHWM 100 MiB | **not met**",
+		"30.00 ms vs 10.00 ms alone = 3.00× | **not met**",
+		"first 429 after 40 ms | **met**",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("render: missing %q in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "SQL script 1") {
+		t.Errorf("render: per-script pgbench lines not trimmed")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -15,6 +16,31 @@ import (
 type apiClient struct {
 	base string
 	http *http.Client
+	// auth, when set, sends sign-up and login calls. The server limits
+	// sign-ins per client IP (20 a minute); seeding thousands of users from
+	// one address would only measure that limit, so the seed gives each
+	// user its own loopback source address (127.2.x.y, still this machine).
+	auth func(n int) *http.Client
+}
+
+// authClients returns a function giving, for user number n, a client whose
+// connections come from the loopback address 127.2.0.0 + n + 1.
+func authClients() func(n int) *http.Client {
+	var mu sync.Mutex
+	cache := map[int]*http.Client{}
+	return func(n int) *http.Client {
+		n = n % 60000
+		mu.Lock()
+		defer mu.Unlock()
+		if c, ok := cache[n]; ok {
+			return c
+		}
+		ip := net.IPv4(127, 2, byte((n+1)>>8), byte((n+1)&0xff))
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+		c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+		cache[n] = c
+		return c
+	}
 }
 
 // request builds a request with an optional bearer token, tenant and JSON body.
@@ -46,11 +72,16 @@ func (a *apiClient) request(method, path, token, tenant string, body any) (*http
 // call sends a request and decodes a 2xx answer into out; other statuses
 // are errors carrying the body.
 func (a *apiClient) call(method, path, token, tenant string, body, out any) (int, error) {
+	return a.callWith(a.http, method, path, token, tenant, body, out)
+}
+
+// callWith is call through the given client.
+func (a *apiClient) callWith(hc *http.Client, method, path, token, tenant string, body, out any) (int, error) {
 	req, err := a.request(method, path, token, tenant, body)
 	if err != nil {
 		return 0, err
 	}
-	resp, err := a.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -67,15 +98,24 @@ func (a *apiClient) call(method, path, token, tenant string, body, out any) (int
 	return resp.StatusCode, nil
 }
 
-// login returns an access token.
-func (a *apiClient) login(email, password string) (string, error) {
+// login returns an access token; n numbers the user (see apiClient.auth),
+// -1 for the platform admin.
+func (a *apiClient) login(n int, email, password string) (string, error) {
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
-	if _, err := a.call("POST", "/api/auth/login", "", "", map[string]string{"email": email, "password": password}, &out); err != nil {
+	if _, err := a.callWith(a.authClient(n), "POST", "/api/auth/login", "", "", map[string]string{"email": email, "password": password}, &out); err != nil {
 		return "", err
 	}
 	return out.AccessToken, nil
+}
+
+// authClient returns the client for user n's sign-up and login.
+func (a *apiClient) authClient(n int) *http.Client {
+	if a.auth == nil || n < 0 {
+		return a.http
+	}
+	return a.auth(n)
 }
 
 // tenant is one seeded tenant.
@@ -108,16 +148,29 @@ func (d *dataSet) openSessions(a *apiClient) {
 	}
 }
 
-// seed creates c.tenants tenants on the pro plan, each with c.users users
+// seed creates c.tenants tenants on plan c.plan with settings c.settings, each with c.users users
 // (the first the owner, the others admins) and c.projects projects. A
 // run-unique suffix keeps slugs and emails fresh on a reused database.
 func seed(a *apiClient, c config) (*dataSet, error) {
-	admin, err := a.login(c.adminEmail, c.adminPassword)
+	admin, err := a.login(-1, c.adminEmail, c.adminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("admin login: %w", err)
 	}
 	run := fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffffff)
 	d := &dataSet{tenants: make([]*tenant, c.tenants)}
+	var shared *sharedUser
+	if c.sharedUser {
+		email := "shared-" + run + "@bench.example.com"
+		body := map[string]string{"email": email, "password": c.password, "name": "Shared user"}
+		if _, err := a.callWith(a.authClient(59999), "POST", "/api/auth/signup", "", "", body, nil); err != nil {
+			return nil, err
+		}
+		tok, err := a.login(59999, email, c.password)
+		if err != nil {
+			return nil, err
+		}
+		shared = &sharedUser{email: email, token: tok}
+	}
 	jobs := make(chan int)
 	errc := make(chan error, c.seedConcurrency)
 	var wg sync.WaitGroup
@@ -126,7 +179,7 @@ func seed(a *apiClient, c config) (*dataSet, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				t, err := seedTenant(a, admin, run, i, c)
+				t, err := seedTenant(a, admin, run, i, c, shared)
 				if err != nil {
 					errc <- fmt.Errorf("tenant %d: %w", i, err)
 					for range jobs {
@@ -150,26 +203,44 @@ func seed(a *apiClient, c config) (*dataSet, error) {
 	return d, nil
 }
 
-func seedTenant(a *apiClient, admin, run string, i int, c config) (*tenant, error) {
+// sharedUser is the one user who owns every tenant in a -shared-user seed.
+type sharedUser struct{ email, token string }
+
+func seedTenant(a *apiClient, admin, run string, i int, c config, shared *sharedUser) (*tenant, error) {
 	slug := fmt.Sprintf("b%s-%d", run, i)
 	emails := make([]string, c.users)
+	if shared != nil {
+		emails = nil
+	}
 	for u := range emails {
 		emails[u] = fmt.Sprintf("u%d-%s@bench.example.com", u, slug)
 		body := map[string]string{"email": emails[u], "password": c.password, "name": fmt.Sprintf("User %d", u)}
-		if _, err := a.call("POST", "/api/auth/signup", "", "", body, nil); err != nil {
+		if _, err := a.callWith(a.authClient(i*c.users+u), "POST", "/api/auth/signup", "", "", body, nil); err != nil {
 			return nil, err
 		}
 	}
 	var created struct {
 		ID string `json:"id"`
 	}
-	body := map[string]any{"name": "Bench " + slug, "slug": slug, "plan": "pro", "owner_email": emails[0]}
+	owner := ""
+	if shared != nil {
+		owner = shared.email
+	} else {
+		owner = emails[0]
+	}
+	body := map[string]any{"name": "Bench " + slug, "slug": slug, "plan": c.plan, "owner_email": owner}
+	if len(c.settings) > 0 {
+		body["settings"] = c.settings
+	}
 	if _, err := a.call("POST", "/api/admin/tenants", admin, "", body, &created); err != nil {
 		return nil, err
 	}
 	t := &tenant{id: created.ID}
+	if shared != nil {
+		t.tokens = []string{shared.token}
+	}
 	for u, email := range emails {
-		tok, err := a.login(email, c.password)
+		tok, err := a.login(i*c.users+u, email, c.password)
 		if err != nil {
 			return nil, err
 		}
