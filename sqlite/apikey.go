@@ -87,20 +87,7 @@ func (h *TenantStore) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list api keys: %w", err))
 	}
-	defer rows.Close()
-	out := []*tenantry.APIKey{}
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list api keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list api keys: %w", err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
-	return out[:n], next, nil
+	return scanPage(rows, "api keys", limit, scanAPIKey, func(v *tenantry.APIKey) string { return v.ID })
 }
 
 // APIKey returns a key by id (not_found).

@@ -91,20 +91,7 @@ func (h *TenantStore) Invitations(ctx context.Context, p tenantry.Page) ([]*tena
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list invitations: %w", err))
 	}
-	defer rows.Close()
-	out := []*tenantry.Invitation{}
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list invitations: %w", err)
-		}
-		out = append(out, inv)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list invitations: %w", err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
-	return out[:n], next, nil
+	return scanPage(rows, "invitations", limit, scanInvitation, func(v *tenantry.Invitation) string { return v.ID })
 }
 
 // RevokeInvitation deletes a pending invitation (not_found).

@@ -139,20 +139,7 @@ func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*ten
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list tenants: %w", err))
 	}
-	defer rows.Close()
-	out := []*tenantry.Tenant{}
-	for rows.Next() {
-		t, err := scanTenant(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list tenants: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list tenants: %w", err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
-	return out[:n], next, nil
+	return scanPage(rows, "tenants", limit, scanTenant, func(v *tenantry.Tenant) string { return v.ID })
 }
 
 // tenantForUpdate reads the tenant id in tx (tenant_not_found).

@@ -119,20 +119,7 @@ func (h *TenantStore) Projects(ctx context.Context, f tenantry.ProjectFilter) ([
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list projects: %w", err))
 	}
-	defer rows.Close()
-	out := make([]*tenantry.Project, 0, min(limit+1, 64))
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list projects: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list projects: %w", err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
-	return out[:n], next, nil
+	return scanPage(rows, "projects", limit, scanProject, func(v *tenantry.Project) string { return v.ID })
 }
 
 // UpdateProject changes a project (not_found, validation_failed, conflict).

@@ -143,20 +143,7 @@ func (h *TenantStore) Tasks(ctx context.Context, f tenantry.TaskFilter) ([]*tena
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list tasks: %w", err))
 	}
-	defer rows.Close()
-	out := []*tenantry.Task{}
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list tasks: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list tasks: %w", err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return out[i].ID })
-	return out[:n], next, nil
+	return scanPage(rows, "tasks", limit, scanTask, func(v *tenantry.Task) string { return v.ID })
 }
 
 // UpdateTask changes a task (not_found; validation_failed as CreateTask).
