@@ -8,12 +8,6 @@ import (
 	"github.com/tenantry/tenantry/auth"
 )
 
-// invitationCreateRequest is the body of POST /api/invitations.
-type invitationCreateRequest struct {
-	Email string        `json:"email"`
-	Role  tenantry.Role `json:"role"`
-}
-
 // invitationResponse is a new invitation with its one-time token.
 type invitationResponse struct {
 	*tenantry.Invitation
@@ -29,23 +23,11 @@ type acceptResponse struct {
 // handleInvitationCreate answers POST /api/invitations with 201 and the
 // token, shown once (owner/admin; the role is one the caller may grant).
 func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireManager(r); err != nil {
+	email, role, err := decodeGrant(r)
+	if err != nil {
 		return err
 	}
-	var req invitationCreateRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	email := tenantry.NormalizeEmail(req.Email)
-	if email == "" {
-		return tenantry.Invalid(map[string]string{"email": "required"})
-	} else if !tenantry.ValidEmail(email) {
-		return tenantry.Invalid(map[string]string{"email": "must be an e-mail address"})
-	}
-	if err := checkRole(r, req.Role); err != nil {
-		return err
-	}
-	inv, token, err := s.auth.CreateInvitation(r.Context(), s.scope(r), email, req.Role)
+	inv, token, err := s.auth.CreateInvitation(r.Context(), s.scope(r), email, role)
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,32 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// memberAddRequest is the body of POST /api/members.
-type memberAddRequest struct {
+// grantRequest is the body of POST /api/members and POST /api/invitations.
+type grantRequest struct {
 	Email string        `json:"email"`
 	Role  tenantry.Role `json:"role"`
+}
+
+// decodeGrant reads a grantRequest, normalises and checks its e-mail, and
+// checks that the caller (an owner or admin) may grant its role.
+func decodeGrant(r *http.Request) (email string, role tenantry.Role, err error) {
+	if err := requireManager(r); err != nil {
+		return "", "", err
+	}
+	var req grantRequest
+	if err := decode(r, &req); err != nil {
+		return "", "", err
+	}
+	email = tenantry.NormalizeEmail(req.Email)
+	if email == "" {
+		return "", "", tenantry.Invalid(map[string]string{"email": "required"})
+	} else if !tenantry.ValidEmail(email) {
+		return "", "", tenantry.Invalid(map[string]string{"email": "must be an e-mail address"})
+	}
+	if err := checkRole(r, req.Role); err != nil {
+		return "", "", err
+	}
+	return email, req.Role, nil
 }
 
 // memberUpdateRequest is the body of PATCH /api/members/{user_id}.
@@ -48,20 +70,8 @@ func (s *Server) handleMemberList(w http.ResponseWriter, r *http.Request) error 
 // role (owner/admin; not_found for no such user, conflict when already a
 // member).
 func (s *Server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
-	if err := requireManager(r); err != nil {
-		return err
-	}
-	var req memberAddRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	email := tenantry.NormalizeEmail(req.Email)
-	if email == "" {
-		return tenantry.Invalid(map[string]string{"email": "required"})
-	} else if !tenantry.ValidEmail(email) {
-		return tenantry.Invalid(map[string]string{"email": "must be an e-mail address"})
-	}
-	if err := checkRole(r, req.Role); err != nil {
+	email, role, err := decodeGrant(r)
+	if err != nil {
 		return err
 	}
 	u, err := s.store.UserByEmail(r.Context(), email)
@@ -70,7 +80,7 @@ func (s *Server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	m, err := s.scope(r).AddMember(r.Context(), u.ID, req.Role)
+	m, err := s.scope(r).AddMember(r.Context(), u.ID, role)
 	if err != nil {
 		return err
 	}
