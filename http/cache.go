@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,6 +69,17 @@ func (c *ttlCache[V]) del(key string) {
 	c.mu.Unlock()
 }
 
+// dropIf removes every entry for which drop returns true.
+func (c *ttlCache[V]) dropIf(drop func(key string, v V) bool) {
+	c.mu.Lock()
+	for k, e := range c.m {
+		if drop(k, e.v) {
+			delete(c.m, k)
+		}
+	}
+	c.mu.Unlock()
+}
+
 // purge removes every entry.
 func (c *ttlCache[V]) purge() {
 	c.mu.Lock()
@@ -106,11 +118,11 @@ func newCaches(ttl time.Duration) *caches {
 func (c *caches) apply(inv tenantry.Invalidation) {
 	switch inv.Kind {
 	case tenantry.InvTenant:
-		// A tenant's id, slug and domain entries, negative answers for a
-		// slug now taken, its members and API keys: drop them all.
-		c.tenants.purge()
-		c.members.purge()
-		c.apiKeys.purge()
+		if inv.TenantID == "" {
+			c.purgeAll()
+			return
+		}
+		c.dropTenant(inv.TenantID)
 	case tenantry.InvMember:
 		c.members.del(memberKey(inv.TenantID, inv.UserID))
 	case tenantry.InvAPIKey:
@@ -123,11 +135,32 @@ func (c *caches) apply(inv tenantry.Invalidation) {
 		c.users.del(inv.UserID)
 		c.apiKeys.purge() // cached access-token principals of the user
 	default:
-		c.tenants.purge()
-		c.members.purge()
-		c.apiKeys.purge()
-		c.users.purge()
+		c.purgeAll()
 	}
+}
+
+// dropTenant drops what a change to tenant id can make wrong: the tenant's
+// entries under its id, slug and domain (the old ones too, found by value),
+// every negative answer (a slug or domain may now be taken), its
+// memberships and its API keys. Other tenants' entries stay, so a change to
+// one tenant costs the others nothing.
+func (c *caches) dropTenant(id string) {
+	c.tenants.dropIf(func(_ string, l lookup[*tenantry.Tenant]) bool {
+		return l.err != nil || l.v == nil || l.v.ID == id
+	})
+	prefix := id + "/"
+	c.members.dropIf(func(key string, _ lookup[tenantry.Role]) bool {
+		return strings.HasPrefix(key, prefix)
+	})
+	c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool { return p.TenantID == id })
+}
+
+// purgeAll empties every cache.
+func (c *caches) purgeAll() {
+	c.tenants.purge()
+	c.members.purge()
+	c.apiKeys.purge()
+	c.users.purge()
 }
 
 func memberKey(tenantID, userID string) string { return tenantID + "/" + userID }

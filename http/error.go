@@ -65,6 +65,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 			// The client went away; nobody reads the answer.
 			e = tenantry.Errorf(tenantry.EUNAVAILABLE, "The request was canceled.")
+			if info := infoOf(r); info != nil {
+				info.clientGone = true
+			}
 		} else {
 			loggerOf(r).LogAttrs(r.Context(), slog.LevelError, "internal error",
 				slog.String("request_id", tenantry.RequestIDFromContext(r.Context())),
@@ -89,7 +92,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		h.Set("Retry-After", strconv.FormatInt(secs, 10))
 	case tenantry.EUNAUTHENTICATED:
-		h.Set("WWW-Authenticate", `Bearer realm="tenantry"`)
+		h.Set(hdrWWWAuthenticate, `Bearer realm="tenantry"`)
 	}
 	_ = writeJSON(w, status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}})
 }

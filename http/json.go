@@ -123,18 +123,27 @@ func jsonTypeName(kind string) string {
 	return "of another type"
 }
 
-// writeJSON writes v as JSON with status.
+// writeJSON writes v as JSON with status, followed by a newline.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	if a, ok := v.(jsonAppender); ok {
+		return writeBody(w, status, append(a.appendJSON(nil), '\n'))
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
+	return writeBody(w, status, append(b, '\n'))
+}
+
+// writeBody writes a JSON body b with its length, so that the response
+// is not chunked.
+func writeBody(w http.ResponseWriter, status int, b []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	b = append(b, '\n')
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
 }
 

@@ -71,9 +71,9 @@ func (s *Server) rateLimitTenant(w http.ResponseWriter, r *http.Request, t *tena
 		return nil
 	}
 	h := w.Header()
-	h.Set("RateLimit-Limit", strconv.FormatInt(res.Limit, 10))
-	h.Set("RateLimit-Remaining", strconv.FormatInt(max(res.Remaining, 0), 10))
-	h.Set("RateLimit-Reset", strconv.FormatInt(ceilSeconds(res.ResetAfter), 10))
+	h.Set(hdrRateLimitLimit, strconv.FormatInt(res.Limit, 10))
+	h.Set(hdrRateLimitRemaining, strconv.FormatInt(max(res.Remaining, 0), 10))
+	h.Set(hdrRateLimitReset, strconv.FormatInt(ceilSeconds(res.ResetAfter), 10))
 	if !res.Allowed {
 		s.metrics.rateLimited.WithLabelValues("tenant").Inc()
 		return &tenantry.Error{Code: tenantry.ERATELIMITED, Message: "This tenant is over its request rate.", RetryAfter: res.RetryAfter}

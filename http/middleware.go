@@ -12,8 +12,26 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
+// StatusClientClosedRequest is the status logged and counted for a request
+// whose client went away before the answer (nginx's 499): it is neither
+// a server error nor an answer anybody read.
+const StatusClientClosedRequest = 499
+
 // HeaderRequestID carries the request id in requests and responses.
 const HeaderRequestID = "X-Request-ID"
+
+// Header names as net/http spells them on the wire (its canonical form).
+// Header.Get and Set rewrite any other spelling on every call, which costs
+// an allocation per header on the hot path; these need no rewriting.
+// TestCanonicalHeaderNames ties them to the names the API documents.
+const (
+	hdrRequestID          = "X-Request-Id"        // HeaderRequestID
+	hdrTenant             = "X-Tenant-Id"         // HeaderTenant
+	hdrRateLimitLimit     = "Ratelimit-Limit"     // RateLimit-Limit
+	hdrRateLimitRemaining = "Ratelimit-Remaining" // RateLimit-Remaining
+	hdrRateLimitReset     = "Ratelimit-Reset"     // RateLimit-Reset
+	hdrWWWAuthenticate    = "Www-Authenticate"    // WWW-Authenticate
+)
 
 // CORS answers.
 const (
@@ -64,11 +82,11 @@ func (w *statusWriter) Flush() {
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rid := r.Header.Get(HeaderRequestID)
+		rid := r.Header.Get(hdrRequestID)
 		if !saneRequestID(rid) {
 			rid = tenantry.NewID()
 		}
-		rw.Header().Set(HeaderRequestID, rid)
+		rw.Header().Set(hdrRequestID, rid)
 		info := &requestInfo{logger: s.logger}
 		ctx := tenantry.NewContextWithRequestID(r.Context(), rid)
 		ctx = contextWithInfo(ctx, info)
@@ -136,6 +154,9 @@ func (s *Server) observe(r *http.Request, w *statusWriter, info *requestInfo, d 
 	status := w.status
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if info.clientGone {
+		status = StatusClientClosedRequest
 	}
 	route := info.route
 	if route == "" {

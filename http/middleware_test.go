@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -63,6 +64,35 @@ func TestPanicRecovery(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"msg":"panic"`) || !strings.Contains(logs.String(), `"route":"GET /boom"`) {
 		t.Fatalf("logs lack panic or access line: %s", logs.String())
+	}
+}
+
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	var logs bytes.Buffer
+	e := newSQLiteEnv(t)
+	s := NewServer(Config{Store: e.Store, Auth: e.Auth, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	defer s.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	s.mux.Handle("GET /slow", s.publicRoute(func(w http.ResponseWriter, r *http.Request) error {
+		cancel() // the client hangs up while the store works
+		<-r.Context().Done()
+		return fmt.Errorf("query: %w", r.Context().Err())
+	}))
+	s.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow", nil).WithContext(ctx))
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("want one access log line: %v: %s", err, logs.String())
+	}
+	if got, want := line["status"], float64(StatusClientClosedRequest); got != want {
+		t.Errorf("logged status: got %v, want %v", got, want)
+	}
+	if got, want := line["level"], "INFO"; got != want {
+		t.Errorf("log level: got %v, want %v", got, want)
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if want := `tenantry_http_requests_total{route="GET /slow",status="499"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, rec.Body)
 	}
 }
 
@@ -197,6 +227,22 @@ func TestErrorTable(t *testing.T) {
 	for code := range codeStatus {
 		if ErrorStatus(code) < 400 {
 			t.Errorf("code %s maps to %d", code, ErrorStatus(code))
+		}
+	}
+}
+
+func TestCanonicalHeaderNames(t *testing.T) {
+	tests := []struct{ documented, got string }{
+		{HeaderRequestID, hdrRequestID},
+		{HeaderTenant, hdrTenant},
+		{"RateLimit-Limit", hdrRateLimitLimit},
+		{"RateLimit-Remaining", hdrRateLimitRemaining},
+		{"RateLimit-Reset", hdrRateLimitReset},
+		{"WWW-Authenticate", hdrWWWAuthenticate},
+	}
+	for _, tt := range tests {
+		if want := http.CanonicalHeaderKey(tt.documented); tt.got != want {
+			t.Errorf("header %s: got %q, want the canonical %q", tt.documented, tt.got, want)
 		}
 	}
 }

@@ -112,7 +112,7 @@ func (s *Server) handleProjectList(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, projectListBody{items, next})
 }
 
 // handleProjectCreate answers POST /api/projects.
@@ -127,7 +127,7 @@ func (s *Server) handleProjectCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, p)
+	return writeJSON(w, http.StatusCreated, projectBody{p})
 }
 
 // handleProjectGet answers GET /api/projects/{id}.
@@ -140,7 +140,7 @@ func (s *Server) handleProjectGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, p)
+	return writeJSON(w, http.StatusOK, projectBody{p})
 }
 
 // handleProjectUpdate answers PATCH /api/projects/{id}; absent fields are
@@ -166,7 +166,7 @@ func (s *Server) handleProjectUpdate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, p)
+	return writeJSON(w, http.StatusOK, projectBody{p})
 }
 
 // handleProjectDelete answers DELETE /api/projects/{id} with 204.

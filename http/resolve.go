@@ -73,7 +73,7 @@ func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
 	ctx := r.Context()
 	var found tenantOnce
 	add := found.add
-	if vs := r.Header.Values(HeaderTenant); len(vs) > 0 {
+	if vs := r.Header.Values(hdrTenant); len(vs) > 0 {
 		if len(vs) > 1 {
 			return nil, tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names more than one tenant.")
 		}

@@ -17,6 +17,9 @@ type requestInfo struct {
 	userID   string
 	apiKeyID string
 	errCode  string
+	// clientGone is set when the request ended because the client went
+	// away; it is logged and counted as 499, not as a server error.
+	clientGone bool
 	// pathSlug is the tenant slug of a /t/{slug}/ path prefix.
 	pathSlug string
 }

@@ -141,7 +141,9 @@ func NewServer(cfg Config) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	if cfg.Bus != nil {
-		go cfg.Bus.Subscribe(ctx, s.cache.apply)
+		// Subscribe registers before it returns, so no invalidation
+		// published after NewServer returns is missed.
+		cfg.Bus.Subscribe(ctx, s.cache.apply)
 	}
 	go s.runUsage(ctx)
 	return s

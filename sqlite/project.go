@@ -23,6 +23,25 @@ func scanProject(row interface{ Scan(...any) error }) (*tenantry.Project, error)
 	return &p, nil
 }
 
+// tenantProjectColumns are the columns tenantProjectScanner reads: those of
+// projectColumns but tenant_id, which a tenant's own queries already know.
+// Every column read costs several calls into SQLite, each taking the
+// connection's mutex, so the list reads one column fewer per row.
+const tenantProjectColumns = `id, name, description, is_active, created_at, updated_at`
+
+// tenantProjectScanner returns a scanner of tenantProjectColumns rows of
+// tenant tenantID.
+func tenantProjectScanner(tenantID string) func(row interface{ Scan(...any) error }) (*tenantry.Project, error) {
+	return func(row interface{ Scan(...any) error }) (*tenantry.Project, error) {
+		p := tenantry.Project{TenantID: tenantID}
+		if err := row.Scan(&p.ID, &p.Name, &p.Description, &p.IsActive,
+			timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt}); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	}
+}
+
 // projectConflict is the error of a duplicate project name.
 func projectConflict() error {
 	return tenantry.Errorf(tenantry.ECONFLICT, "A project with this name already exists.")
@@ -30,7 +49,7 @@ func projectConflict() error {
 
 // project reads project id of tenantID (not_found).
 func project(ctx context.Context, q querier, tenantID, id string) (*tenantry.Project, error) {
-	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	p, err := tenantProjectScanner(tenantID)(q.QueryRowContext(ctx, `SELECT `+tenantProjectColumns+` FROM projects WHERE tenant_id = ? AND id = ?`, tenantID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	} else if err != nil {
@@ -98,7 +117,7 @@ func (h *TenantStore) Projects(ctx context.Context, f tenantry.ProjectFilter) ([
 	if err != nil {
 		return nil, "", err
 	}
-	query := `SELECT ` + projectColumns + ` FROM projects WHERE tenant_id = ?`
+	query := `SELECT ` + tenantProjectColumns + ` FROM projects WHERE tenant_id = ?`
 	args := []any{h.id}
 	if f.IsActive != nil {
 		query += ` AND is_active = ?`
@@ -119,7 +138,7 @@ func (h *TenantStore) Projects(ctx context.Context, f tenantry.ProjectFilter) ([
 	if err != nil {
 		return nil, "", dbErr(fmt.Errorf("list projects: %w", err))
 	}
-	return scanPage(rows, "projects", limit, scanProject, func(v *tenantry.Project) string { return v.ID })
+	return scanPage(rows, "projects", limit, tenantProjectScanner(h.id), func(v *tenantry.Project) string { return v.ID })
 }
 
 // UpdateProject changes a project (not_found, validation_failed, conflict).

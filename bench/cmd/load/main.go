@@ -1,32 +1,36 @@
-// Command load seeds a data set through Tenantry's public HTTP API and then
-// drives fixed-duration, fixed-concurrency closed loops against it, one
-// endpoint at a time, printing requests per second and latency percentiles
-// as JSON. It only talks to loopback addresses.
+// Command load seeds a data set through Tenantry's public HTTP API, hands it
+// to wrk (one run per endpoint, bench/wrk/tenantry.lua) and prints the
+// results as JSON; it also runs the noisy-neighbour measurement from
+// separate client processes, serves the bare net/http baseline and renders
+// docs/benchmarks.md. It only talks to loopback addresses.
 //
 // Usage:
 //
 //	load -base http://127.0.0.1:8080 -tenants 100 -users 2 -projects 200 -duration 10s -concurrency 16
-//	load -baseline -duration 10s    # a bare net/http handler, for comparison
+//	load -base http://127.0.0.1:8080 -seed-only -targets targets.tsv   # seed, then run wrk by hand
+//	load -baseline -targets targets.tsv -bare-body page.json           # wrk against a bare net/http process
+//	load -base http://127.0.0.1:8080 -noisy -plan pro -settings '{}'   # noisy neighbour
+//	load -render DIR                                                   # docs/benchmarks.md
 package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 )
+
+// warmUp is how long the first endpoint is loaded, unreported, before the
+// server's peak memory is reset; see run.
+const warmUp = 3 * time.Second
 
 func main() {
 	if err := run(os.Args[1:], os.Getenv, os.Stdout); err != nil {
@@ -42,7 +46,6 @@ type config struct {
 	duration                     time.Duration
 	concurrency, seedConcurrency int
 	endpoints                    string
-	baseline                     bool
 	adminEmail, adminPassword    string
 	password                     string
 	label                        string
@@ -52,6 +55,21 @@ type config struct {
 	noisy                        bool
 	sharedUser                   bool
 	quietRate, noisyRate         float64
+
+	// wrk runs the HTTP loops.
+	wrk         wrkConfig
+	seedOnly    bool
+	targets     string // targets file to write (or, for -baseline and -pace, to read)
+	pageOut     string // where to save one real GET list page after the seed
+	baseline    bool
+	bareBody    string
+	serveBare   string
+	serveFor    time.Duration
+	pace        bool
+	tenantIndex int
+	rate        float64
+	workers     int
+	startAt     int64
 }
 
 func run(args []string, getenv func(string) string, stdout io.Writer) error {
@@ -61,20 +79,35 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs.IntVar(&c.tenants, "tenants", 100, "tenants to seed")
 	fs.IntVar(&c.users, "users", 2, "users per tenant")
 	fs.IntVar(&c.projects, "projects", 200, "projects per tenant")
-	fs.DurationVar(&c.duration, "duration", 10*time.Second, "duration of each endpoint's loop")
-	fs.IntVar(&c.concurrency, "concurrency", 16, "concurrent clients in each loop")
+	fs.DurationVar(&c.duration, "duration", 10*time.Second, "duration of each endpoint's wrk run (whole seconds) and of each noisy-neighbour phase")
+	fs.IntVar(&c.concurrency, "concurrency", 16, "wrk connections (-c) in each run")
 	fs.IntVar(&c.seedConcurrency, "seed-concurrency", 8, "concurrent clients while seeding")
-	fs.StringVar(&c.endpoints, "endpoints", "list,get,create,chat", "comma-separated loops to run: list, get, create, chat")
-	fs.BoolVar(&c.baseline, "baseline", false, "load a bare in-process net/http handler instead of tenantry")
+	fs.StringVar(&c.endpoints, "endpoints", "list,get,create,chat", "comma-separated wrk runs: list, get, create, chat")
 	fs.StringVar(&c.label, "label", "", "label copied into the JSON report")
 	fs.StringVar(&c.plan, "plan", "enterprise", "plan of the seeded tenants")
 	settings := fs.String("settings", `{"requests_per_second":100000,"chat_per_10s":1000000,"max_in_flight":100000}`,
 		"settings (JSON object) of the seeded tenants; the default lifts the per-tenant rate limits so a throughput run measures the server, not the limiter")
 	fs.BoolVar(&c.sharedUser, "shared-user", false, "one user owns every tenant instead of -users new users per tenant (argon2id makes each sign-up and login cost ~0.1–0.2 s of CPU; use this for 10,000 tenants)")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "pid of the server on this machine; its peak RSS (VmHWM) goes into the report")
-	fs.BoolVar(&c.noisy, "noisy", false, "noisy-neighbour run: a quiet tenant's latency alone, then next to a tenant sending -noisy-rate (both on -plan with -settings)")
+	fs.BoolVar(&c.noisy, "noisy", false, "noisy-neighbour run: a quiet tenant's latency alone, then next to a tenant sending -noisy-rate (both on -plan with -settings), each client in its own process")
 	fs.Float64Var(&c.quietRate, "quiet-rate", 50, "requests/s the quiet tenant sends in a -noisy run")
 	fs.Float64Var(&c.noisyRate, "noisy-rate", 5000, "requests/s the noisy tenant sends in a -noisy run (10× the pro plan's 500/s)")
+	fs.StringVar(&c.wrk.path, "wrk", "wrk", "the wrk binary (Debian: apt-get install wrk)")
+	fs.StringVar(&c.wrk.script, "wrk-script", "bench/wrk/tenantry.lua", "the wrk Lua script")
+	fs.IntVar(&c.wrk.threads, "wrk-threads", 2, "wrk threads (-t); at most -concurrency")
+	fs.DurationVar(&c.wrk.timeout, "wrk-timeout", 5*time.Second, "wrk --timeout: slower answers count as timeout errors")
+	fs.BoolVar(&c.seedOnly, "seed-only", false, "seed, write -targets, print the seed report and exit (run wrk yourself)")
+	fs.StringVar(&c.targets, "targets", "", "targets file for wrk: written by the seed (a temporary file when empty), read by -baseline and -pace")
+	fs.StringVar(&c.pageOut, "page-out", "", "save one real GET /api/projects?limit=20 body here after the seed (the bare baseline serves it)")
+	fs.BoolVar(&c.baseline, "baseline", false, "run wrk (list requests from -targets) against a bare net/http process serving -bare-body")
+	fs.StringVar(&c.bareBody, "bare-body", "", "body the bare net/http server answers with; a synthetic 20-project page when empty")
+	fs.StringVar(&c.serveBare, "serve-bare", "", "serve the bare net/http baseline on this loopback address (port 0: any), print the URL and serve until -serve-for")
+	fs.DurationVar(&c.serveFor, "serve-for", 15*time.Minute, "how long -serve-bare serves before exiting")
+	fs.BoolVar(&c.pace, "pace", false, "one open-loop client process: GET list for line -tenant-index of -targets at -rate for -duration; prints JSON")
+	fs.IntVar(&c.tenantIndex, "tenant-index", 0, "line (0-based) of -targets a -pace client sends for")
+	fs.Float64Var(&c.rate, "rate", 50, "requests/s of a -pace client")
+	fs.IntVar(&c.workers, "workers", 8, "concurrent requests at most of a -pace client (a send finding all busy is skipped)")
+	fs.Int64Var(&c.startAt, "start-at", 0, "Unix time in nanoseconds at which a -pace client starts sending (0: now)")
 	renderDir := fs.String("render", "", "print docs/benchmarks.md from the result files in this directory and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,12 +115,28 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	if *renderDir != "" {
 		return render(*renderDir, stdout)
 	}
+	if c.serveBare != "" {
+		return serveBare(c.serveBare, c.bareBody, c.serveFor, stdout)
+	}
+	c.wrk.connections = c.concurrency
+	c.wrk.duration = c.duration
+	if c.baseline {
+		return runBaseline(c, stdout)
+	}
+	if err := loopbackOnly(c.base); err != nil {
+		return err
+	}
+	if c.pace {
+		return runPace(c, stdout)
+	}
 	c.adminEmail, c.adminPassword = getenv("TENANTRY_ADMIN_EMAIL"), getenv("TENANTRY_ADMIN_PASSWORD")
 	c.password = "bench-password-1"
 	if err := json.Unmarshal([]byte(*settings), &c.settings); err != nil {
 		return fmt.Errorf("-settings: %w", err)
 	}
-
+	if c.adminEmail == "" || c.adminPassword == "" {
+		return errors.New("TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD must name the platform admin")
+	}
 	client := &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
@@ -96,94 +145,84 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 			IdleConnTimeout:     time.Minute,
 		},
 	}
-	report := Report{Label: c.label, Concurrency: c.concurrency, DurationSeconds: c.duration.Seconds()}
-
-	if c.baseline {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		srv := &http.Server{Handler: http.HandlerFunc(baselineHandler)}
-		go srv.Serve(ln)
-		defer srv.Close()
-		base := "http://" + ln.Addr().String()
-		r := loop(client, c.concurrency, c.duration, func(rng *rand.Rand) (*http.Request, error) {
-			return http.NewRequest("GET", base+"/api/projects?limit=20", nil)
-		})
-		r.Endpoint = "baseline GET (bare net/http)"
-		report.Results = append(report.Results, r)
-		return writeJSON(stdout, report)
-	}
-
-	if err := loopbackOnly(c.base); err != nil {
-		return err
-	}
-	if c.adminEmail == "" || c.adminPassword == "" {
-		return errors.New("TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD must name the platform admin")
-	}
 	api := &apiClient{base: c.base, http: client, auth: authClients()}
 	if c.noisy {
-		return runNoisy(api, client, c, stdout)
+		return runNoisy(api, c, stdout)
 	}
+	return runMain(api, c, stdout)
+}
+
+// runMain seeds the data set, writes the targets file and runs wrk once
+// per endpoint (unless -seed-only).
+func runMain(api *apiClient, c config, stdout io.Writer) error {
+	endpoints := splitComma(c.endpoints)
+	for _, ep := range endpoints {
+		if !validMode(ep) {
+			return fmt.Errorf("unknown endpoint %q (want list, get, create or chat)", ep)
+		}
+	}
+	if !c.seedOnly {
+		// Fail before a seed that may take minutes.
+		if err := c.wrk.check(); err != nil {
+			return err
+		}
+	}
+	report := Report{Label: c.label, Concurrency: c.concurrency, DurationSeconds: c.duration.Seconds()}
 	seedStart := time.Now()
 	data, err := seed(api, c)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	if slices.Contains(endpoints, "chat") {
+		if err := data.openSessions(api); err != nil {
+			return err
+		}
+	}
 	report.Seed = &SeedReport{Tenants: c.tenants, UsersPerTenant: c.users, ProjectsPerTenant: c.projects,
 		SharedUser: c.sharedUser, Seconds: time.Since(seedStart).Seconds()}
 	fmt.Fprintf(os.Stderr, "seeded %d tenants in %.1fs\n", c.tenants, report.Seed.Seconds)
+
+	targets, cleanup, err := saveTargets(c.targets, "tenantry-targets-*.tsv", data.tenants)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if c.pageOut != "" && len(data.tenants) > 0 {
+		if err := savePage(api, data.tenants[0], c.pageOut); err != nil {
+			return fmt.Errorf("-page-out: %w", err)
+		}
+	}
+	if c.seedOnly {
+		if c.serverPID > 0 {
+			report.SeedServer = readProcStatus(c.serverPID)
+		}
+		return writeJSON(stdout, report)
+	}
 	if c.serverPID > 0 {
-		// The seed's sign-ups and logins hash passwords with argon2id, whose
-		// memory makes the seed's peak RSS; reset the peak so the report
-		// shows the peak under the measured load (both are reported).
+		// The seed's sign-ups and logins hash passwords with argon2id
+		// (19 MiB each); that garbage stays resident until the next
+		// collections return it, which only the load's own allocations
+		// trigger. A short warm-up of the first endpoint, not reported,
+		// lets that happen; then the peak is reset so that the report shows
+		// the peak under the measured load. Both peaks are reported.
 		report.SeedServer = readProcStatus(c.serverPID)
+		warm := c.wrk
+		warm.duration = warmUp
+		if _, err := warm.run(c.base, endpoints[0], targets, io.Discard); err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
 		os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", c.serverPID), []byte("5"), 0)
 	}
 
-	var seq atomic.Int64
-	for _, ep := range splitComma(c.endpoints) {
-		var build func(rng *rand.Rand) (*http.Request, error)
-		switch ep {
-		case "list":
-			build = func(rng *rand.Rand) (*http.Request, error) {
-				t, tok := data.pick(rng)
-				return api.request("GET", "/api/projects?limit=20", tok, t.id, nil)
-			}
-		case "get":
-			build = func(rng *rand.Rand) (*http.Request, error) {
-				t, tok := data.pick(rng)
-				if len(t.projects) == 0 {
-					return nil, errors.New("no projects seeded")
-				}
-				return api.request("GET", "/api/projects/"+t.projects[rng.IntN(len(t.projects))], tok, t.id, nil)
-			}
-		case "create":
-			build = func(rng *rand.Rand) (*http.Request, error) {
-				t, tok := data.pick(rng)
-				body := map[string]any{"name": fmt.Sprintf("load-%d-%d", time.Now().UnixNano(), seq.Add(1))}
-				return api.request("POST", "/api/projects", tok, t.id, body)
-			}
-		case "chat":
-			build = func(rng *rand.Rand) (*http.Request, error) {
-				t, tok := data.pick(rng)
-				if t.session == "" {
-					return nil, errors.New("no chat session")
-				}
-				return api.request("POST", "/api/chat", tok, t.id, map[string]any{"session_id": t.session, "message": "How many projects do we have?"})
-			}
-		default:
-			return fmt.Errorf("unknown endpoint %q", ep)
+	report.LoadTool = c.wrk.describe()
+	for _, ep := range endpoints {
+		r, err := c.wrk.run(c.base, ep, targets, os.Stderr)
+		if err != nil {
+			return fmt.Errorf("wrk %s: %w", ep, err)
 		}
-		if ep == "chat" {
-			data.openSessions(api)
-		}
-		load1 := loadAvg()
-		r := loop(client, c.concurrency, c.duration, build)
 		r.Endpoint = ep
-		r.LoadAvgBefore, r.LoadAvgAfter = load1, loadAvg()
 		report.Results = append(report.Results, r)
-		fmt.Fprintf(os.Stderr, "%s: %.0f req/s p50 %.2fms p99 %.2fms statuses %v\n", ep, r.RequestsPerSecond, r.P50ms, r.P99ms, r.Statuses)
+		fmt.Fprintf(os.Stderr, "%s: %.0f req/s p50 %.2fms p99 %.2fms statuses %v errors %d\n", ep, r.RequestsPerSecond, r.P50ms, r.P99ms, r.Statuses, r.Errors)
 	}
 	if c.serverPID > 0 {
 		report.Server = readProcStatus(c.serverPID)
@@ -191,10 +230,25 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	return writeJSON(stdout, report)
 }
 
-// baselineHandler answers like a list endpoint would, with no work behind it.
-func baselineHandler(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	io.WriteString(w, `{"items":[],"next_cursor":null}`)
+// savePage saves tenant t's first GET list page to name.
+func savePage(a *apiClient, t *tenant, name string) error {
+	req, err := a.request("GET", "/api/projects?limit=20", t.tokens[0], t.id, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET list: %d %s", resp.StatusCode, bytes.TrimSpace(body))
+	}
+	return os.WriteFile(name, body, 0o644)
 }
 
 // loopbackOnly refuses any base URL that is not on this machine.
@@ -228,118 +282,4 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// Report is the JSON the command prints.
-type Report struct {
-	Label           string      `json:"label,omitempty"`
-	Concurrency     int         `json:"concurrency"`
-	DurationSeconds float64     `json:"duration_seconds"`
-	Seed            *SeedReport `json:"seed,omitempty"`
-	Results         []Result    `json:"results"`
-	// SeedServer is the server's memory after the seed; Server after the
-	// loops (its peak counted from the end of the seed).
-	SeedServer *ProcStatus `json:"seed_server,omitempty"`
-	Server     *ProcStatus `json:"server,omitempty"`
-	// Noisy is the noisy-neighbour run.
-	Noisy *NoisyReport `json:"noisy,omitempty"`
-}
-
-// SeedReport describes the seeded data set.
-type SeedReport struct {
-	Tenants           int     `json:"tenants"`
-	UsersPerTenant    int     `json:"users_per_tenant"`
-	ProjectsPerTenant int     `json:"projects_per_tenant"`
-	SharedUser        bool    `json:"shared_user,omitempty"`
-	Seconds           float64 `json:"seconds"`
-}
-
-// Result is one endpoint's loop.
-type Result struct {
-	Endpoint          string         `json:"endpoint"`
-	Requests          int            `json:"requests"`
-	Errors            int            `json:"errors"`
-	Statuses          map[string]int `json:"statuses"`
-	RequestsPerSecond float64        `json:"requests_per_second"`
-	P50ms             float64        `json:"p50_ms"`
-	P90ms             float64        `json:"p90_ms"`
-	P99ms             float64        `json:"p99_ms"`
-	MaxMs             float64        `json:"max_ms"`
-	LoadAvgBefore     float64        `json:"loadavg_before,omitempty"`
-	LoadAvgAfter      float64        `json:"loadavg_after,omitempty"`
-}
-
-// loop runs concurrency clients, each sending the next request as soon as
-// the previous one answered, until duration has passed.
-func loop(client *http.Client, concurrency int, duration time.Duration, build func(*rand.Rand) (*http.Request, error)) Result {
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
-	defer cancel()
-	var mu sync.Mutex
-	var lat []time.Duration
-	statuses := map[string]int{}
-	errs := 0
-	begin := time.Now()
-	var wg sync.WaitGroup
-	for i := 0; i < concurrency; i++ {
-		wg.Add(1)
-		go func(seed uint64) {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, seed*7+1))
-			var mine []time.Duration
-			myStatus := map[string]int{}
-			myErrs := 0
-			for ctx.Err() == nil {
-				req, err := build(rng)
-				if err != nil {
-					myErrs++
-					break
-				}
-				req = req.WithContext(ctx)
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						myErrs++
-					}
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				mine = append(mine, time.Since(t0))
-				myStatus[fmt.Sprint(resp.StatusCode)]++
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			for k, v := range myStatus {
-				statuses[k] += v
-			}
-			errs += myErrs
-			mu.Unlock()
-		}(uint64(i + 1))
-	}
-	wg.Wait()
-	elapsed := time.Since(begin)
-	slices.Sort(lat)
-	return summarize(lat, statuses, errs, elapsed)
-}
-
-// summarize turns sorted latencies into a Result.
-func summarize(lat []time.Duration, statuses map[string]int, errs int, elapsed time.Duration) Result {
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		i := int(p * float64(len(lat)-1))
-		return float64(lat[i].Microseconds()) / 1000
-	}
-	return Result{
-		Requests:          len(lat),
-		Errors:            errs,
-		Statuses:          statuses,
-		RequestsPerSecond: float64(len(lat)) / elapsed.Seconds(),
-		P50ms:             pct(0.50),
-		P90ms:             pct(0.90),
-		P99ms:             pct(0.99),
-		MaxMs:             pct(1),
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -129,23 +128,20 @@ type tenant struct {
 // dataSet is what seeding made.
 type dataSet struct{ tenants []*tenant }
 
-// pick returns a random tenant and one of its users' tokens.
-func (d *dataSet) pick(rng *rand.Rand) (*tenant, string) {
-	t := d.tenants[rng.IntN(len(d.tenants))]
-	return t, t.tokens[rng.IntN(len(t.tokens))]
-}
-
-// openSessions opens one assistant session per tenant; failures leave the
-// tenant without one (the chat loop then reports errors).
-func (d *dataSet) openSessions(a *apiClient) {
+// openSessions opens one assistant session per tenant for the chat run; it
+// stops at the first failure (a tenant without a session has "-" in the
+// targets file, and the wrk chat run refuses such a file).
+func (d *dataSet) openSessions(a *apiClient) error {
 	for _, t := range d.tenants {
 		var out struct {
 			SessionID string `json:"session_id"`
 		}
-		if _, err := a.call("POST", "/api/sessions", t.tokens[0], t.id, nil, &out); err == nil {
-			t.session = out.SessionID
+		if _, err := a.call("POST", "/api/sessions", t.tokens[0], t.id, nil, &out); err != nil {
+			return fmt.Errorf("open chat session: %w", err)
 		}
+		t.session = out.SessionID
 	}
+	return nil
 }
 
 // seed creates c.tenants tenants on plan c.plan with settings c.settings, each with c.users users
