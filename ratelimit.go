@@ -32,7 +32,9 @@ type RateLimiter interface {
 }
 
 // Invalidation says that a cached fact changed. Kind is one of the Inv*
-// constants; the other fields name what changed.
+// constants; the other fields name what changed. An InvTenant with no
+// TenantID means that any tenant may have changed (a registry import):
+// every cached tenant, membership and API key is dropped.
 type Invalidation struct {
 	Kind     string `json:"kind"`
 	TenantID string `json:"tenant_id,omitempty"`

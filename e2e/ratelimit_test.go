@@ -96,8 +96,9 @@ func hammerRound(t *testing.T, c *client, servers []*server, adminToken, slug st
 	if got, ok := patched.Settings["requests_per_second"].(float64); !ok || got != sharedRate {
 		t.Fatalf("settings after PATCH = %v, want requests_per_second %d", patched.Settings, sharedRate)
 	}
-	// Let every process's cached tenant expire and the bucket (touched by
-	// the API key creation) fill up again: burst/rate seconds.
+	// Let the PATCH's invalidation reach every process (Redis at once, the
+	// database within its poll interval) and the bucket (touched by the API
+	// key creation) fill up again: burst/rate seconds.
 	time.Sleep(time.Duration(sharedBurst/sharedRate)*time.Second + 500*time.Millisecond)
 
 	fallbacks := func() []float64 {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
@@ -68,6 +69,14 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 			if info := infoOf(r); info != nil {
 				info.clientGone = true
 			}
+		} else if errors.Is(err, context.DeadlineExceeded) {
+			// The request's deadline (Config.RequestTimeout) ended its
+			// work; say so without the internals.
+			loggerOf(r).LogAttrs(r.Context(), slog.LevelWarn, "request deadline exceeded",
+				slog.String("request_id", tenantry.RequestIDFromContext(r.Context())),
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("error", err.Error()))
+			e = &tenantry.Error{Code: tenantry.EUNAVAILABLE, Message: "The request took too long; try again.", RetryAfter: time.Second}
 		} else {
 			loggerOf(r).LogAttrs(r.Context(), slog.LevelError, "internal error",
 				slog.String("request_id", tenantry.RequestIDFromContext(r.Context())),
@@ -84,13 +93,14 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		info.errCode = e.Code
 	}
 	h := w.Header()
-	switch e.Code {
-	case tenantry.ERATELIMITED:
+	if e.Code == tenantry.ERATELIMITED || e.RetryAfter > 0 {
 		secs := int64(math.Ceil(e.RetryAfter.Seconds()))
 		if secs < 1 {
 			secs = 1
 		}
 		h.Set("Retry-After", strconv.FormatInt(secs, 10))
+	}
+	switch e.Code {
 	case tenantry.EUNAUTHENTICATED:
 		h.Set(hdrWWWAuthenticate, `Bearer realm="tenantry"`)
 	}

@@ -132,6 +132,10 @@ func ceilSeconds(d time.Duration) int64 {
 // the store's daily usage counters.
 const usageFlushInterval = time.Second
 
+// usageFlushTimeout bounds how long Close waits for the last write of the
+// request counts.
+const usageFlushTimeout = 5 * time.Second
+
 // requestCounts counts tenant requests between flushes, so that a request
 // costs no write of its own.
 type requestCounts struct {

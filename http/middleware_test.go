@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -220,8 +221,14 @@ func TestErrorTable(t *testing.T) {
 		t.Fatalf("got %d Retry-After %q, want 429 2", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	rec = httptest.NewRecorder()
-	Error(rec, req, context.DeadlineExceeded)
-	if rec.Code != 500 || !strings.Contains(rec.Body.String(), `"Internal error."`) || strings.Contains(rec.Body.String(), "deadline") {
+	Error(rec, req, fmt.Errorf("list projects: %w", context.DeadlineExceeded))
+	if rec.Code != 503 || rec.Header().Get("Retry-After") != "1" || strings.Contains(rec.Body.String(), "deadline") {
+		t.Fatalf("request past its deadline: got %d Retry-After %q %s, want 503, Retry-After 1, no internals",
+			rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	Error(rec, req, errors.New("disk on fire"))
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), `"Internal error."`) || strings.Contains(rec.Body.String(), "fire") {
 		t.Fatalf("got %d %s, want 500 Internal error.", rec.Code, rec.Body)
 	}
 	for code := range codeStatus {

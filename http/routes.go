@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -68,7 +69,7 @@ func (s *Server) registerRoutes() {
 	s.route("DELETE /api/api-keys/{id}", s.tenantRoute(s.handleAPIKeyRevoke))
 	s.route("GET /api/audit", s.tenantRoute(s.handleAuditList))
 	s.route("POST /api/sessions", s.tenantRoute(s.handleSessionCreate))
-	s.route("POST /api/chat", s.tenantRoute(s.handleChat))
+	s.route("POST /api/chat", s.tenantRouteRemote(s.handleChat))
 	s.route("GET /api/sessions/{id}/messages", s.tenantRoute(s.handleSessionMessages))
 
 	// Anything else: JSON 404 under /api/, the UI (when configured)
@@ -193,13 +194,27 @@ func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, limit int64, 
 // tenant's rate limit and in-flight cap.
 func (s *Server) tenantRoute(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.serveTenant(w, r, h); err != nil {
+		if err := s.serveTenant(w, r, true, h); err != nil {
 			Error(w, r, err)
 		}
 	})
 }
 
-func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
+// tenantRouteRemote is tenantRoute for a handler that spends most of its
+// time waiting for a remote service (the assistant's model) rather than on
+// the database: it does not take a seat of the fair gate, whose seats
+// stand for database connections, and has limits of its own.
+func (s *Server) tenantRouteRemote(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.serveTenant(w, r, false, h); err != nil {
+			Error(w, r, err)
+		}
+	})
+}
+
+// serveTenant serves a tenant route; gated requests take a seat of the
+// fair gate for the handler's duration.
+func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, gated bool, h handlerFunc) error {
 	if err := prologue(r, w, MaxBodyBytes); err != nil {
 		return err
 	}
@@ -231,6 +246,15 @@ func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, h handlerFu
 		return err
 	}
 	defer release()
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	if gated {
+		leave, err := s.gate.acquire(ctx, t.ID, s.cfg.QueueTimeout)
+		if err != nil {
+			return err
+		}
+		defer leave()
+	}
 	s.requests.add(t.ID)
 	ctx = tenantry.NewContextWithIdentity(withTenant(ctx, t), id)
 	return h(w, r.WithContext(ctx))

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -30,6 +31,13 @@ const (
 	// DefaultCacheTTL is how long resolved tenants, memberships and API
 	// key principals are cached per process.
 	DefaultCacheTTL = time.Second
+	// DefaultRequestTimeout bounds the work of one tenant request; it is
+	// below WriteTimeout, so the work stops before its answer could no
+	// longer be written.
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultQueueTimeout is how long a tenant request waits for a seat
+	// of the fair gate before it is answered 503 with Retry-After.
+	DefaultQueueTimeout = 5 * time.Second
 )
 
 // Config configures a Server. Store and Auth are required.
@@ -62,6 +70,17 @@ type Config struct {
 	// Limiter.
 	LoginRatePerIP    *tenantry.Rate
 	LoginRatePerEmail *tenantry.Rate
+	// MaxActive is how many tenant requests are served at once, shared
+	// fairly between tenants: over it, requests wait in their tenant's
+	// queue and freed seats go to the waiting tenants in turn (default 4 ×
+	// GOMAXPROCS; set it to the store's connection pool size). The chat
+	// route, which mostly waits for the model, takes no seat.
+	MaxActive int
+	// QueueTimeout bounds the wait for a seat (DefaultQueueTimeout).
+	QueueTimeout time.Duration
+	// RequestTimeout is the deadline of each tenant request's work
+	// (DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // Server is the HTTP API server.
@@ -75,6 +94,7 @@ type Server struct {
 
 	cache    *caches
 	limits   *limits
+	gate     *fairGate
 	metrics  *metrics
 	requests requestCounts
 	registry *prometheus.Registry
@@ -86,6 +106,8 @@ type Server struct {
 	srv     *http.Server
 	stop    context.CancelFunc
 	stopped bool
+	// usageDone is closed once the last request counts are written.
+	usageDone chan struct{}
 }
 
 // NewServer returns a Server for cfg with every route registered. It panics
@@ -117,6 +139,15 @@ func NewServer(cfg Config) *Server {
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = DefaultCacheTTL
 	}
+	if cfg.MaxActive <= 0 {
+		cfg.MaxActive = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.QueueTimeout <= 0 {
+		cfg.QueueTimeout = DefaultQueueTimeout
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
 	if cfg.LoginRatePerIP == nil {
 		cfg.LoginRatePerIP = &tenantry.Rate{Events: 20, Per: time.Minute, Burst: 20}
 	}
@@ -132,10 +163,15 @@ func NewServer(cfg Config) *Server {
 		logger:    cfg.Logger,
 		cache:     newCaches(cfg.CacheTTL),
 		limits:    newLimits(),
+		gate:      newFairGate(cfg.MaxActive),
 		registry:  cfg.Registry,
 		mux:       http.NewServeMux(),
 	}
 	s.metrics = newMetrics(cfg.Registry)
+	register(cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tenantry_http_queued_requests",
+		Help: "Tenant requests waiting for a seat of the fair gate (Config.MaxActive).",
+	}, func() float64 { return float64(s.gate.queued()) }))
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -145,7 +181,11 @@ func NewServer(cfg Config) *Server {
 		// published after NewServer returns is missed.
 		cfg.Bus.Subscribe(ctx, s.cache.apply)
 	}
-	go s.runUsage(ctx)
+	s.usageDone = make(chan struct{})
+	go func() {
+		defer close(s.usageDone)
+		s.runUsage(ctx)
+	}()
 	return s
 }
 
@@ -153,17 +193,34 @@ func NewServer(cfg Config) *Server {
 // every route.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Close stops the cache invalidation subscription and closes the
-// listening server, if any, at once.
+// Close closes the listening server, if any, at once, stops the cache
+// invalidation subscription and writes the request counts not yet written
+// (waiting for that at most usageFlushTimeout).
 func (s *Server) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.stop()
 	s.stopped = true
-	if s.srv != nil {
-		return s.srv.Close()
+	srv := s.srv
+	s.mu.Unlock()
+	var err error
+	if srv != nil {
+		err = srv.Close()
 	}
-	return nil
+	s.stop()
+	ctx, cancel := context.WithTimeout(context.Background(), usageFlushTimeout)
+	defer cancel()
+	s.waitUsage(ctx)
+	return err
+}
+
+// waitUsage waits until the last request counts are written or ctx is
+// done.
+func (s *Server) waitUsage(ctx context.Context) error {
+	select {
+	case <-s.usageDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // httpServer returns a net/http server with the server's timeouts.
@@ -206,18 +263,21 @@ func (s *Server) ListenAndServe(addr string) error {
 	return s.Serve(l)
 }
 
-// Shutdown stops accepting requests and waits for those in flight until
-// ctx is done; it also stops the cache invalidation subscription.
+// Shutdown stops accepting requests and waits, until ctx is done, for
+// those in flight; then it stops the cache invalidation subscription and
+// writes the request counts not yet written, so that the store can be
+// closed once it returns.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.stop()
 	s.stopped = true
 	srv := s.srv
 	s.mu.Unlock()
-	if srv == nil {
-		return nil
+	var err error
+	if srv != nil {
+		err = srv.Shutdown(ctx)
 	}
-	return srv.Shutdown(ctx)
+	s.stop()
+	return errors.Join(err, s.waitUsage(ctx))
 }
 
 // invalidate drops the cached facts inv names in this process and

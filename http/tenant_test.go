@@ -1,6 +1,7 @@
 package http
 
 import (
+	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -50,4 +51,35 @@ func TestTenantGet(t *testing.T) {
 		{name: "unauthenticated", as: caller{Tenant: "acme"}, method: "GET", path: "/api/tenant", want: 401, code: "unauthenticated"},
 		{name: "not a member", as: e.signup(t, e.email("x")).in("acme"), method: "GET", path: "/api/tenant", want: 403, code: "not_a_member"},
 	})
+}
+
+// TestCloseWritesTheLastRequestCounts: the request counts of the last
+// second are written when the server closes, before the store is.
+func TestCloseWritesTheLastRequestCounts(t *testing.T) {
+	e := newSQLiteEnv(t)
+	f := e.newFixture(t, "counted", "pro")
+	s := NewServer(Config{Store: e.Store, Auth: e.Auth})
+	before, err := e.Store.Tenant(f.Tenant.ID).Usage(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		req := benchRequest(f.Owner)
+		req.Header.Set(HeaderTenant, "counted")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("list: got %d %s", rec.Code, rec.Body)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := e.Store.Tenant(f.Tenant.ID).Usage(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := after.RequestsToday-before.RequestsToday, int64(3); got != want {
+		t.Errorf("requests recorded by Close: got %d, want %d", got, want)
+	}
 }

@@ -3,7 +3,10 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/postgres"
@@ -80,4 +83,70 @@ func BenchmarkPostgres(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchCreateSeed is how many projects each benchmark tenant starts with,
+// as in the load benchmark's data set.
+const benchCreateSeed = 200
+
+// benchCreateTenants makes n tenants on plan with benchCreateSeed projects
+// each (inserted in bulk, not through CreateProject, so the set-up stays
+// short) and returns their handles.
+func benchCreateTenants(b *testing.B, db *postgres.DB, plan string, n int) []tenantry.TenantStore {
+	b.Helper()
+	ctx := context.Background()
+	out := make([]tenantry.TenantStore, n)
+	for i := range out {
+		_, tn := fixture(b, db, fmt.Sprintf("%s-%02d", plan, i), plan)
+		err := pgx.BeginFunc(ctx, db.Pool(), func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tn.ID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO projects (tenant_id, id, name, created_at, updated_at)
+				SELECT $1, gen_random_uuid(), 'seed ' || g, now(), now() FROM generate_series(1, $2::int) g`, tn.ID, benchCreateSeed)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[i] = db.Tenant(tn.ID)
+	}
+	return out
+}
+
+// benchCreate runs create from 8 goroutines per core (16 here, like the
+// load benchmark's clients), spreading them over tenants.
+func benchCreate(b *testing.B, tenants []tenantry.TenantStore, create func(context.Context, tenantry.TenantStore, tenantry.ProjectCreate) (*tenantry.Project, error)) {
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ts := tenants[int(next.Add(1))%len(tenants)]
+		for pb.Next() {
+			if _, err := create(ctx, ts, tenantry.ProjectCreate{Name: tenantry.NewID(), Description: "A project description"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func createProject(ctx context.Context, ts tenantry.TenantStore, pc tenantry.ProjectCreate) (*tenantry.Project, error) {
+	return ts.CreateProject(ctx, pc)
+}
+
+// BenchmarkCreateProject measures CreateProject under concurrency on 50
+// tenants, with the default pool (4 connections on 2 cores, as `tenantry
+// serve` has): "enterprise" has no project quota, as in the load
+// benchmark, and "pro" has one (10,000), so each create also counts the
+// tenant's projects under the tenant's lock. Creates are bound by the WAL
+// flush of their COMMIT: the figures move with the disk's fsync latency,
+// and a pool of more connections shares each flush among more commits.
+func BenchmarkCreateProject(b *testing.B) {
+	db, _ := open(b)
+	for _, plan := range []string{"enterprise", "pro"} {
+		tenants := benchCreateTenants(b, db, plan, 50)
+		b.Run(plan, func(b *testing.B) { benchCreate(b, tenants, createProject) })
+	}
 }

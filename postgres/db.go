@@ -29,7 +29,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,9 +49,16 @@ var migrations embed.FS
 // RuntimeRole is the role every pooled connection assumes.
 const RuntimeRole = "tenantry_app"
 
+// DefaultMaxConns is the pool size Open uses when neither Options nor the
+// URL sets one: 4 × GOMAXPROCS, at least 8.
+func DefaultMaxConns() int32 { return int32(max(8, 4*runtime.GOMAXPROCS(0))) }
+
 // Options tunes Open. Zero values take defaults.
 type Options struct {
-	// MaxConns is the pool size (default: pgxpool's default).
+	// MaxConns is the pool size. The default is pool_max_conns from the
+	// URL, else DefaultMaxConns: more connections than cores, because a
+	// write spends most of its time waiting for its commit's WAL flush, and
+	// concurrent commits share one flush.
 	MaxConns int32
 	// StatementTimeout bounds every statement (default 5s).
 	StatementTimeout time.Duration
@@ -90,8 +99,11 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
 	}
-	if o.MaxConns > 0 {
+	switch {
+	case o.MaxConns > 0:
 		cfg.MaxConns = o.MaxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = DefaultMaxConns()
 	}
 	setup := "SET ROLE " + RuntimeRole + "; SET statement_timeout = " +
 		strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
@@ -244,6 +256,30 @@ func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(pgx.Tx) error) 
 // tenantRead runs the queries of b in one read transaction of tenantID:
 // BEGIN, SET LOCAL, the queries and COMMIT go in a single round trip.
 func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) error {
+	return db.tenantBatch(ctx, tenantID, b)
+}
+
+// tenantWrite runs the queries of b in one write transaction of tenantID
+// and commits it: BEGIN, SET LOCAL, the queries and COMMIT go in a single
+// round trip (pgx pipelines them behind one Sync; a statement not yet
+// prepared on the connection adds one round trip to prepare it, and SET
+// LOCAL is a statement of its own for each tenant). An error in a query
+// skips the rest, COMMIT included, and the transaction is rolled back (one
+// more round trip, on that path only).
+//
+// COMMIT is on the wire before any callback of b runs, so a callback can
+// report but never veto: every decision of the transaction (a quota, a
+// conflict) must be taken in SQL, and the statements must write nothing
+// when it goes the other way. A statement of READ COMMITTED takes its
+// snapshot when it starts, so a lock that must cover a later read (a row
+// lock before a count) has to be its own, earlier statement.
+func (db *DB) tenantWrite(ctx context.Context, tenantID string, b *pgx.Batch) error {
+	return db.tenantBatch(ctx, tenantID, b)
+}
+
+// tenantBatch sends BEGIN, SET LOCAL app.tenant_id, the queries of b and
+// COMMIT in one round trip.
+func (db *DB) tenantBatch(ctx context.Context, tenantID string, b *pgx.Batch) error {
 	all := &pgx.Batch{}
 	all.Queue("BEGIN")
 	all.Queue(setTenant(tenantID))

@@ -127,3 +127,13 @@ func TestTenantRequired(t *testing.T) {
 		wantCode(t, err, tenantry.ETENANTREQUIRED)
 	}
 }
+
+func TestDefaultPoolSize(t *testing.T) {
+	db, _ := open(t, postgres.Options{})
+	if got, want := db.Stats().Max, int(postgres.DefaultMaxConns()); got != want {
+		t.Errorf("pool size with no option and no pool_max_conns: got %d, want %d", got, want)
+	}
+	if got := postgres.DefaultMaxConns(); got < 8 {
+		t.Errorf("DefaultMaxConns: got %d, want at least 8", got)
+	}
+}

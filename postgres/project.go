@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -33,8 +34,18 @@ func projectConflict(err error) error {
 	return err
 }
 
-// CreateProject creates a project, checking max_projects atomically under
-// a lock on the tenant's row.
+// CreateProject creates a project (validation_failed, conflict on the name,
+// plan_limit over max_projects, tenant_not_found).
+//
+// It is one transaction in one round trip (tenantWrite): BEGIN, SET LOCAL
+// app.tenant_id, the tenant row lock (lockTenantSQL), createProjectSQL
+// (quota, INSERT and audit INSERT in one statement) and COMMIT. The lock
+// serialises the creates of a tenant, so the count that createProjectSQL
+// takes with its own, later snapshot is exact when it inserts. The
+// quota is decided in SQL because COMMIT is already sent; when the tenant's
+// max_projects override is a number SQL cannot read exactly as Go does
+// (not a whole number, or out of range), nothing is written and
+// createProjectLocked decides in Go instead, in a transaction of its own.
 func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCreate) (*tenantry.Project, error) {
 	if err := s.check(); err != nil {
 		return nil, err
@@ -45,6 +56,99 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 	now := tenantry.Now()
 	p := &tenantry.Project{ID: tenantry.NewID(), TenantID: s.id, Name: pc.Name, Description: pc.Description,
 		IsActive: pc.IsActive == nil || *pc.IsActive, CreatedAt: now, UpdatedAt: now}
+	e := tenantry.NewAuditEvent(ctx, s.id, "project.create", "project", p.ID)
+	var (
+		t        *tenantry.Tenant
+		limit    *int64
+		within   *bool
+		inserted bool
+	)
+	b := &pgx.Batch{}
+	queueLockTenantIfAny(b, s.id, &t)
+	b.Queue(createProjectSQL, s.id, s.db.projectLimits(), tenantry.Unlimited,
+		p.ID, p.Name, p.Description, p.IsActive, now,
+		e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID, e.At, e.RequestID,
+	).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&limit, &within, &inserted)
+	})
+	if err := s.db.tenantWrite(ctx, s.id, b); err != nil {
+		return nil, projectConflict(err)
+	}
+	switch {
+	case inserted:
+		return p, nil
+	case t == nil:
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	case within == nil:
+		return s.createProjectLocked(ctx, p, e)
+	case !*within:
+		return nil, projectLimitErr(t, *limit)
+	}
+	return nil, tenantry.Errorf(tenantry.ECONFLICT, "A project with this name already exists.")
+}
+
+// createProjectSQL checks the quota and inserts the project and its audit
+// event, in one statement run after the tenant row is locked. It reads the
+// tenant's max_projects as tenantry.Plans.Limit does: an override in the
+// settings when it is a JSON number, else the plan's limit ($2, a JSON
+// object of plan name to max_projects; a plan not in it is unlimited, $3).
+// An override that is a number SQL and Go might read differently (not a
+// whole number, or outside -1..2^53) leaves the limit NULL: then nothing
+// is inserted and the row says so. The count stops at the limit (LIMIT) and
+// is skipped when there is none. A name already taken inserts nothing (ON
+// CONFLICT), so neither outcome aborts the transaction. It returns the
+// limit, whether the project fitted under it (NULL: undecided, or no such
+// tenant) and whether it was inserted, always in one row: an expected
+// outcome never fails the batch.
+const createProjectSQL = `WITH lim AS (
+	SELECT CASE
+		WHEN jsonb_typeof(t.settings -> 'max_projects') IS DISTINCT FROM 'number'
+			THEN coalesce(($2::jsonb ->> t.plan)::bigint, $3)
+		WHEN (t.settings ->> 'max_projects')::numeric BETWEEN -1 AND 9007199254740992
+			AND (t.settings ->> 'max_projects')::numeric % 1 = 0
+			THEN (t.settings ->> 'max_projects')::numeric::bigint
+		END AS n
+	FROM tenants t WHERE t.id = $1
+), quota AS (
+	SELECT n, CASE
+		WHEN n IS NULL THEN NULL
+		WHEN n = $3 THEN true
+		ELSE (SELECT count(*) FROM (SELECT FROM projects WHERE tenant_id = $1 LIMIT greatest(n, 0)) c) < n
+		END AS within
+	FROM lim
+), ins AS (
+	INSERT INTO projects (tenant_id, id, name, description, is_active, created_at, updated_at)
+	SELECT $1, $4, $5, $6, $7, $8, $8 FROM quota WHERE within
+	ON CONFLICT (tenant_id, name) DO NOTHING
+	RETURNING id
+), audit AS (
+	INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action, target_type, target_id, at, request_id)
+	SELECT $1, $9, $10, $11, $12, $13, $14, $15, $16 FROM ins
+)
+SELECT (SELECT n FROM quota), (SELECT within FROM quota), EXISTS (SELECT FROM ins)`
+
+// projectLimits returns the max_projects of every plan that sets one, as
+// the JSON object createProjectSQL reads.
+func (db *DB) projectLimits() string {
+	limits := make(map[string]int64, len(db.plans))
+	for name, p := range db.plans {
+		if n, ok := p.Limits[tenantry.LimitMaxProjects]; ok {
+			limits[name] = n
+		}
+	}
+	raw, _ := json.Marshal(limits) // a map of strings to integers always encodes
+	return string(raw)
+}
+
+func projectLimitErr(t *tenantry.Tenant, limit int64) error {
+	return tenantry.Errorf(tenantry.EPLANLIMIT, "The %s plan allows %d projects.", t.Plan, limit)
+}
+
+// createProjectLocked creates p deciding the quota in Go: the tenant lock
+// and the count in the first round trip, the INSERTs in a second and COMMIT
+// in a third. CreateProject falls back to it for an override SQL does not
+// read.
+func (s *TenantService) createProjectLocked(ctx context.Context, p *tenantry.Project, e *tenantry.AuditEvent) (*tenantry.Project, error) {
 	var (
 		t     *tenantry.Tenant
 		count int64
@@ -56,12 +160,12 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 	})
 	err := s.tx(ctx, b, func(tx pgx.Tx) error {
 		if limit := s.db.plans.Limit(t, tenantry.LimitMaxProjects); !tenantry.Within(count, limit) {
-			return tenantry.Errorf(tenantry.EPLANLIMIT, "The %s plan allows %d projects.", t.Plan, limit)
+			return projectLimitErr(t, limit)
 		}
 		wb := &pgx.Batch{}
 		wb.Queue(`INSERT INTO projects (tenant_id, id, name, description, is_active, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.TenantID, p.ID, p.Name, p.Description, p.IsActive, now, now)
-		queueAudit(wb, tenantry.NewAuditEvent(ctx, s.id, "project.create", "project", p.ID))
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.TenantID, p.ID, p.Name, p.Description, p.IsActive, p.CreatedAt, p.UpdatedAt)
+		queueAudit(wb, e)
 		return projectConflict(tx.SendBatch(ctx, wb).Close())
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -101,13 +102,39 @@ func tenantNotFound(err error) error {
 	return err
 }
 
-// queueLockTenant queues a row lock on the tenant that serialises quota
-// checks, and stores the tenant in *t (tenant_not_found).
+// lockTenantSQL reads a tenant and locks its row until the transaction
+// ends, which serialises the quota checks of the tenant with one another
+// and with changes to the tenant (plan, settings, status, deletion). The
+// lock is FOR NO KEY UPDATE: it conflicts with itself and with every
+// UPDATE or DELETE of the row, but not with the FOR KEY SHARE that the
+// foreign keys of the tenant's other writes (a task, an audit event) take,
+// so those do not queue behind a quota check and its commit. (Those of
+// the locking transaction itself are covered by the stronger lock it
+// already holds, and write nothing more to the row.)
+const lockTenantSQL = `SELECT ` + tenantColumns + ` FROM tenants WHERE id = $1 FOR NO KEY UPDATE`
+
+// queueLockTenant queues lockTenantSQL and stores the tenant in *t
+// (tenant_not_found).
 func queueLockTenant(b *pgx.Batch, id string, t **tenantry.Tenant) {
-	b.Queue(`SELECT `+tenantColumns+` FROM tenants WHERE id = $1 FOR UPDATE`, id).QueryRow(func(row pgx.Row) error {
+	b.Queue(lockTenantSQL, id).QueryRow(func(row pgx.Row) error {
 		var err error
 		*t, err = scanTenant(row)
 		return tenantNotFound(err)
+	})
+}
+
+// queueLockTenantIfAny is queueLockTenant leaving *t nil when there is no
+// such tenant, for a batch that must not fail on that: an error makes pgx
+// drop every statement of the batch from its connection's cache, and
+// prepare them again (another round trip) the next time.
+func queueLockTenantIfAny(b *pgx.Batch, id string, t **tenantry.Tenant) {
+	b.Queue(lockTenantSQL, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		*t, err = scanTenant(row)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
 	})
 }
 

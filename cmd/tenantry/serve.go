@@ -27,6 +27,11 @@ import (
 	"github.com/tenantry/tenantry/ui"
 )
 
+// defaultCacheTTL is the default --cache-ttl. Invalidations reach every
+// process through the database (and Redis, when set), so the TTL only
+// bounds how stale a cached entry gets while they cannot.
+const defaultCacheTTL = 60 * time.Second
+
 // serveConfig is the configuration of "tenantry serve".
 type serveConfig struct {
 	store       *storeFlags
@@ -38,6 +43,8 @@ type serveConfig struct {
 	plansFile   string
 	logLevel    string
 	cacheTTL    time.Duration
+	debugAddr   string
+	maxActive   int
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -50,7 +57,9 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.StringVar(&c.corsOrigins, "cors-origins", e.getenv("TENANTRY_CORS_ORIGINS"), "comma-separated browser origins allowed by CORS (TENANTRY_CORS_ORIGINS)")
 	fs.StringVar(&c.plansFile, "plans", e.getenv("TENANTRY_PLANS"), "a JSON file of plans overriding the default limits and features (TENANTRY_PLANS)")
 	fs.StringVar(&c.logLevel, "log-level", e.env("TENANTRY_LOG_LEVEL", "info"), "debug, info, warn or error (TENANTRY_LOG_LEVEL)")
-	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials; default 1s, or 10s with --redis-url, whose pub/sub drops changed entries at once (TENANTRY_CACHE_TTL)")
+	fs.IntVar(&c.maxActive, "max-active", 0, "tenant requests served at once, shared fairly between tenants; others wait in their tenant's queue (default: the database connection pool size)")
+	fs.StringVar(&c.debugAddr, "debug-addr", e.getenv("TENANTRY_DEBUG_ADDR"), "listen address of the Go profiler (/debug/pprof/), off when empty; keep it on loopback (TENANTRY_DEBUG_ADDR)")
+	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials (default 60s); changes reach every process through the database within about 250ms (at once through --redis-url), so the TTL only bounds staleness while the database cannot be polled (TENANTRY_CACHE_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -67,10 +76,10 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 		return nil, errors.New("--cache-ttl must be positive")
 	}
 	if c.cacheTTL == 0 {
-		c.cacheTTL = time.Second
-		if c.redisURL != "" {
-			c.cacheTTL = 10 * time.Second
-		}
+		c.cacheTTL = defaultCacheTTL
+	}
+	if c.maxActive < 0 {
+		return nil, errors.New("--max-active must be positive")
 	}
 	return c, nil
 }
@@ -105,17 +114,35 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
 		return err
 	}
+	// Invalidations always travel through the database, so that every
+	// server and every CLI command on it reaches every server; Redis, when
+	// set, adds the fast path.
+	dbBus, err := databaseBus(db, logger)
+	if err != nil {
+		return err
+	}
 	if c.seed != "" {
-		if err := seed(ctx, db, c.seed, logger); err != nil {
+		changed, err := seed(ctx, db, c.seed, logger)
+		if changed {
+			// Other servers may hold the tenants seeded: drop them all.
+			if err := dbBus.Publish(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant}); err != nil {
+				logger.Error("publish invalidation", "kind", tenantry.InvTenant, "error", err.Error())
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
 
 	reg := prometheus.NewRegistry()
+	if c.maxActive == 0 {
+		// One seat per pooled connection: an admitted request finds one.
+		c.maxActive = db.Stats().Max
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newPoolCollector(db.Stats))
 
 	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
-	var bus tenantry.Bus = inmem.NewBus()
+	bus := dbBus
 	var sessions ui.SessionStore
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
@@ -127,7 +154,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		bus = redis.NewBus(client, "tenantry:invalidations", logger)
+		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
 		sessions = redis.NewSessionStore(client, "tenantry:session:", ui.DefaultIdleTimeout)
 		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
@@ -160,11 +187,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		BaseDomains: splitList(c.baseDomains),
 		CORSOrigins: splitList(c.corsOrigins),
 		CacheTTL:    c.cacheTTL,
+		MaxActive:   c.maxActive,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
+	}
+	if c.debugAddr != "" {
+		stop, err := listenDebug(c.debugAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store))
 	errc := make(chan error, 1)
@@ -224,23 +259,24 @@ func bootstrapAdmin(ctx context.Context, env *environment, a *auth.Service, logg
 	return nil
 }
 
-// seed applies a tenants.jsonl registry; a bad line aborts the start.
-func seed(ctx context.Context, db tenantry.Store, path string, logger *slog.Logger) error {
+// seed applies a tenants.jsonl registry; a bad line aborts the start. It
+// reports whether any tenant was created or changed.
+func seed(ctx context.Context, db tenantry.Store, path string, logger *slog.Logger) (changed bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("--seed: %w", err)
+		return false, fmt.Errorf("--seed: %w", err)
 	}
 	defer f.Close()
 	entries, err := registry.Parse(f)
 	if err != nil {
-		return fmt.Errorf("--seed %s: %w", path, describe(err))
+		return false, fmt.Errorf("--seed %s: %w", path, describe(err))
 	}
 	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
 	if err != nil {
-		return fmt.Errorf("--seed %s: %w", path, describe(err))
+		return created+updated > 0, fmt.Errorf("--seed %s: %w", path, describe(err))
 	}
 	logger.Info("seeded tenants", "file", path, "created", created, "updated", updated)
-	return nil
+	return created+updated > 0, nil
 }
 
 // loadPlans returns the default plans, overridden by a JSON file of the

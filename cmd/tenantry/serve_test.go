@@ -119,8 +119,8 @@ func TestParseServeCacheTTL(t *testing.T) {
 		args []string
 		want time.Duration
 	}{
-		{"default", nil, nil, time.Second},
-		{"with redis", nil, []string{"--redis-url", "redis://127.0.0.1:6379/0"}, 10 * time.Second},
+		{"default", nil, nil, time.Minute},
+		{"with redis", nil, []string{"--redis-url", "redis://127.0.0.1:6379/0"}, time.Minute},
 		{"flag", nil, []string{"--cache-ttl", "3s"}, 3 * time.Second},
 		{"env", map[string]string{"TENANTRY_CACHE_TTL": "250ms"}, nil, 250 * time.Millisecond},
 	}

@@ -24,7 +24,9 @@ const tenantUsage = `usage:
   tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)`
 
 // runTenant manages tenants from the command line. Changes are audited in
-// the platform trail with the system as actor.
+// the platform trail with the system as actor, and announced to running
+// servers through the database's invalidation bus, so that they drop their
+// cached copies at once.
 func runTenant(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 {
 		return errors.New(tenantUsage)
@@ -68,6 +70,8 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
+		// A server may hold a negative answer for the slug or domain.
+		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 		fmt.Fprintf(env.stdout, "created tenant %s (%s) on plan %s\n", t.Slug, t.ID, t.Plan)
 		return nil
 	case "list":
@@ -80,7 +84,13 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
-		return tenantAction(ctx, env, p, sub, t, *out)
+		if err := tenantAction(ctx, env, p, sub, t, *out); err != nil {
+			return err
+		}
+		if sub != "export" {
+			announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
+		}
+		return nil
 	case "import":
 		if len(pos) != 1 {
 			return errors.New(tenantUsage)
@@ -174,8 +184,8 @@ func findTenant(ctx context.Context, db tenantry.Store, ref string) (*tenantry.T
 }
 
 // importTenants reads a tenant export (first line {"type":"tenant",...})
-// or a tenants.jsonl registry, and applies it.
-func importTenants(ctx context.Context, env *environment, db tenantry.Store, path string) error {
+// or a tenants.jsonl registry, applies it and announces the change.
+func importTenants(ctx context.Context, env *environment, db database, path string) error {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -191,6 +201,7 @@ func importTenants(ctx context.Context, env *environment, db tenantry.Store, pat
 		if err != nil {
 			return describe(err)
 		}
+		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 		fmt.Fprintf(env.stdout, "imported tenant %s (%s)\n", t.Slug, t.ID)
 		return nil
 	}
@@ -199,6 +210,11 @@ func importTenants(ctx context.Context, env *environment, db tenantry.Store, pat
 		return describe(err)
 	}
 	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
+	if created+updated > 0 {
+		// Several tenants may have changed, the lines before a failing one
+		// included: no TenantID drops them all.
+		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant})
+	}
 	if err != nil {
 		return describe(err)
 	}

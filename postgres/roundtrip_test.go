@@ -1,0 +1,125 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/pgtest"
+)
+
+// countingConn counts the writes to the server: pgx sends a batch, however
+// many statements it holds, in one write, and each write waits for its
+// answer, so writes are round trips.
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(b []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(b)
+}
+
+// openCounting opens a migrated database with a one-connection runtime
+// pool whose writes are counted.
+func openCounting(t *testing.T) (*DB, *atomic.Int64) {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	migrated, err := Open(ctx, url, tenantry.DefaultPlans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrated.Close()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var writes atomic.Int64
+	cfg.MaxConns = 1
+	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
+	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return countingConn{Conn: c, writes: &writes}, nil
+	}
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+RuntimeRole)
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return &DB{url: url, pool: pool, plans: tenantry.DefaultPlans()}, &writes
+}
+
+// TestCreateProjectRoundTrips pins CreateProject to one round trip per
+// outcome decided in SQL (once its statements are prepared on the
+// connection), and counts the fallback's.
+func TestCreateProjectRoundTrips(t *testing.T) {
+	db, writes := openCounting(t)
+	ctx := context.Background()
+	tenant := func(slug, plan string, settings tenantry.Settings) tenantry.TenantStore {
+		_, tn, err := db.Signup(ctx, tenantry.UserCreate{Email: slug + "@example.com", Name: slug, PasswordHash: "x"},
+			&tenantry.TenantCreate{Name: slug, Slug: slug, Plan: plan, Settings: settings})
+		if err != nil {
+			t.Fatalf("Signup %s: %v", slug, err)
+		}
+		return db.Tenant(tn.ID)
+	}
+	ent := tenant("rt-ent", "enterprise", nil)
+	free := tenant("rt-free", "free", nil)
+	odd := tenant("rt-odd", "free", tenantry.Settings{tenantry.LimitMaxProjects: json.Number("3.0000000000000001")})
+	missing := db.Tenant(tenantry.NewID())
+	// Prepare the statements on the one connection, SET LOCAL included:
+	// its text names the tenant, so pgx prepares it once per tenant and
+	// connection, which costs the first write of a tenant on a connection
+	// one more round trip.
+	for _, ts := range []tenantry.TenantStore{ent, free, odd, missing} {
+		_, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "warm-up"})
+		if err != nil && ts != missing {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name     string
+		ts       tenantry.TenantStore
+		project  string
+		wantCode string
+		want     int64
+	}{
+		// No outcome but a database failure fails the batch: one that
+		// did would make pgx prepare its statements again, and the next
+		// create would take more round trips.
+		{"tenant not found", missing, "a", tenantry.ETENANTNOTFOUND, 1},
+		{"created, no quota", ent, "a", "", 1},
+		{"created under the quota", free, "a", "", 1},
+		{"name taken", free, "a", tenantry.ECONFLICT, 1},
+		{"created to the limit", free, "b", "", 1},
+		{"over the limit", free, "c", tenantry.EPLANLIMIT, 1},
+		{"over the limit, name taken", free, "a", tenantry.EPLANLIMIT, 1},
+		// Left to Go: the one-trip attempt, then lock and count, the
+		// INSERTs, COMMIT.
+		{"override decided in Go", odd, "a", "", 4},
+	}
+	for _, tt := range tests {
+		writes.Store(0)
+		_, err := tt.ts.CreateProject(ctx, tenantry.ProjectCreate{Name: tt.project})
+		if got := tenantry.ErrorCode(err); got != tt.wantCode {
+			t.Errorf("%s: got error %v, want code %q", tt.name, err, tt.wantCode)
+		}
+		if got := writes.Load(); got != tt.want {
+			t.Errorf("%s: got %d round trips, want %d", tt.name, got, tt.want)
+		}
+	}
+}

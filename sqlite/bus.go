@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/dbbus"
+)
+
+// BusOptions tunes a Bus: PollInterval (default 250 ms), Batch (rows per
+// read, default 500), Retention (default 10 minutes), PruneEvery (default
+// one minute) and Logger (default slog.Default()).
+type BusOptions = dbbus.Options
+
+// Bus is a tenantry.Bus through the invalidations table of the database
+// file, so that every process opening the same file (servers and the
+// tenantry CLI alike) hears of every change. Publish delivers to this
+// Bus's own subscribers at once and inserts a row; each Subscribe polls
+// for new rows every PollInterval. Database errors are logged and retried
+// on the next poll; rows older than Retention are pruned about once per
+// PruneEvery by a subscribed Bus.
+type Bus struct {
+	bus *dbbus.Bus
+}
+
+var _ tenantry.Bus = (*Bus)(nil)
+
+// Bus returns a Bus on db's invalidations table. It starts nothing until
+// Subscribe is called.
+func (db *DB) Bus(opts BusOptions) *Bus {
+	return &Bus{bus: dbbus.New(busTable{db}, "sqlite", opts)}
+}
+
+// Publish delivers inv to this Bus's subscribers and inserts it for the
+// other processes.
+func (b *Bus) Publish(ctx context.Context, inv tenantry.Invalidation) error {
+	return b.bus.Publish(ctx, inv)
+}
+
+// Subscribe registers fn before it returns and calls it, from one
+// goroutine and in order, for every invalidation published after that,
+// through this Bus or any other on the same file, until ctx is done.
+func (b *Bus) Subscribe(ctx context.Context, fn func(tenantry.Invalidation)) {
+	b.bus.Subscribe(ctx, fn)
+}
+
+// Prune deletes the rows older than the Bus's Retention and returns how
+// many it deleted.
+func (b *Bus) Prune(ctx context.Context) (int64, error) { return b.bus.Prune(ctx) }
+
+// busTable is the invalidations table of db.
+type busTable struct{ db *DB }
+
+// Insert adds one row; the single writer makes the id order the commit
+// order.
+func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
+	return t.db.write(ctx, func(tx *wtx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin, encTime(time.Now()))
+		return err
+	})
+}
+
+// MaxID returns the highest id, 0 for an empty table.
+func (t busTable) MaxID(ctx context.Context) (int64, error) {
+	var id int64
+	err := t.db.reader().QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM invalidations`).Scan(&id)
+	return id, dbErr(err)
+}
+
+// After returns up to limit rows above id, in id order.
+func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, error) {
+	rows, err := t.db.reader().QueryContext(ctx, `SELECT id, kind, subject_tenant_id, user_id, key, origin
+		FROM invalidations WHERE id > ? ORDER BY id LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	return scanBusRows(rows)
+}
+
+// scanBusRows reads and closes rows of After.
+func scanBusRows(rows *sql.Rows) ([]dbbus.Row, error) {
+	defer rows.Close()
+	var out []dbbus.Row
+	for rows.Next() {
+		var r dbbus.Row
+		if err := rows.Scan(&r.ID, &r.Inv.Kind, &r.Inv.TenantID, &r.Inv.UserID, &r.Inv.Key, &r.Origin); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, dbErr(rows.Err())
+}
+
+// Prune deletes the rows created more than olderThan ago.
+func (t busTable) Prune(ctx context.Context, olderThan time.Duration) (int64, error) {
+	var n int64
+	err := t.db.write(ctx, func(tx *wtx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM invalidations WHERE created_at < ?`, encTime(time.Now().Add(-olderThan)))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
