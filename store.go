@@ -73,6 +73,11 @@ type Platform interface {
 	DeleteTenant(ctx context.Context, id string) error
 	// TenantUsage returns a tenant's usage (tenant_not_found).
 	TenantUsage(ctx context.Context, id string) (Usage, error)
+	// AddUsage adds counts[tenantID] to counter of today for every tenant
+	// in counts, in one transaction: the server writes the request counts
+	// of all tenants at once. Ids that name no tenant (deleted since they
+	// were counted) are skipped.
+	AddUsage(ctx context.Context, counter string, counts map[string]int64) error
 	// ExportTenant writes the tenant and all its rows to w as NDJSON, one
 	// ExportRecord a line (tenant_not_found).
 	ExportTenant(ctx context.Context, id string, w io.Writer) error

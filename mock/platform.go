@@ -19,6 +19,7 @@ type Platform struct {
 	ImportTenantFn    func(ctx context.Context, r io.Reader) (*tenantry.Tenant, error)
 	SetTenantStatusFn func(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error)
 	TenantUsageFn     func(ctx context.Context, id string) (tenantry.Usage, error)
+	AddUsageFn        func(ctx context.Context, counter string, counts map[string]int64) error
 	TenantsFn         func(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error)
 	UpdateTenantFn    func(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error)
 }
@@ -77,6 +78,14 @@ func (m *Platform) TenantUsage(ctx context.Context, id string) (tenantry.Usage, 
 		panic("mock: Platform.TenantUsage called but TenantUsageFn is nil")
 	}
 	return m.TenantUsageFn(ctx, id)
+}
+
+// AddUsage calls AddUsageFn.
+func (m *Platform) AddUsage(ctx context.Context, counter string, counts map[string]int64) error {
+	if m.AddUsageFn == nil {
+		panic("mock: Platform.AddUsage called but AddUsageFn is nil")
+	}
+	return m.AddUsageFn(ctx, counter, counts)
 }
 
 // Tenants calls TenantsFn.

@@ -251,6 +251,38 @@ func (p *PlatformService) TenantUsage(ctx context.Context, id string) (tenantry.
 	return u, err
 }
 
+// AddUsage adds counts to counter of today for every tenant in counts,
+// in one statement and one round trip. It is the one writer of the
+// usage_counters_flush_* policies (migration 00003): app.usage_flush is set
+// to 'on' in this transaction only, so that one upsert may write the
+// counters of many tenants. Ids that name no tenant are skipped by the
+// join with tenants.
+func (p *PlatformService) AddUsage(ctx context.Context, counter string, counts map[string]int64) error {
+	if counter == "" {
+		return tenantry.Invalid(map[string]string{"counter": "required"})
+	}
+	ids := make([]string, 0, len(counts))
+	ns := make([]int64, 0, len(counts))
+	for id, n := range counts {
+		if id, ok := tenantry.ParseID(id); ok {
+			ids = append(ids, id)
+			ns = append(ns, n)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL app.usage_flush = 'on'")
+	b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value)
+		SELECT c.id, $3, $4, c.n FROM unnest($1::uuid[], $2::bigint[]) AS c (id, n) JOIN tenants t ON t.id = c.id
+		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,
+		ids, ns, today(), counter)
+	b.Queue("COMMIT")
+	return p.db.rawBatch(ctx, b)
+}
+
 // AuditEvents lists platform and tenant events across tenants, newest
 // first; f.TenantID narrows to one tenant. Without it, this is the one
 // reader of the audit_events_platform_read policy: app.platform is set to

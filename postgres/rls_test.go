@@ -132,6 +132,47 @@ func TestRLSTenantSeesOwnRowsOnly(t *testing.T) {
 	_ = tx.Rollback(ctx)
 }
 
+// TestRLSUsageFlushException: app.usage_flush = 'on' lets the runtime
+// role insert and increment any tenant's usage counters, and nothing
+// more: no deletes there, no other table, and nothing without it.
+func TestRLSUsageFlushException(t *testing.T) {
+	db, url := open(t)
+	a, b := seedTwoTenants(t, db)
+	conn := rawApp(t, url)
+	ctx := context.Background()
+	upsert := `INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES ($1, current_date, 'requests', 1)
+		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + 1`
+	tests := []struct {
+		name, set, sql string
+		args           []any
+		wantErr        bool
+		wantRows       int64
+	}{
+		{"upsert without the flag or a tenant", "", upsert, []any{a.ID}, true, 0},
+		{"upsert of B as tenant A", "SET LOCAL app.tenant_id = '" + a.ID + "'", upsert, []any{b.ID}, true, 0},
+		{"upsert of A with the flag", "SET LOCAL app.usage_flush = 'on'", upsert, []any{a.ID}, false, 1},
+		{"upsert of B with the flag", "SET LOCAL app.usage_flush = 'on'", upsert, []any{b.ID}, false, 1},
+		{"delete with the flag", "SET LOCAL app.usage_flush = 'on'", "DELETE FROM usage_counters", nil, false, 0},
+		{"projects with the flag", "SET LOCAL app.usage_flush = 'on'", "UPDATE projects SET name = name || '!'", nil, false, 0},
+	}
+	for _, tt := range tests {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.set != "" {
+			if _, err := tx.Exec(ctx, tt.set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ct, err := tx.Exec(ctx, tt.sql, tt.args...)
+		if (err != nil) != tt.wantErr || ct.RowsAffected() != tt.wantRows {
+			t.Errorf("%s: got %d rows, error %v; want %d rows, error %v", tt.name, ct.RowsAffected(), err, tt.wantRows, tt.wantErr)
+		}
+		_ = tx.Rollback(ctx)
+	}
+}
+
 func TestRLSCatalog(t *testing.T) {
 	_, url := open(t)
 	conn := rawApp(t, url)

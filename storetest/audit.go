@@ -268,3 +268,43 @@ func testUsage(t *testing.T, s tenantry.Store) {
 		t.Errorf("TenantUsage: got %+v, want %+v", pu, want)
 	}
 }
+
+// testPlatformAddUsage: one call adds to the counters of many tenants,
+// skips ids that name no tenant (or no id at all) without failing the
+// others, and accumulates.
+func testPlatformAddUsage(t *testing.T, s tenantry.Store) {
+	ctx := t.Context()
+	u := newUser(t, ctx, s, "flush@example.com")
+	a, ha := newTenant(t, ctx, s, "flush-a", "pro", u.ID)
+	b, hb := newTenant(t, ctx, s, "flush-b", "pro", u.ID)
+	gone, _ := newTenant(t, ctx, s, "flush-gone", "pro", u.ID)
+	fatalIf(t, "DeleteTenant", s.Platform().DeleteTenant(ctx, gone.ID))
+	fatalIf(t, "AddUsage(a)", ha.AddUsage(ctx, tenantry.CounterRequests, 1))
+
+	p := s.Platform()
+	fatalIf(t, "Platform.AddUsage", p.AddUsage(ctx, tenantry.CounterRequests,
+		map[string]int64{a.ID: 10, b.ID: 20, gone.ID: 30, tenantry.NewID(): 40, "not-an-id": 50}))
+	fatalIf(t, "Platform.AddUsage again", p.AddUsage(ctx, tenantry.CounterRequests, map[string]int64{b.ID: 5}))
+	fatalIf(t, "Platform.AddUsage chat", p.AddUsage(ctx, tenantry.CounterChatMessages, map[string]int64{a.ID: 2}))
+	fatalIf(t, "Platform.AddUsage nothing", p.AddUsage(ctx, tenantry.CounterRequests, nil))
+	if err := p.AddUsage(ctx, "", map[string]int64{a.ID: 1}); !tenantry.IsCode(err, tenantry.EINVALID) {
+		t.Errorf("Platform.AddUsage with no counter: got %v, want validation_failed", err)
+	}
+
+	tests := []struct {
+		name           string
+		h              tenantry.TenantStore
+		requests, chat int64
+	}{
+		{"a", ha, 11, 2},
+		{"b", hb, 25, 0},
+	}
+	for _, tt := range tests {
+		got, err := tt.h.Usage(ctx)
+		fatalIf(t, "Usage", err)
+		if got.RequestsToday != tt.requests || got.ChatMessagesToday != tt.chat {
+			t.Errorf("tenant %s: got %d requests, %d chat messages today; want %d, %d",
+				tt.name, got.RequestsToday, got.ChatMessagesToday, tt.requests, tt.chat)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"Audit", testAudit},
 		{"Chat", testChat},
 		{"Usage", testUsage},
+		{"PlatformAddUsage", testPlatformAddUsage},
 		{"DeleteTenant", testDeleteTenant},
 		{"ExportImport", testExportImport},
 		{"Ping", testPing},
