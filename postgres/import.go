@@ -418,7 +418,7 @@ func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenan
 			return err
 		}
 		// t.ID comes from tenantry.ParseID (TenantCreate.Validate).
-		if _, err := tx.Exec(ctx, setTenant(t.ID)); err != nil {
+		if err := p.db.execTenant(ctx, tx, t.ID); err != nil {
 			return err
 		}
 		users, err := pl.resolveUsers(ctx, tx)

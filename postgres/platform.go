@@ -65,7 +65,7 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(raw), now); err != nil {
 		return nil, tenantConflict(err)
 	}
-	if _, err := tx.Exec(ctx, setTenant(t.ID)); err != nil {
+	if err := db.execTenant(ctx, tx, t.ID); err != nil {
 		return nil, err
 	}
 	if tc.OwnerID != "" {
@@ -292,21 +292,22 @@ func (p *PlatformService) AuditEvents(ctx context.Context, f tenantry.AuditFilte
 	if err != nil {
 		return nil, "", err
 	}
-	set, where := "SET LOCAL app.platform = 'on'", ""
+	where := ""
 	args := []any{nullID(before), f.Action, limit + 1}
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
 	if f.TenantID != "" {
 		id, ok := tenantry.ParseID(f.TenantID)
 		if !ok {
 			return []*tenantry.AuditEvent{}, "", nil
 		}
-		set = setTenant(id)
+		p.db.queueTenant(b, id)
 		args = append(args, id)
 		where = " AND tenant_id = $4"
+	} else {
+		b.Queue("SET LOCAL app.platform = 'on'")
 	}
 	var out []*tenantry.AuditEvent
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(set)
 	b.Queue(`SELECT * FROM (
 		SELECT `+auditColumns+` FROM audit_events
 		UNION ALL

@@ -10,9 +10,9 @@ import (
 )
 
 // openStore opens a fresh PostgreSQL store on a database of its own.
-func openStore(tb testing.TB) tenantry.Store {
+func openStore(tb testing.TB, opts ...postgres.Options) tenantry.Store {
 	tb.Helper()
-	db, err := postgres.Open(tb.Context(), pgtest.URL(tb), tenantry.DefaultPlans())
+	db, err := postgres.Open(tb.Context(), pgtest.URL(tb), tenantry.DefaultPlans(), opts...)
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}
@@ -30,6 +30,38 @@ func TestStoreConformance(t *testing.T) {
 
 func TestStoreIsolation(t *testing.T) {
 	storetest.RunIsolation(t, func(t *testing.T) tenantry.Store { return openStore(t) }, 30000)
+}
+
+// The same suites with the tenant set by set_config instead of SET LOCAL.
+func TestStoreConformanceSetConfig(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) tenantry.Store {
+		return openStore(t, postgres.Options{TenantSetting: postgres.SetConfig})
+	})
+}
+
+func TestStoreIsolationSetConfig(t *testing.T) {
+	storetest.RunIsolation(t, func(t *testing.T) tenantry.Store {
+		return openStore(t, postgres.Options{TenantSetting: postgres.SetConfig})
+	}, 10000)
+}
+
+func TestParseTenantSetting(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    postgres.TenantSetting
+		wantErr bool
+	}{
+		{"", postgres.SetLocal, false},
+		{"set-local", postgres.SetLocal, false},
+		{"set-config", postgres.SetConfig, false},
+		{"SET LOCAL", postgres.SetLocal, true},
+	}
+	for _, tt := range tests {
+		got, err := postgres.ParseTenantSetting(tt.in)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("ParseTenantSetting(%q): got %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
 }
 
 func BenchmarkStore(b *testing.B) {

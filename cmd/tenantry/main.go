@@ -94,14 +94,16 @@ func (e *environment) env(key, def string) string {
 
 // storeFlags are the flags every command uses to reach the database.
 type storeFlags struct {
-	data        string
-	databaseURL string
+	data          string
+	databaseURL   string
+	tenantSetting string
 }
 
 func (e *environment) addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	sf := &storeFlags{}
 	fs.StringVar(&sf.data, "data", e.env("TENANTRY_DATA", "./data"), "data directory: the SQLite database and generated secrets (TENANTRY_DATA)")
 	fs.StringVar(&sf.databaseURL, "database-url", e.getenv("DATABASE_URL"), "PostgreSQL URL; SQLite in --data when empty (DATABASE_URL)")
+	fs.StringVar(&sf.tenantSetting, "pg-tenant-setting", e.env("TENANTRY_PG_TENANT_SETTING", "set-local"), "how PostgreSQL transactions set their tenant: set-local (SET LOCAL, which Citus forwards) or set-config (set_config, one prepared statement for every tenant: faster with thousands of active tenants; single PostgreSQL only) (TENANTRY_PG_TENANT_SETTING)")
 	return sf
 }
 
@@ -118,7 +120,11 @@ func (sf *storeFlags) open(ctx context.Context, plans tenantry.Plans) (database,
 		if !strings.HasPrefix(sf.databaseURL, "postgres://") && !strings.HasPrefix(sf.databaseURL, "postgresql://") {
 			return nil, errors.New("--database-url must be a postgres:// URL")
 		}
-		return postgres.Open(ctx, sf.databaseURL, plans)
+		setting, err := postgres.ParseTenantSetting(sf.tenantSetting)
+		if err != nil {
+			return nil, fmt.Errorf("--pg-tenant-setting: %w", err)
+		}
+		return postgres.Open(ctx, sf.databaseURL, plans, postgres.Options{TenantSetting: setting})
 	}
 	if err := os.MkdirAll(sf.data, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)

@@ -155,3 +155,11 @@ func TestLoadPlans(t *testing.T) {
 		t.Errorf("team features = %v, want %d", plans["team"].Features, want)
 	}
 }
+
+func TestStoreFlagsRejectAnUnknownTenantSetting(t *testing.T) {
+	sf := &storeFlags{databaseURL: "postgres://127.0.0.1:1/none", tenantSetting: "set-session"}
+	_, err := sf.open(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), "--pg-tenant-setting") {
+		t.Fatalf("open with --pg-tenant-setting set-session: got %v, want an error naming the flag", err)
+	}
+}
