@@ -158,11 +158,13 @@ func (db *DB) checkRole(ctx context.Context) error {
 // session advisory lock (scoped to the database) makes concurrent
 // migrations safe.
 func (db *DB) Migrate(ctx context.Context) error {
-	cc, err := pgx.ParseConfig(db.url)
+	// The pool's parser takes the pool_* parameters out of the URL, which
+	// the server would refuse as unknown run-time parameters.
+	pc, err := pgxpool.ParseConfig(db.url)
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	sqlDB := stdlib.OpenDB(*cc)
+	sqlDB := stdlib.OpenDB(*pc.ConnConfig)
 	defer sqlDB.Close()
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {

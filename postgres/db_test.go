@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -135,5 +136,21 @@ func TestDefaultPoolSize(t *testing.T) {
 	}
 	if got := postgres.DefaultMaxConns(); got < 8 {
 		t.Errorf("DefaultMaxConns: got %d, want at least 8", got)
+	}
+}
+
+func TestPoolSizeFromURL(t *testing.T) {
+	url := pgtest.URL(t)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	db, err := postgres.Open(t.Context(), url+sep+"pool_max_conns=3", tenantry.DefaultPlans())
+	if err != nil {
+		t.Fatalf("Open with pool_max_conns in the URL: %v", err)
+	}
+	defer db.Close()
+	if got, want := db.Stats().Max, 3; got != want {
+		t.Errorf("pool size: got %d, want %d", got, want)
 	}
 }
