@@ -57,6 +57,8 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 	p := &tenantry.Project{ID: tenantry.NewID(), TenantID: s.id, Name: pc.Name, Description: pc.Description,
 		IsActive: pc.IsActive == nil || *pc.IsActive, CreatedAt: now, UpdatedAt: now}
 	e := tenantry.NewAuditEvent(ctx, s.id, "project.create", "project", p.ID)
+	// The same data as the SQLite backend records.
+	e.Data, _ = json.Marshal(map[string]string{"name": p.Name}) // a map of strings always encodes
 	var (
 		t        *tenantry.Tenant
 		limit    *int64
@@ -67,7 +69,7 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 	queueLockTenantIfAny(b, s.id, &t)
 	b.Queue(createProjectSQL, s.id, s.db.projectLimits(), tenantry.Unlimited,
 		p.ID, p.Name, p.Description, p.IsActive, now,
-		e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID, e.At, e.RequestID,
+		e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID, e.At, e.RequestID, string(e.Data),
 	).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&limit, &within, &inserted)
 	})
@@ -122,8 +124,8 @@ const createProjectSQL = `WITH lim AS (
 	ON CONFLICT (tenant_id, name) DO NOTHING
 	RETURNING id
 ), audit AS (
-	INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action, target_type, target_id, at, request_id)
-	SELECT $1, $9, $10, $11, $12, $13, $14, $15, $16 FROM ins
+	INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action, target_type, target_id, at, request_id, data)
+	SELECT $1, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb FROM ins
 )
 SELECT (SELECT n FROM quota), (SELECT within FROM quota), EXISTS (SELECT FROM ins)`
 

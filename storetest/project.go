@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,12 @@ func testProjects(t *testing.T, s tenantry.Store) {
 	ev := wantAudit(t, ctx, h, "project.create", p.ID)
 	if ev != nil && (ev.Actor.Type != tenantry.ActorAPIKey || ev.Actor.ID != "key-1" || ev.RequestID != "req-proj") {
 		t.Errorf("project.create event: got actor %+v request %q, want api_key key-1 req-proj", ev.Actor, ev.RequestID)
+	}
+	if ev != nil {
+		var data map[string]any
+		if err := json.Unmarshal(ev.Data, &data); err != nil || data["name"] != "Website" {
+			t.Errorf("project.create event data: got %s (%v), want {\"name\": \"Website\"}", ev.Data, err)
+		}
 	}
 	inactive, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "Old", IsActive: ptr(false)})
 	fatalIf(t, "CreateProject(inactive)", err)
