@@ -192,21 +192,18 @@ func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, limit int64, 
 // caller, resolves the tenant, checks its status and the caller's
 // membership (an API key has its own tenant and role), and applies the
 // tenant's rate limit and in-flight cap.
-func (s *Server) tenantRoute(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.serveTenant(w, r, true, h); err != nil {
-			Error(w, r, err)
-		}
-	})
-}
+func (s *Server) tenantRoute(h handlerFunc) http.Handler { return s.tenantHandler(true, h) }
 
 // tenantRouteRemote is tenantRoute for a handler that spends most of its
 // time waiting for a remote service (the assistant's model) rather than on
 // the database: it does not take a seat of the fair gate, whose seats
 // stand for database connections, and has limits of its own.
-func (s *Server) tenantRouteRemote(h handlerFunc) http.Handler {
+func (s *Server) tenantRouteRemote(h handlerFunc) http.Handler { return s.tenantHandler(false, h) }
+
+// tenantHandler adapts serveTenant to a handler.
+func (s *Server) tenantHandler(gated bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.serveTenant(w, r, false, h); err != nil {
+		if err := s.serveTenant(w, r, gated, h); err != nil {
 			Error(w, r, err)
 		}
 	})
