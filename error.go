@@ -23,6 +23,7 @@ const (
 	ECONFLICT         = "conflict"
 	ETOOLARGE         = "payload_too_large"
 	EUNSUPPORTEDMEDIA = "unsupported_media_type"
+	EMETHODNOTALLOWED = "method_not_allowed"
 	EINVALID          = "validation_failed"
 	ERATELIMITED      = "rate_limited"
 	EUPSTREAM         = "upstream_error"

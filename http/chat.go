@@ -36,8 +36,14 @@ func (s *Server) assistantOf() (tenantry.Assistant, error) {
 }
 
 // handleSessionCreate answers POST /api/sessions with 201: a new assistant
-// session in the current tenant. It needs no body.
+// session in the current tenant. It needs no body; a body, when sent, must
+// be the empty JSON object (the tenant comes from the request, as on every
+// tenant route, never from the body).
 func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) error {
+	var in struct{}
+	if err := decodeOptional(r, &in); err != nil {
+		return err
+	}
 	a, err := s.assistantOf()
 	if err != nil {
 		return err

@@ -49,6 +49,10 @@ func TestChat(t *testing.T) {
 		}},
 		{name: "messages other tenant", as: g.Owner, method: "GET", path: "/api/sessions/" + sess.SessionID + "/messages", want: 403, code: "forbidden"},
 		{name: "unauthenticated", as: caller{Tenant: "acme"}, method: "POST", path: "/api/sessions", want: 401, code: "unauthenticated"},
+		{name: "session empty object", as: f.Member, method: "POST", path: "/api/sessions", body: map[string]any{}, want: 201},
+		{name: "session body tenant_id", as: f.Member, method: "POST", path: "/api/sessions", body: map[string]any{"tenant_id": "globex"}, want: 422, code: "validation_failed", field: "tenant_id"},
+		{name: "session malformed body", as: f.Member, method: "POST", path: "/api/sessions", body: rawBody{Data: "{nope"}, want: 400, code: "bad_request"},
+		{name: "session non-JSON body", as: f.Member, method: "POST", path: "/api/sessions", body: rawBody{Data: "x=1", ContentType: "application/x-www-form-urlencoded"}, want: 415, code: "unsupported_media_type"},
 	})
 }
 

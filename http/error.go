@@ -29,6 +29,7 @@ var codeStatus = map[string]int{
 	tenantry.ECONFLICT:         http.StatusConflict,
 	tenantry.ETOOLARGE:         http.StatusRequestEntityTooLarge,
 	tenantry.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
+	tenantry.EMETHODNOTALLOWED: http.StatusMethodNotAllowed,
 	tenantry.EINVALID:          http.StatusUnprocessableEntity,
 	tenantry.ERATELIMITED:      http.StatusTooManyRequests,
 	tenantry.EUPSTREAM:         http.StatusBadGateway,

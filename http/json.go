@@ -62,6 +62,26 @@ func decode(r *http.Request, v any) error {
 	return decodeBytes(b, v)
 }
 
+// decodeOptional is decode for a route whose body may be left out: no body
+// (or only white space) leaves v as it is; any other body is decoded as by
+// decode, unknown fields and malformed JSON included.
+func decodeOptional(r *http.Request, v any) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if !isJSONType(r.Header.Get("Content-Type")) {
+		return tenantry.Errorf(tenantry.EUNSUPPORTEDMEDIA, "The request body must be JSON (Content-Type: application/json).")
+	}
+	return decodeBytes(b, v)
+}
+
 // decodeBytes decodes one JSON object from b into v; see decode.
 func decodeBytes(b []byte, v any) error {
 	b = bytes.TrimSpace(b)
@@ -147,17 +167,17 @@ func writeBody(w http.ResponseWriter, status int, b []byte) error {
 	return err
 }
 
-// pageParam reads ?limit= (1..200; larger values are clamped) and ?cursor=
-// (bad_request on bad values).
+// pageParam reads ?limit= (1..200) and ?cursor= (bad_request on bad
+// values, a limit outside 1..200 included).
 func pageParam(r *http.Request) (tenantry.Page, error) {
 	q := r.URL.Query()
 	var p tenantry.Page
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > tenantry.MaxPageSize {
 			return p, tenantry.Errorf(tenantry.EBADREQUEST, "The limit must be a whole number from 1 to %d.", tenantry.MaxPageSize)
 		}
-		p.Limit = min(n, tenantry.MaxPageSize)
+		p.Limit = n
 	}
 	p.Cursor = q.Get("cursor")
 	if _, _, err := p.Normalize(); err != nil {

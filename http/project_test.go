@@ -60,6 +60,10 @@ func TestProjects(t *testing.T) {
 		}},
 		{name: "list bad is_active", as: f.Member, method: "GET", path: "/api/projects?is_active=maybe", want: 400, code: "bad_request"},
 		{name: "list bad limit", as: f.Member, method: "GET", path: "/api/projects?limit=abc", want: 400, code: "bad_request"},
+		{name: "list limit zero", as: f.Member, method: "GET", path: "/api/projects?limit=0", want: 400, code: "bad_request"},
+		{name: "list limit over max", as: f.Member, method: "GET", path: "/api/projects?limit=201", want: 400, code: "bad_request"},
+		{name: "list limit 500", as: f.Member, method: "GET", path: "/api/projects?limit=500", want: 400, code: "bad_request"},
+		{name: "list limit max", as: f.Member, method: "GET", path: "/api/projects?limit=200", want: 200},
 		{name: "list bad cursor", as: f.Member, method: "GET", path: "/api/projects?cursor=!!", want: 400, code: "bad_request"},
 		{name: "create", as: f.Member, method: "POST", path: "/api/projects", body: map[string]any{"name": "  Gamma "}, want: 201,
 			check: project(func(p tenantry.Project) string {

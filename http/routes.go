@@ -74,21 +74,46 @@ func (s *Server) registerRoutes() {
 
 	// Anything else: JSON 404 under /api/, the UI (when configured)
 	// elsewhere.
-	s.mux.Handle("/api/", s.publicRoute(handleNotFound))
+	s.mux.Handle("/api/", s.publicRoute(s.handleNoRoute))
 	if s.cfg.UI != nil {
 		s.mux.Handle("/", s.cfg.UI)
 	} else {
-		s.mux.Handle("/", s.publicRoute(handleNotFound))
+		s.mux.Handle("/", s.publicRoute(s.handleNoRoute))
 	}
 }
 
 // route registers h for pattern.
 func (s *Server) route(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// handleNotFound answers not_found.
-func handleNotFound(w http.ResponseWriter, r *http.Request) error {
+// handleNoRoute answers a request that no route matches: 405
+// method_not_allowed with an Allow header when the path has routes for
+// other methods, else 404 not_found.
+func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) error {
+	if allow := s.allowedMethods(r); allow != "" {
+		w.Header().Set("Allow", allow)
+		return tenantry.Errorf(tenantry.EMETHODNOTALLOWED, "%s is not allowed here; use %s.", r.Method, allow)
+	}
 	return tenantry.Errorf(tenantry.ENOTFOUND, "No such route.")
 }
+
+// allowedMethods returns the methods for which a route other than a
+// catch-all matches r's path, comma-separated, or "". It only runs for
+// requests no route matched, so its probing costs nothing on the hot path.
+func (s *Server) allowedMethods(r *http.Request) string {
+	var allow []string
+	probe := r.Clone(r.Context())
+	for _, m := range [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && !isCatchAll(pattern) {
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
+}
+
+// isCatchAll reports whether pattern is one of the fallbacks registered
+// last in registerRoutes.
+func isCatchAll(pattern string) bool { return pattern == "/api/" || pattern == "/" }
 
 // prologue records the route, limits the body to limit bytes and refuses
 // bodies that are not JSON (nor NDJSON).
