@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +30,9 @@ func scanInvitation(row pgx.Row) (*tenantry.Invitation, error) {
 
 // CreateInvitation stores inv; ID, TenantID, CreatedAt and ExpiresAt are
 // filled in when empty (validation_failed).
+//
+// It is plan_limit when the tenant already has max_members members, since
+// the invitation could not be accepted.
 func (s *TenantService) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
 	if err := s.check(); err != nil {
 		return err
@@ -64,12 +68,28 @@ func (s *TenantService) CreateInvitation(ctx context.Context, inv *tenantry.Invi
 	if inv.ExpiresAt.IsZero() {
 		inv.ExpiresAt = inv.CreatedAt.Add(tenantry.InvitationTTL)
 	}
+	var (
+		t       *tenantry.Tenant
+		members int64
+	)
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO invitations (tenant_id, id, email, role, token_hash, created_by, expires_at, accepted_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.id, inv.ID, inv.Email, string(inv.Role), inv.TokenHash,
-		inv.CreatedBy, inv.ExpiresAt, inv.AcceptedAt, inv.CreatedAt)
-	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "invitation.create", "invitation", inv.ID))
-	return s.tx(ctx, b, nil)
+	queueLockTenant(b, s.id, &t)
+	b.Queue(`SELECT count(*) FROM members WHERE tenant_id = $1`, s.id).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&members)
+	})
+	return s.tx(ctx, b, func(tx pgx.Tx) error {
+		if limit := s.db.plans.Limit(t, tenantry.LimitMaxMembers); !tenantry.Within(members, limit) {
+			return tenantry.Errorf(tenantry.EPLANLIMIT, "The %s plan allows %d members.", t.Plan, limit)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO invitations (tenant_id, id, email, role, token_hash, created_by, expires_at, accepted_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.id, inv.ID, inv.Email, string(inv.Role), inv.TokenHash,
+			inv.CreatedBy, inv.ExpiresAt, inv.AcceptedAt, inv.CreatedAt); err != nil {
+			return err
+		}
+		e := tenantry.NewAuditEvent(ctx, s.id, "invitation.create", "invitation", inv.ID)
+		e.Data, _ = json.Marshal(map[string]string{"email": inv.Email, "role": string(inv.Role)}) // a map of strings always encodes
+		return insertAudit(ctx, tx, e)
+	})
 }
 
 // Invitations lists pending invitations.

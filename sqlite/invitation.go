@@ -36,7 +36,9 @@ func insertInvitation(ctx context.Context, tx *wtx, inv *tenantry.Invitation) er
 }
 
 // CreateInvitation stores inv; ID, TenantID, CreatedAt and ExpiresAt are
-// filled in when empty (validation_failed for a bad e-mail or role).
+// filled in when empty (validation_failed for a bad e-mail or role;
+// plan_limit when the tenant already has max_members members, since the
+// invitation could not be accepted).
 func (h *TenantStore) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
 	if h.err != nil {
 		return h.err
@@ -57,7 +59,10 @@ func (h *TenantStore) CreateInvitation(ctx context.Context, inv *tenantry.Invita
 	if len(fields) > 0 {
 		return tenantry.Invalid(fields)
 	}
-	return h.write(ctx, func(tx *wtx, _ *tenantry.Tenant) error {
+	return h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
+		if err := h.checkMemberQuota(ctx, tx, t); err != nil {
+			return err
+		}
 		if inv.ID == "" {
 			inv.ID = tx.newID()
 		}

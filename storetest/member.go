@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"encoding/json"
+	"maps"
 	"testing"
 	"time"
 
@@ -131,7 +133,13 @@ func testInvitations(t *testing.T, s tenantry.Store) {
 	if d := inv.ExpiresAt.Sub(inv.CreatedAt); d < tenantry.InvitationTTL-time.Minute || d > tenantry.InvitationTTL+time.Minute {
 		t.Errorf("CreateInvitation: got expiry %v after creation, want %v", d, tenantry.InvitationTTL)
 	}
-	wantAudit(t, ctx, h, "invitation.create", inv.ID)
+	if ev := wantAudit(t, ctx, h, "invitation.create", inv.ID); ev != nil {
+		var got map[string]string
+		want := map[string]string{"email": "invitee@example.com", "role": "admin"}
+		if err := json.Unmarshal(ev.Data, &got); err != nil || !maps.Equal(got, want) {
+			t.Errorf("invitation.create audit data: got %s, want %v", ev.Data, want)
+		}
+	}
 	expired := &tenantry.Invitation{Email: "invitee@example.com", Role: tenantry.RoleMember, TokenHash: "inv-hash-expired",
 		ExpiresAt: tenantry.Now().Add(-time.Minute)}
 	fatalIf(t, "CreateInvitation(expired)", h.CreateInvitation(ctx, expired))

@@ -293,14 +293,23 @@ func testMemberPlanLimit(t *testing.T, s tenantry.Store) {
 	for i := range 6 {
 		users = append(users, newUser(t, ctx, s, fmt.Sprintf("u%d@example.com", i)))
 	}
+	// An invitation made while there is room, accepted after the tenant
+	// filled up, is refused at accept.
+	inv := &tenantry.Invitation{Email: users[5].Email, Role: tenantry.RoleMember, TokenHash: "crowd-inv"}
+	fatalIf(t, "CreateInvitation", h.CreateInvitation(ctx, inv))
 	for i := range 4 {
 		_, err := h.AddMember(ctx, users[i].ID, tenantry.RoleMember)
 		fatalIf(t, "AddMember within the free plan", err)
 	}
 	_, err := h.AddMember(ctx, users[4].ID, tenantry.RoleMember)
 	wantCode(t, "AddMember(6th on free)", err, tenantry.EPLANLIMIT)
-	inv := &tenantry.Invitation{Email: users[5].Email, Role: tenantry.RoleMember, TokenHash: "crowd-inv"}
-	fatalIf(t, "CreateInvitation", h.CreateInvitation(ctx, inv))
+	// At the limit, a new invitation is refused when it is made: it could
+	// not be accepted.
+	late := &tenantry.Invitation{Email: users[4].Email, Role: tenantry.RoleMember, TokenHash: "crowd-late"}
+	wantCode(t, "CreateInvitation(at the member limit)", h.CreateInvitation(ctx, late), tenantry.EPLANLIMIT)
+	if invs, err := allPages(ctx, 10, h.Invitations); err != nil || len(invs) != 1 {
+		t.Errorf("Invitations after a refused create: got %d (err %v), want the 1 made earlier", len(invs), err)
+	}
 	_, err = h.AcceptInvitation(ctx, "crowd-inv", users[5].ID)
 	wantCode(t, "AcceptInvitation(6th on free)", err, tenantry.EPLANLIMIT)
 	_, err = h.Member(ctx, users[5].ID)
