@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -97,10 +98,14 @@ type storeFlags struct {
 	data          string
 	databaseURL   string
 	tenantSetting string
+	// notes receives a line saying where a new SQLite database is made, so
+	// that a command run without DATABASE_URL never writes to ./data
+	// silently.
+	notes io.Writer
 }
 
 func (e *environment) addStoreFlags(fs *flag.FlagSet) *storeFlags {
-	sf := &storeFlags{}
+	sf := &storeFlags{notes: e.stderr}
 	fs.StringVar(&sf.data, "data", e.env("TENANTRY_DATA", "./data"), "data directory: the SQLite database and generated secrets (TENANTRY_DATA)")
 	fs.StringVar(&sf.databaseURL, "database-url", e.getenv("DATABASE_URL"), "PostgreSQL URL; SQLite in --data when empty (DATABASE_URL)")
 	fs.StringVar(&sf.tenantSetting, "pg-tenant-setting", e.env("TENANTRY_PG_TENANT_SETTING", "set-local"), "how PostgreSQL transactions set their tenant: set-local (SET LOCAL, which Citus forwards) or set-config (set_config, one prepared statement for every tenant: faster with thousands of active tenants; single PostgreSQL only) (TENANTRY_PG_TENANT_SETTING)")
@@ -129,7 +134,11 @@ func (sf *storeFlags) open(ctx context.Context, plans tenantry.Plans) (database,
 	if err := os.MkdirAll(sf.data, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	return sqlite.Open(ctx, filepath.Join(sf.data, "tenantry.db"), plans)
+	path := filepath.Join(sf.data, "tenantry.db")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && sf.notes != nil {
+		fmt.Fprintf(sf.notes, "tenantry: no DATABASE_URL or --database-url given: creating a new SQLite database at %s\n", path)
+	}
+	return sqlite.Open(ctx, path, plans)
 }
 
 // newFlagSet returns a flag set that prints its usage to stderr.

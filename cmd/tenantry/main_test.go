@@ -13,6 +13,8 @@ import (
 type cli struct {
 	t   *testing.T
 	env map[string]string
+	// stdin is what the command reads from standard input.
+	stdin string
 }
 
 func newCLI(t *testing.T) *cli {
@@ -23,7 +25,7 @@ func newCLI(t *testing.T) *cli {
 func (c *cli) run(args ...string) (string, error) {
 	c.t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return c.env[k] }, strings.NewReader(""), &stdout, &stderr)
+	err := run(context.Background(), args, func(k string) string { return c.env[k] }, strings.NewReader(c.stdin), &stdout, &stderr)
 	return stdout.String() + stderr.String(), err
 }
 
@@ -42,6 +44,49 @@ func TestRunUnknownCommand(t *testing.T) {
 		if _, err := c.run(args...); err == nil {
 			t.Errorf("tenantry %v: got nil error, want one", args)
 		}
+	}
+}
+
+func TestTenantDeleteConfirms(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("tenant", "create", "--name", "Acme", "--slug", "acme")
+	refused := []struct{ name, stdin string }{
+		{"no answer", ""},
+		{"wrong answer", "globex\n"},
+		{"yes typed", "y\n"},
+	}
+	for _, tc := range refused {
+		c.stdin = tc.stdin
+		out, err := c.run("tenant", "delete", "acme")
+		if err == nil {
+			t.Fatalf("%s: tenant delete succeeded, want it refused\n%s", tc.name, out)
+		}
+		if got := c.mustRun("tenant", "list"); !strings.Contains(got, "acme") {
+			t.Fatalf("%s: tenant list = %q, want acme kept", tc.name, got)
+		}
+	}
+	c.stdin = "acme\n"
+	c.mustRun("tenant", "delete", "acme")
+	if got := c.mustRun("tenant", "list"); strings.Contains(got, "acme") {
+		t.Fatalf("tenant list after a confirmed delete = %q, want no acme", got)
+	}
+	c.stdin = ""
+	c.mustRun("tenant", "create", "--name", "Globex", "--slug", "globex")
+	c.mustRun("tenant", "delete", "globex", "--yes")
+	if got := c.mustRun("tenant", "list"); strings.Contains(got, "globex") {
+		t.Fatalf("tenant list after delete --yes = %q, want no globex", got)
+	}
+}
+
+func TestNewSQLiteDatabaseIsAnnounced(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(c.env["TENANTRY_DATA"], "tenantry.db")
+	want := "creating a new SQLite database at " + path
+	if got := c.mustRun("tenant", "list"); !strings.Contains(got, want) {
+		t.Errorf("first tenant list printed %q, want it to contain %q", got, want)
+	}
+	if got := c.mustRun("tenant", "list"); strings.Contains(got, "creating a new SQLite database") {
+		t.Errorf("second tenant list printed %q, want no note: the database exists", got)
 	}
 }
 
@@ -95,7 +140,7 @@ func TestTenantLifecycle(t *testing.T) {
 
 	export := filepath.Join(t.TempDir(), "acme.ndjson")
 	c.mustRun("tenant", "export", "acme", "--out", export)
-	c.mustRun("tenant", "delete", "acme")
+	c.mustRun("tenant", "delete", "acme", "--yes")
 	if got := c.mustRun("tenant", "list"); strings.Contains(got, "acme") {
 		t.Fatalf("tenant list after delete = %q, want no acme", got)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/tenantry/tenantry"
@@ -19,7 +20,8 @@ import (
 const tenantUsage = `usage:
   tenantry tenant create --name N --slug S [--domain D] [--plan P] [--owner-email E]
   tenantry tenant list [--status S] [--plan P] [--q TEXT]
-  tenantry tenant suspend|activate|archive|delete SLUG_OR_ID
+  tenantry tenant suspend|activate|archive SLUG_OR_ID
+  tenantry tenant delete SLUG_OR_ID [--yes]   (asks for the slug again unless --yes)
   tenantry tenant export SLUG_OR_ID [--out FILE]
   tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)`
 
@@ -43,6 +45,7 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		status     = fs.String("status", "", "filter by status (list)")
 		q          = fs.String("q", "", "search name, slug or domain (list)")
 		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
+		yes        = fs.Bool("yes", false, "delete without asking for the slug again (delete)")
 	)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -84,6 +87,11 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
+		if sub == "delete" && !*yes {
+			if err := confirmDelete(env, t); err != nil {
+				return err
+			}
+		}
 		if err := tenantAction(ctx, env, p, sub, t, *out); err != nil {
 			return err
 		}
@@ -98,6 +106,21 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		return importTenants(ctx, env, db, pos[0])
 	}
 	return errors.New(tenantUsage)
+}
+
+// confirmDelete asks for the tenant's slug on standard input and fails
+// unless the answer is that slug: deleting a tenant removes every row of it
+// and cannot be undone.
+func confirmDelete(env *environment, t *tenantry.Tenant) error {
+	fmt.Fprintf(env.stderr, "Deleting tenant %s (%s) removes all its data and cannot be undone.\nType its slug to confirm: ", t.Slug, t.ID)
+	line, err := bufio.NewReader(env.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read confirmation: %w", err)
+	}
+	if strings.TrimSpace(line) != t.Slug {
+		return fmt.Errorf("tenant %s not deleted: the confirmation did not match (pass --yes to delete without asking)", t.Slug)
+	}
+	return nil
 }
 
 // parseInterspersed parses flags that may come before or after the
