@@ -15,7 +15,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // authPage is the data of the sign-in and sign-up pages.
 type authPage struct {
 	Next string
-	// NewTenant asks signup for a new organisation too.
+	// NewTenant asks signup for a new tenant too.
 	NewTenant bool
 }
 
@@ -100,7 +100,7 @@ func (h *Handler) signup(q *request) error {
 	return h.renderAuth(q, http.StatusOK, "signup", &view{Title: "Sign up", Page: &authPage{Next: next, NewTenant: q.tenant == nil && next == ""}}, nil)
 }
 
-// signupSubmit creates the user (and an organisation when asked) with
+// signupSubmit creates the user (and a tenant when asked) with
 // auth.Signup and signs them in.
 func (h *Handler) signupSubmit(q *request) error {
 	f := q.r.PostForm
@@ -127,7 +127,7 @@ func (h *Handler) signupSubmit(q *request) error {
 	dest := q.afterSignIn(next)
 	if s.DefaultTenant != nil && next == "" {
 		dest = q.tenantURL(s.DefaultTenant)
-		q.sess.Flash = "Welcome! Your organisation " + s.DefaultTenant.Name + " is ready."
+		q.sess.Flash = "Welcome! Your tenant " + s.DefaultTenant.Name + " is ready."
 		if err := q.save(); err != nil {
 			return err
 		}
@@ -200,12 +200,12 @@ func (h *Handler) invitationAccept(q *request) error {
 // homePage is the data of the central home page.
 type homePage struct{}
 
-// home is the central host's start page: the user's organisations.
+// home is the central host's start page: the user's tenants.
 func (h *Handler) home(q *request) error {
 	if q.user == nil {
 		q.redirect("/login")
 		return nil
 	}
-	h.renderView(q, http.StatusOK, "home", &view{Title: "Your organisations", Page: &homePage{}})
+	h.renderView(q, http.StatusOK, "home", &view{Title: "Your tenants", Page: &homePage{}})
 	return nil
 }

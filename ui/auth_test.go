@@ -19,7 +19,7 @@ func TestSignupWithTenantOpensDashboard(t *testing.T) {
 	}
 	d := c.get("/t/acme/")
 	mustStatus(t, "dashboard", d, http.StatusOK)
-	mustContain(t, "dashboard", d.Body, "Acme", "free plan", "Projects", "owner", "Welcome! Your organisation Acme is ready.")
+	mustContain(t, "dashboard", d.Body, "Acme", "free plan", "Projects", "owner", "Welcome! Your tenant Acme is ready.")
 	home := c.get("/")
 	mustStatus(t, "home", home, http.StatusOK)
 	mustContain(t, "home", home.Body, `href="/t/acme/"`)
@@ -36,8 +36,8 @@ func TestSignupErrorsAreFriendly(t *testing.T) {
 	}{
 		{"short password", url.Values{"email": {"b@x.test"}, "name": {"B"}, "password": {"short"}}, http.StatusUnprocessableEntity, "Password must be at least 8 characters"},
 		{"taken email", url.Values{"email": {"ann@acme.test"}, "name": {"B"}, "password": {testPassword}}, http.StatusConflict, ""},
-		{"reserved slug", url.Values{"email": {"c@x.test"}, "name": {"C"}, "password": {testPassword}, "tenant_name": {"Admin"}, "tenant_slug": {"admin"}}, http.StatusUnprocessableEntity, "Organisation address reserved"},
-		{"slug without name", url.Values{"email": {"d@x.test"}, "name": {"D"}, "password": {testPassword}, "tenant_slug": {"dd"}}, http.StatusUnprocessableEntity, "Organisation name required"},
+		{"reserved slug", url.Values{"email": {"c@x.test"}, "name": {"C"}, "password": {testPassword}, "tenant_name": {"Admin"}, "tenant_slug": {"admin"}}, http.StatusUnprocessableEntity, "Tenant address reserved"},
+		{"slug without name", url.Values{"email": {"d@x.test"}, "name": {"D"}, "password": {testPassword}, "tenant_slug": {"dd"}}, http.StatusUnprocessableEntity, "Tenant name required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

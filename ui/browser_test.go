@@ -187,7 +187,7 @@ func TestBrowser(t *testing.T) {
 		ann.tb = t
 		ann.open("/signup")
 		ann.fill(map[string]string{"#name": "Ann", "#email": "ann@acme.test", "#password": testPassword, "#tenant_name": "Acme", "#tenant_slug": "acme"}, `form button[type="submit"]`)
-		ann.waitText("Welcome! Your organisation Acme is ready.")
+		ann.waitText("Welcome! Your tenant Acme is ready.")
 		if got, want := ann.path(), "/t/acme/"; got != want {
 			t.Errorf("location after signup: got %q, want %q", got, want)
 		}
@@ -264,7 +264,7 @@ func TestBrowser(t *testing.T) {
 		ann.tb = t
 		gus.open("/signup")
 		gus.fill(map[string]string{"#name": "Gus", "#email": "gus@globex.test", "#password": testPassword, "#tenant_name": "Globex", "#tenant_slug": "globex"}, `form button[type="submit"]`)
-		gus.waitText("Welcome! Your organisation Globex is ready.")
+		gus.waitText("Welcome! Your tenant Globex is ready.")
 		gus.open("/t/globex/projects")
 		gus.fill(map[string]string{"#name": "Globex Secret Plan"}, `form[action="/t/globex/projects"][method="post"] button`)
 		gus.waitText("Project Globex Secret Plan created.")
@@ -322,7 +322,7 @@ func TestBrowser(t *testing.T) {
 		}
 		admin.open("/login")
 		admin.fill(map[string]string{"#email": "root@platform.test", "#password": testPassword}, `form button[type="submit"]`)
-		admin.waitText("Your organisations")
+		admin.waitText("Your tenants")
 		admin.open("/admin/")
 		admin.waitText("Platform console")
 		admin.fill(map[string]string{"#q": "acm"}, `form[role="search"] button`)

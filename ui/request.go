@@ -172,8 +172,8 @@ func statusOf(err error) int {
 
 // fieldLabels names form fields in messages.
 var fieldLabels = map[string]string{
-	"email": "E-mail", "password": "Password", "name": "Name", "tenant_name": "Organisation name",
-	"tenant_slug": "Organisation address", "slug": "Address (slug)", "title": "Title", "project_id": "Project",
+	"email": "E-mail", "password": "Password", "name": "Name", "tenant_name": "Tenant name",
+	"tenant_slug": "Tenant address", "slug": "Address (slug)", "title": "Title", "project_id": "Project",
 	"assigned_to_id": "Assignee", "role": "Role", "description": "Description", "plan": "Plan",
 	"domain": "Domain", "owner_email": "Owner e-mail", "settings": "Settings", "message": "Message",
 }
