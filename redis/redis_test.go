@@ -1,8 +1,11 @@
 package redis_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -144,29 +147,52 @@ func (s *server) signal(sig os.Signal) {
 	}
 }
 
-func TestOpen(t *testing.T) {
+func TestOpenAndPing(t *testing.T) {
 	tests := []struct {
-		name, url string
-		ok        bool
+		name, url      string
+		openOK, pingOK bool
 	}{
-		{"malformed", "http://nope", false},
-		{"nothing listening", "redis://127.0.0.1:1/0", false},
+		{"malformed", "http://nope", false, false},
+		// Redis down at start is not an error of Open: the server starts
+		// on its fallbacks and Ping says why.
+		{"nothing listening", "redis://127.0.0.1:1/0", true, false},
 	}
 	if url := os.Getenv("TENANTRY_TEST_REDIS_URL"); url != "" {
 		tests = append(tests, struct {
-			name, url string
-			ok        bool
-		}{"reachable", url, true})
+			name, url      string
+			openOK, pingOK bool
+		}{"reachable", url, true, true})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := redis.Open(tt.url)
-			if got, want := err == nil, tt.ok; got != want {
+			if got, want := err == nil, tt.openOK; got != want {
 				t.Fatalf("Open(%q): got err %v, want ok=%v", tt.url, err, want)
 			}
-			if c != nil {
-				c.Close()
+			if c == nil {
+				return
+			}
+			defer c.Close()
+			err = redis.Ping(t.Context(), c)
+			if got, want := err == nil, tt.pingOK; got != want {
+				t.Fatalf("Ping(%q): got err %v, want ok=%v", tt.url, err, want)
 			}
 		})
+	}
+}
+
+func TestLoggerWritesJSON(t *testing.T) {
+	var buf bytes.Buffer
+	l := redis.Logger{L: slog.New(slog.NewJSONHandler(&buf, nil))}
+	l.Printf(t.Context(), "redis: %s failed", "dial")
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("log line %q is not JSON: %v", buf.String(), err)
+	}
+	if got, want := line["msg"], "redis client: redis: dial failed"; got != want {
+		t.Errorf("msg = %v, want %q", got, want)
+	}
+	if got, want := line["level"], "WARN"; got != want {
+		t.Errorf("level = %v, want %q", got, want)
 	}
 }

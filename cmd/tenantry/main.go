@@ -19,20 +19,26 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/sqlite"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The Redis client logs through one process-wide hook: send its lines to
+	// standard error as JSON, like the server's own.
+	goredis.SetLogger(redis.Logger{L: slog.New(slog.NewJSONHandler(os.Stderr, nil))})
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "tenantry:", err)

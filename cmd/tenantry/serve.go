@@ -150,6 +150,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		defer client.Close()
+		if err := redis.Ping(ctx, client); err != nil {
+			// Not fatal: the limiter falls back per process and comes back
+			// by itself, and invalidations still travel through the
+			// database.
+			logger.Warn("Redis is not reachable at start; serving with per-process rate limits and database invalidations until it answers", "error", err.Error())
+		}
 		limiter, err = redis.NewRateLimiter(client, limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger})
 		if err != nil {
 			return err
