@@ -87,6 +87,8 @@ func (db *DB) Signup(ctx context.Context, uc tenantry.UserCreate, tc *tenantry.T
 			return nil
 		}
 		tc.OwnerID = u.ID
+		// The new user is the actor of their own tenant's creation.
+		ctx := tenantry.NewContextWithIdentity(ctx, tenantry.Identity{UserID: u.ID})
 		if t, err = db.createTenant(ctx, tx, *tc); err != nil {
 			return err
 		}

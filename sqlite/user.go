@@ -102,6 +102,8 @@ func (db *DB) Signup(ctx context.Context, uc tenantry.UserCreate, tc *tenantry.T
 		}
 		c := *tc
 		c.OwnerID = u.ID
+		// The new user is the actor of their own tenant's creation.
+		ctx := tenantry.NewContextWithIdentity(ctx, tenantry.Identity{UserID: u.ID})
 		if t, err = createTenant(ctx, tx, db.plans, c); err != nil {
 			return err
 		}

@@ -123,6 +123,11 @@ func testSignup(t *testing.T, s tenantry.Store) {
 	if got.DefaultTenantID != tn.ID {
 		t.Errorf("Signup: got default tenant %q, want %q", got.DefaultTenantID, tn.ID)
 	}
+	if ev := wantPlatformAudit(t, ctx, s, tn.ID, "tenant.create", tn.ID); ev != nil {
+		if got, want := ev.Actor, (tenantry.AuditActor{Type: tenantry.ActorUser, ID: u.ID}); got != want {
+			t.Errorf("Signup: tenant.create actor %+v, want the new user %+v", got, want)
+		}
+	}
 	m, err := s.Tenant(tn.ID).Member(ctx, u.ID)
 	fatalIf(t, "Member(founder)", err)
 	if m.Role != tenantry.RoleOwner || m.TenantID != tn.ID {

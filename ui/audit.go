@@ -9,12 +9,11 @@ import (
 
 // auditPage is the data of an audit trail page.
 type auditPage struct {
-	Events []*tenantry.AuditEvent
+	Events []auditRow
 	Next   string
 	Action string
-	// Tenants names tenant ids (console only).
-	Tenants map[string]string
-	Tenant  string
+	// Tenant is the console's tenant filter.
+	Tenant string
 }
 
 // audit shows the tenant's audit trail, newest first (owners and admins).
@@ -25,7 +24,7 @@ func (h *Handler) audit(q *request) error {
 	if err != nil {
 		return err
 	}
-	h.renderView(q, http.StatusOK, "audit", &view{Title: "Audit trail", Nav: "audit", Page: &auditPage{Events: evs, Next: next, Action: f.Action}})
+	h.renderView(q, http.StatusOK, "audit", &view{Title: "Audit trail", Nav: "audit", Page: &auditPage{Events: newAuditNamer(q.ctx(), h.cfg.Store, q.base).rows(evs), Next: next, Action: f.Action}})
 	return nil
 }
 

@@ -257,15 +257,8 @@ func (h *Handler) consoleAudit(q *request) error {
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	ts, _, err := h.cfg.Store.Platform().Tenants(q.ctx(), tenantry.TenantFilter{Page: tenantry.Page{Limit: tenantry.MaxPageSize}})
-	if err != nil {
-		return err
-	}
-	for _, t := range ts {
-		names[t.ID] = t.Slug
-	}
-	p := &auditPage{Events: evs, Next: next, Action: f.Action, Tenants: names, Tenant: qs.Get("tenant")}
+	rows := newConsoleAuditNamer(q.ctx(), h.cfg.Store).rows(evs)
+	p := &auditPage{Events: rows, Next: next, Action: f.Action, Tenant: qs.Get("tenant")}
 	h.renderView(q, http.StatusOK, "console_audit", &view{Title: "Audit trail · console", Nav: "console-audit", Page: p})
 	return nil
 }

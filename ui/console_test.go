@@ -83,7 +83,9 @@ func TestConsoleTenantLifecycle(t *testing.T) {
 
 	audit := admin.get("/admin/audit")
 	mustStatus(t, "audit", audit, http.StatusOK)
-	mustContain(t, "audit", audit.Body, "tenant.suspend", "tenant.activate", "tenant.archive", "tenant.create")
+	mustContain(t, "audit", audit.Body, "tenant.suspend", "tenant.activate", "tenant.archive", "tenant.create",
+		`<a href="/admin/tenants/acme">tenant `+e.tenant(t, "acme").Name+`</a>`)
+	mustNotContain(t, "audit", audit.Body, `<small class="mono muted">`)
 	narrowed := admin.get("/admin/audit?tenant=globex")
 	mustNotContain(t, "narrowed audit", narrowed.Body, "<code>tenant.suspend</code>")
 	mustContain(t, "narrowed audit", narrowed.Body, "<code>tenant.archive</code>")
