@@ -31,6 +31,14 @@ func (r Role) CanGrant(target Role) bool {
 	return r == RoleAdmin && target != RoleOwner
 }
 
+// CanRemove reports whether a member with role r may remove a member with
+// role target from the tenant: any member may leave (self), owners and
+// admins remove members whose role they could grant. The last-owner rule
+// is checked by storage, against the tenant's current owners.
+func (r Role) CanRemove(target Role, self bool) bool {
+	return self || r.CanManage() && r.CanGrant(target)
+}
+
 // Member is a user's membership of a tenant.
 type Member struct {
 	TenantID  string    `json:"tenant_id"`
@@ -57,4 +65,12 @@ type MemberStore interface {
 	// RemoveMember removes a member (not_found; validation_failed for the
 	// last owner).
 	RemoveMember(ctx context.Context, userID string) error
+}
+
+// ErrLastOwner returns the error of a change that would leave a tenant
+// without an owner: validation_failed on the role, with a message a page
+// can show as it is.
+func ErrLastOwner() error {
+	return &Error{Code: EINVALID, Message: "A tenant must keep at least one owner.",
+		Fields: map[string]string{"role": "must leave the tenant at least one owner"}}
 }

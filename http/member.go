@@ -145,7 +145,7 @@ func (s *Server) handleMemberRemove(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if !self && !ident.Role.CanGrant(cur.Role) {
+	if !ident.Role.CanRemove(cur.Role, self) {
 		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot remove a member with the %s role.", cur.Role)
 	}
 	if err := ts.RemoveMember(r.Context(), userID); err != nil {

@@ -175,9 +175,6 @@ func otherOwners(ctx context.Context, tx pgx.Tx, tenantID, userID string) (int64
 	return n, err
 }
 
-func lastOwner() error {
-	return tenantry.Invalid(map[string]string{"role": "the tenant must keep at least one owner"})
-}
 
 // UpdateMember changes a member's role (not_found; validation_failed for
 // the last owner).
@@ -206,7 +203,7 @@ func (s *TenantService) UpdateMember(ctx context.Context, userID string, role te
 				return err
 			}
 			if n == 0 {
-				return lastOwner()
+				return tenantry.ErrLastOwner()
 			}
 		}
 		wb := &pgx.Batch{}
@@ -245,7 +242,7 @@ func (s *TenantService) RemoveMember(ctx context.Context, userID string) error {
 				return err
 			}
 			if n == 0 {
-				return lastOwner()
+				return tenantry.ErrLastOwner()
 			}
 		}
 		wb := &pgx.Batch{}

@@ -158,11 +158,6 @@ func (h *TenantStore) otherOwners(ctx context.Context, tx *wtx, userID string) (
 	return n, nil
 }
 
-// lastOwner is the error of a change that would leave no owner.
-func lastOwner() error {
-	return &tenantry.Error{Code: tenantry.EINVALID, Message: "A tenant must keep at least one owner.",
-		Fields: map[string]string{"role": "A tenant must keep at least one owner."}}
-}
 
 // UpdateMember changes a member's role (not_found; validation_failed when
 // it would leave the tenant without an owner).
@@ -185,7 +180,7 @@ func (h *TenantStore) UpdateMember(ctx context.Context, userID string, role tena
 				return err
 			}
 			if n == 0 {
-				return lastOwner()
+				return tenantry.ErrLastOwner()
 			}
 		}
 		from := m.Role
@@ -216,7 +211,7 @@ func (h *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 				return err
 			}
 			if n == 0 {
-				return lastOwner()
+				return tenantry.ErrLastOwner()
 			}
 		}
 		now := encTime(tenantry.Now())

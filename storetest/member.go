@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"testing"
 	"time"
@@ -113,6 +114,12 @@ func testLastOwner(t *testing.T, s tenantry.Store) {
 	fatalIf(t, "Member", err)
 	if m.Role != tenantry.RoleOwner {
 		t.Errorf("last owner: got role %q, want owner", m.Role)
+	}
+	// Both backends say the same thing.
+	var got *tenantry.Error
+	if !errors.As(h.RemoveMember(ctx, a.ID), &got) || got.Message != "A tenant must keep at least one owner." ||
+		!maps.Equal(got.Fields, map[string]string{"role": "must leave the tenant at least one owner"}) {
+		t.Errorf("remove the last owner: got %+v, want tenantry.ErrLastOwner()", got)
 	}
 }
 

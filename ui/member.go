@@ -7,9 +7,46 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
+// memberRow is a member as the members page shows it, with the actions the
+// caller may take on them: none is offered that would be refused.
+type memberRow struct {
+	*tenantry.Member
+	// Self is the caller's own row.
+	Self bool
+	// ChangeRole and Remove say which forms the row offers.
+	ChangeRole, Remove bool
+	// Why says, when no action is offered, what stops them.
+	Why string
+}
+
+// memberRows returns the rows of ms as seen by caller.
+func memberRows(ms []*tenantry.Member, caller *tenantry.Member) []memberRow {
+	owners := 0
+	for _, m := range ms {
+		if m.Role == tenantry.RoleOwner {
+			owners++
+		}
+	}
+	rows := make([]memberRow, len(ms))
+	for i, m := range ms {
+		r := memberRow{Member: m, Self: m.UserID == caller.UserID}
+		lastOwner := m.Role == tenantry.RoleOwner && owners == 1
+		r.ChangeRole = !lastOwner && caller.Role.CanGrant(m.Role)
+		r.Remove = !lastOwner && caller.Role.CanRemove(m.Role, r.Self)
+		switch {
+		case lastOwner:
+			r.Why = "the only owner"
+		case !r.ChangeRole && !r.Remove:
+			r.Why = "only an owner can change an owner"
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
 // membersPage is the data of the members page.
 type membersPage struct {
-	Members     []*tenantry.Member
+	Members     []memberRow
 	Invitations []*tenantry.Invitation
 	Roles       []tenantry.Role
 	Quota       usageRow
@@ -48,7 +85,7 @@ func (h *Handler) renderMembers(q *request, status int, formErr error, form map[
 	if err != nil {
 		return err
 	}
-	v := &view{Title: "Members", Nav: "members", Form: form, Page: &membersPage{Members: ms, Invitations: invs, Roles: grantable(q.member.Role), Quota: h.quota(q.tenant, u)[1]}}
+	v := &view{Title: "Members", Nav: "members", Form: form, Page: &membersPage{Members: memberRows(ms, q.member), Invitations: invs, Roles: grantable(q.member.Role), Quota: h.quota(q.tenant, u)[1]}}
 	v.formErr(formErr)
 	h.renderView(q, status, "members", v)
 	return nil
@@ -148,7 +185,7 @@ func (h *Handler) memberRemove(q *request) error {
 	if err != nil {
 		return err
 	}
-	if uid != q.user.ID && !q.member.Role.CanGrant(cur.Role) {
+	if !q.member.Role.CanRemove(cur.Role, uid == q.user.ID) {
 		err := tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot remove a member with the %s role.", cur.Role)
 		return h.renderMembers(q, statusOf(err), err, nil)
 	}

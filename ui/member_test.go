@@ -74,3 +74,37 @@ func TestMembersPage(t *testing.T) {
 	}
 	mustStatus(t, "removed member's dashboard", bob.get("/t/acme/"), http.StatusForbidden)
 }
+
+func TestMembersPageOffersOnlyWhatCanBeDone(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	admin := e.inviteAndAccept(t, owner, "acme", "bob@acme.test", "Bob", tenantry.RoleAdmin)
+	annID := memberID(t, e, "acme", "ann@acme.test")
+	bobID := memberID(t, e, "acme", "bob@acme.test")
+
+	cases := []struct {
+		name      string
+		as        *client
+		want, not []string
+	}{
+		{"only owner's view", owner,
+			[]string{"the only owner", `/members/` + bobID + `/role`, `/members/` + bobID + `/remove`},
+			[]string{`/members/` + annID + `/role`, `/members/` + annID + `/remove`}},
+		{"admin's view", admin,
+			[]string{"the only owner", `/members/` + bobID + `/remove`, ">Leave<"},
+			[]string{`/members/` + annID + `/role`, `/members/` + annID + `/remove`}},
+	}
+	for _, tc := range cases {
+		r := tc.as.get("/t/acme/members")
+		mustStatus(t, tc.name, r, http.StatusOK)
+		mustContain(t, tc.name, r.Body, tc.want...)
+		mustNotContain(t, tc.name, r.Body, tc.not...)
+	}
+
+	// A form posted anyway (a stale page) is refused with one clean
+	// sentence.
+	r := owner.post("/t/acme/members/"+annID+"/remove", nil)
+	mustStatus(t, "remove the only owner", r, http.StatusUnprocessableEntity)
+	mustContain(t, "remove the only owner", r.Body, "A tenant must keep at least one owner.")
+	mustNotContain(t, "remove the only owner", r.Body, "Please check the form", "owner..")
+}

@@ -186,6 +186,11 @@ func friendly(err error) (string, map[string]string) {
 	}
 	switch e.Code {
 	case tenantry.EINVALID:
+		if e.Message != tenantry.Invalid(nil).Message {
+			// A sentence of its own (the last-owner rule): shown once, as
+			// it is.
+			return e.Message, e.Fields
+		}
 		parts := make([]string, 0, len(e.Fields))
 		for _, k := range sortedKeys(e.Fields) {
 			label := fieldLabels[k]
