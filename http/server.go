@@ -67,7 +67,7 @@ type Config struct {
 	CacheTTL time.Duration
 	// LoginRatePerIP and LoginRatePerEmail bound sign-in and sign-up
 	// attempts (defaults: 20 and 10 a minute); they apply only with a
-	// Limiter.
+	// Limiter and no SignInThrottle.
 	LoginRatePerIP    *tenantry.Rate
 	LoginRatePerEmail *tenantry.Rate
 	// MaxActive is how many tenant requests are served at once, shared
@@ -81,6 +81,10 @@ type Config struct {
 	// RequestTimeout is the deadline of each tenant request's work
 	// (DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// SignInThrottle bounds sign-in and sign-up attempts; give the UI the
+	// same one so that both count against one budget. Nil: a throttle over
+	// Limiter with LoginRatePerIP and LoginRatePerEmail.
+	SignInThrottle *auth.SignInThrottle
 }
 
 // Server is the HTTP API server.
@@ -148,11 +152,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	if cfg.LoginRatePerIP == nil {
-		cfg.LoginRatePerIP = &tenantry.Rate{Events: 20, Per: time.Minute, Burst: 20}
-	}
-	if cfg.LoginRatePerEmail == nil {
-		cfg.LoginRatePerEmail = &tenantry.Rate{Events: 10, Per: time.Minute, Burst: 10}
+	if cfg.SignInThrottle == nil {
+		cfg.SignInThrottle = auth.NewSignInThrottle(cfg.Limiter, auth.ThrottleConfig{
+			PerIP: cfg.LoginRatePerIP, PerEmail: cfg.LoginRatePerEmail, Logger: cfg.Logger})
 	}
 	s := &Server{
 		cfg:       cfg,

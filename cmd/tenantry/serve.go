@@ -159,6 +159,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
 
+	// One sign-in throttle for the API and the pages: one budget per
+	// client address and per e-mail address whichever way a client tries.
+	throttle := auth.NewSignInThrottle(limiter, auth.ThrottleConfig{Logger: logger})
+
 	asst := assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger))
 	// The UI resolves tenants through the server's own resolver and caches;
 	// srv is set before the first request arrives.
@@ -173,6 +177,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Bus:           bus,
 		Sessions:      sessions,
 		Limiter:       limiter,
+		// SignInThrottle is the API's: one budget for both.
+		SignInThrottle: throttle,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
@@ -188,6 +194,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		CORSOrigins: splitList(c.corsOrigins),
 		CacheTTL:    c.cacheTTL,
 		MaxActive:   c.maxActive,
+		// SignInThrottle decides the sign-in budget of a client.
+		SignInThrottle: throttle,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
