@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -85,20 +84,11 @@ func (s *Server) rateLimitTenant(w http.ResponseWriter, r *http.Request, t *tena
 // throttle shared with the web pages): per client address and per e-mail
 // address.
 func (s *Server) limitSignIn(ctx context.Context, r *http.Request, email string) error {
-	scope, err := s.cfg.SignInThrottle.Check(ctx, clientIP(r), email)
+	scope, err := s.cfg.SignInThrottle.Check(ctx, clientOf(r).IP, email)
 	if err != nil {
 		s.metrics.rateLimited.WithLabelValues("signin_" + scope).Inc()
 	}
 	return err
-}
-
-// clientIP returns the IP address of the peer.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // ceilSeconds rounds d up to whole seconds.

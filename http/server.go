@@ -81,6 +81,9 @@ type Config struct {
 	// RequestTimeout is the deadline of each tenant request's work
 	// (DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed (none by default).
+	TrustedProxies TrustedProxies
 	// SignInThrottle bounds sign-in and sign-up attempts; give the UI the
 	// same one so that both count against one budget. Nil: a throttle over
 	// Limiter with LoginRatePerIP and LoginRatePerEmail.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net"
 	"strconv"
 
 	"github.com/tenantry/tenantry"
@@ -12,18 +11,9 @@ import (
 // JSON API. Over a budget it sets Retry-After and returns the throttle's
 // rate_limited error, whose message says when to try again.
 func (h *Handler) throttleSignIn(q *request, email string) error {
-	_, err := h.cfg.SignInThrottle.Check(q.r.Context(), clientIP(q.r.RemoteAddr), email)
+	_, err := h.cfg.SignInThrottle.Check(q.r.Context(), clientOf(q.r).IP, email)
 	if e, ok := err.(*tenantry.Error); ok && e.RetryAfter > 0 {
 		q.w.Header().Set("Retry-After", strconv.FormatInt(int64(e.RetryAfter.Seconds()), 10))
 	}
 	return err
-}
-
-// clientIP returns the IP address of a request's peer address.
-func clientIP(remoteAddr string) string {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		return remoteAddr
-	}
-	return host
 }

@@ -45,6 +45,8 @@ type serveConfig struct {
 	cacheTTL    time.Duration
 	debugAddr   string
 	maxActive   int
+	// trustedProxies is the parsed --trusted-proxies.
+	trustedProxies tenantryhttp.TrustedProxies
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -60,9 +62,15 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.IntVar(&c.maxActive, "max-active", 0, "tenant requests served at once, shared fairly between tenants; others wait in their tenant's queue (default: the database connection pool size)")
 	fs.StringVar(&c.debugAddr, "debug-addr", e.getenv("TENANTRY_DEBUG_ADDR"), "listen address of the Go profiler (/debug/pprof/), off when empty; keep it on loopback (TENANTRY_DEBUG_ADDR)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials (default 60s); changes reach every process through the database within about 250ms (at once through --redis-url), so the TTL only bounds staleness while the database cannot be polled (TENANTRY_CACHE_TTL)")
+	trusted := fs.String("trusted-proxies", e.getenv("TENANTRY_TRUSTED_PROXIES"), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; default none (TENANTRY_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	tp, err := tenantryhttp.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	c.trustedProxies = tp
 	if c.cacheTTL == 0 {
 		if v := e.getenv("TENANTRY_CACHE_TTL"); v != "" {
 			d, err := time.ParseDuration(v)
@@ -194,7 +202,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		CORSOrigins: splitList(c.corsOrigins),
 		CacheTTL:    c.cacheTTL,
 		MaxActive:   c.maxActive,
-		// SignInThrottle decides the sign-in budget of a client.
+		// TrustedProxies and SignInThrottle decide the client address
+		// and scheme, and its sign-in budget.
+		TrustedProxies: c.trustedProxies,
 		SignInThrottle: throttle,
 	})
 
