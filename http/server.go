@@ -4,6 +4,7 @@ package http
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -245,15 +246,31 @@ func (s *Server) httpServer(addr string) *http.Server {
 // Serve answers requests on l until Shutdown or Close. It returns nil
 // after a graceful shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	return s.serve(l, nil, (*http.Server).Serve)
+}
+
+// ServeTLS is Serve with TLS (1.2 or later, HTTP/2 offered) on l, with the
+// PEM certificate chain and private key in certFile and keyFile. Requests
+// on it are secure.
+func (s *Server) ServeTLS(l net.Listener, certFile, keyFile string) error {
+	return s.serve(l, &tls.Config{MinVersion: tls.VersionTLS12}, func(srv *http.Server, l net.Listener) error {
+		return srv.ServeTLS(l, certFile, keyFile)
+	})
+}
+
+// serve makes the net/http server (with tlsConfig, which may be nil) and
+// runs it on l with run.
+func (s *Server) serve(l net.Listener, tlsConfig *tls.Config, run func(*http.Server, net.Listener) error) error {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
 		return http.ErrServerClosed
 	}
 	s.srv = s.httpServer(l.Addr().String())
+	s.srv.TLSConfig = tlsConfig
 	srv := s.srv
 	s.mu.Unlock()
-	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := run(srv, l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
