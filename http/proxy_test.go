@@ -1,8 +1,12 @@
 package http
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -197,5 +201,37 @@ func TestSignInLimitsCountTheForwardedClient(t *testing.T) {
 				t.Errorf("21st attempt from %s: got status %d, want %d", tt.next, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAccessLogClientIP(t *testing.T) {
+	tests := []struct {
+		name    string
+		trusted string
+		want    string
+	}{
+		// httptest.NewRequest's peer is 192.0.2.1.
+		{"untrusted peer", "", "192.0.2.1"},
+		{"trusted peer", "192.0.2.0/24", "203.0.113.5"},
+	}
+	e := newSQLiteEnv(t)
+	for _, tt := range tests {
+		tp, err := ParseTrustedProxies(tt.trusted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		s := NewServer(Config{Store: e.Store, Auth: e.Auth, TrustedProxies: tp, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.5")
+		s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+		s.Close()
+		var line map[string]any
+		if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+			t.Fatalf("%s: want one access log line: %v: %s", tt.name, err, logs.String())
+		}
+		if got := line["client_ip"]; got != tt.want {
+			t.Errorf("%s: logged client_ip %v, want %s", tt.name, got, tt.want)
+		}
 	}
 }
