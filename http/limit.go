@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -81,43 +80,15 @@ func (s *Server) rateLimitTenant(w http.ResponseWriter, r *http.Request, t *tena
 	return nil
 }
 
-// limitSignIn applies the brute-force limits of sign-in and sign-up: per
-// client IP and per e-mail address.
+// limitSignIn applies the brute-force limits of sign-in and sign-up (the
+// throttle shared with the web pages): per client address and per e-mail
+// address.
 func (s *Server) limitSignIn(ctx context.Context, r *http.Request, email string) error {
-	if s.cfg.Limiter == nil {
-		return nil
-	}
-	keys := []struct {
-		scope, key string
-		rate       tenantry.Rate
-	}{{"ip", "signin:ip:" + clientIP(r), *s.cfg.LoginRatePerIP}}
-	if email = tenantry.NormalizeEmail(email); email != "" {
-		keys = append(keys, struct {
-			scope, key string
-			rate       tenantry.Rate
-		}{"email", "signin:email:" + email, *s.cfg.LoginRatePerEmail})
-	}
-	for _, k := range keys {
-		res, err := s.cfg.Limiter.Allow(ctx, k.key, k.rate)
-		if err != nil {
-			loggerOf(r).LogAttrs(ctx, slog.LevelWarn, "rate limiter failed", slog.String("error", err.Error()))
-			continue
-		}
-		if !res.Allowed {
-			s.metrics.rateLimited.WithLabelValues("signin_" + k.scope).Inc()
-			return &tenantry.Error{Code: tenantry.ERATELIMITED, Message: "Too many sign-in attempts; try again later.", RetryAfter: res.RetryAfter}
-		}
-	}
-	return nil
-}
-
-// clientIP returns the IP address of the peer.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	scope, err := s.cfg.SignInThrottle.Check(ctx, clientOf(r).IP, email)
 	if err != nil {
-		return r.RemoteAddr
+		s.metrics.rateLimited.WithLabelValues("signin_" + scope).Inc()
 	}
-	return host
+	return err
 }
 
 // ceilSeconds rounds d up to whole seconds.

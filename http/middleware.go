@@ -77,8 +77,9 @@ func (w *statusWriter) Flush() {
 	}
 }
 
-// middleware wraps next in the server's chain: request id, panic
-// recovery, access log and metrics, CORS and the /t/{slug}/ prefix.
+// middleware wraps next in the server's chain: request id, the client
+// (address and scheme, through trusted proxies), panic recovery, access
+// log and metrics, CORS and the /t/{slug}/ prefix.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -90,6 +91,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		info := &requestInfo{logger: s.logger}
 		ctx := tenantry.NewContextWithRequestID(r.Context(), rid)
 		ctx = contextWithInfo(ctx, info)
+		ctx = tenantry.NewContextWithClient(ctx, s.cfg.TrustedProxies.client(r))
 		r = r.WithContext(ctx)
 		w := &statusWriter{ResponseWriter: rw}
 
@@ -183,6 +185,7 @@ func (s *Server) observe(r *http.Request, w *statusWriter, info *requestInfo, d 
 		slog.String("user_id", info.userID),
 		slog.String("api_key_id", info.apiKeyID),
 		slog.String("error_code", info.errCode),
+		slog.String("client_ip", clientOf(r).IP),
 	)
 }
 

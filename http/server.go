@@ -4,6 +4,7 @@ package http
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -67,7 +68,7 @@ type Config struct {
 	CacheTTL time.Duration
 	// LoginRatePerIP and LoginRatePerEmail bound sign-in and sign-up
 	// attempts (defaults: 20 and 10 a minute); they apply only with a
-	// Limiter.
+	// Limiter and no SignInThrottle.
 	LoginRatePerIP    *tenantry.Rate
 	LoginRatePerEmail *tenantry.Rate
 	// MaxActive is how many tenant requests are served at once, shared
@@ -81,6 +82,13 @@ type Config struct {
 	// RequestTimeout is the deadline of each tenant request's work
 	// (DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed (none by default).
+	TrustedProxies TrustedProxies
+	// SignInThrottle bounds sign-in and sign-up attempts; give the UI the
+	// same one so that both count against one budget. Nil: a throttle over
+	// Limiter with LoginRatePerIP and LoginRatePerEmail.
+	SignInThrottle *auth.SignInThrottle
 }
 
 // Server is the HTTP API server.
@@ -148,11 +156,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	if cfg.LoginRatePerIP == nil {
-		cfg.LoginRatePerIP = &tenantry.Rate{Events: 20, Per: time.Minute, Burst: 20}
-	}
-	if cfg.LoginRatePerEmail == nil {
-		cfg.LoginRatePerEmail = &tenantry.Rate{Events: 10, Per: time.Minute, Burst: 10}
+	if cfg.SignInThrottle == nil {
+		cfg.SignInThrottle = auth.NewSignInThrottle(cfg.Limiter, auth.ThrottleConfig{
+			PerIP: cfg.LoginRatePerIP, PerEmail: cfg.LoginRatePerEmail, Logger: cfg.Logger})
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -240,15 +246,31 @@ func (s *Server) httpServer(addr string) *http.Server {
 // Serve answers requests on l until Shutdown or Close. It returns nil
 // after a graceful shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	return s.serve(l, nil, (*http.Server).Serve)
+}
+
+// ServeTLS is Serve with TLS (1.2 or later, HTTP/2 offered) on l, with the
+// PEM certificate chain and private key in certFile and keyFile. Requests
+// on it are secure.
+func (s *Server) ServeTLS(l net.Listener, certFile, keyFile string) error {
+	return s.serve(l, &tls.Config{MinVersion: tls.VersionTLS12}, func(srv *http.Server, l net.Listener) error {
+		return srv.ServeTLS(l, certFile, keyFile)
+	})
+}
+
+// serve makes the net/http server (with tlsConfig, which may be nil) and
+// runs it on l with run.
+func (s *Server) serve(l net.Listener, tlsConfig *tls.Config, run func(*http.Server, net.Listener) error) error {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
 		return http.ErrServerClosed
 	}
 	s.srv = s.httpServer(l.Addr().String())
+	s.srv.TLSConfig = tlsConfig
 	srv := s.srv
 	s.mu.Unlock()
-	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := run(srv, l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

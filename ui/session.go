@@ -147,8 +147,9 @@ func validCSRF(s *Session, got string) bool {
 	return subtle.ConstantTimeCompare([]byte(s.CSRF), []byte(got)) == 1
 }
 
-// secure reports whether cookies for r must be Secure.
-func (h *Handler) secure(r *http.Request) bool { return h.cfg.Secure || r.TLS != nil }
+// secure reports whether cookies for r must be Secure: Config.Secure, or
+// the request came over TLS to this server or to a trusted proxy.
+func (h *Handler) secure(r *http.Request) bool { return h.cfg.Secure || clientOf(r).Secure }
 
 // cookieName returns the session cookie name for r.
 func (h *Handler) cookieName(r *http.Request) string {

@@ -50,8 +50,13 @@ type Config struct {
 	// dashboard change, so that API caches drop them.
 	Bus tenantry.Bus
 	// Limiter, when set, bounds sign-in and sign-up attempts per client IP
-	// and per e-mail address, as the JSON API does.
+	// and per e-mail address, as the JSON API does, unless SignInThrottle
+	// is set.
 	Limiter tenantry.RateLimiter
+	// SignInThrottle bounds sign-in and sign-up attempts; give it the JSON
+	// API's throttle so that both count against one budget. Nil: a
+	// throttle over Limiter with the default budgets.
+	SignInThrottle *auth.SignInThrottle
 }
 
 // Handler serves the web UI. It is an http.Handler.
@@ -82,6 +87,9 @@ func New(cfg Config) *Handler {
 	}
 	if h.cfg.Plans == nil {
 		h.cfg.Plans = tenantry.DefaultPlans()
+	}
+	if h.cfg.SignInThrottle == nil {
+		h.cfg.SignInThrottle = auth.NewSignInThrottle(cfg.Limiter, auth.ThrottleConfig{Logger: h.logger})
 	}
 	pages, err := parsePages()
 	if err != nil {

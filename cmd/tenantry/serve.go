@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,6 +46,11 @@ type serveConfig struct {
 	cacheTTL    time.Duration
 	debugAddr   string
 	maxActive   int
+	// trustedProxies is the parsed --trusted-proxies.
+	trustedProxies tenantryhttp.TrustedProxies
+	// tlsCert and tlsKey, both or neither, make the server listen with TLS.
+	tlsCert string
+	tlsKey  string
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -60,8 +66,19 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.IntVar(&c.maxActive, "max-active", 0, "tenant requests served at once, shared fairly between tenants; others wait in their tenant's queue (default: the database connection pool size)")
 	fs.StringVar(&c.debugAddr, "debug-addr", e.getenv("TENANTRY_DEBUG_ADDR"), "listen address of the Go profiler (/debug/pprof/), off when empty; keep it on loopback (TENANTRY_DEBUG_ADDR)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials (default 60s); changes reach every process through the database within about 250ms (at once through --redis-url), so the TTL only bounds staleness while the database cannot be polled (TENANTRY_CACHE_TTL)")
+	trusted := fs.String("trusted-proxies", e.getenv("TENANTRY_TRUSTED_PROXIES"), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; default none (TENANTRY_TRUSTED_PROXIES)")
+	fs.StringVar(&c.tlsCert, "tls-cert", e.getenv("TENANTRY_TLS_CERT"), "PEM certificate chain file: listen with TLS (with --tls-key) (TENANTRY_TLS_CERT)")
+	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	tp, err := tenantryhttp.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	c.trustedProxies = tp
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return nil, errors.New("set both --tls-cert and --tls-key (TENANTRY_TLS_CERT, TENANTRY_TLS_KEY), or neither")
 	}
 	if c.cacheTTL == 0 {
 		if v := e.getenv("TENANTRY_CACHE_TTL"); v != "" {
@@ -95,6 +112,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+	if c.tlsCert != "" {
+		// Fail at start, not at the first connection, on a bad pair.
+		if _, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey); err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+	}
 
 	plans, err := loadPlans(c.plansFile)
 	if err != nil {
@@ -165,6 +188,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
 
+	// One sign-in throttle for the API and the pages: one budget per
+	// client address and per e-mail address whichever way a client tries.
+	throttle := auth.NewSignInThrottle(limiter, auth.ThrottleConfig{Logger: logger})
+
 	asst := assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger))
 	// The UI resolves tenants through the server's own resolver and caches;
 	// srv is set before the first request arrives.
@@ -179,6 +206,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Bus:           bus,
 		Sessions:      sessions,
 		Limiter:       limiter,
+		// SignInThrottle is the API's: one budget for both.
+		SignInThrottle: throttle,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
@@ -194,6 +223,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		CORSOrigins: splitList(c.corsOrigins),
 		CacheTTL:    c.cacheTTL,
 		MaxActive:   c.maxActive,
+		// TrustedProxies and SignInThrottle decide the client address
+		// and scheme, and its sign-in budget.
+		TrustedProxies: c.trustedProxies,
+		SignInThrottle: throttle,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
@@ -207,9 +240,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		defer stop()
 	}
-	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store))
+	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store), "tls", c.tlsCert != "")
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if c.tlsCert != "" {
+			errc <- srv.ServeTLS(ln, c.tlsCert, c.tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -149,6 +149,11 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"bad log level", nil, []string{"--log-level", "loud"}},
 		{"negative cache ttl", nil, []string{"--cache-ttl", "-1s"}},
 		{"bad cache ttl env", map[string]string{"TENANTRY_CACHE_TTL": "soon"}, nil},
+		{"tls cert without key", nil, []string{"--tls-cert", "cert.pem"}},
+		{"tls key without cert", map[string]string{"TENANTRY_TLS_KEY": "key.pem"}, nil},
+		{"missing tls files", nil, []string{"--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"}},
+		{"bad trusted proxy", nil, []string{"--trusted-proxies", "10.0.0.0/8,proxy.internal"}},
+		{"bad trusted proxy env", map[string]string{"TENANTRY_TRUSTED_PROXIES": "10.0.0.0/99"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
