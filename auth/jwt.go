@@ -60,8 +60,9 @@ func (s *Service) IssueAccessToken(user *tenantry.User) (string, time.Duration, 
 	return tok, s.cfg.AccessTTL, nil
 }
 
-// parseAccessToken verifies an access token and returns its claims. Any
-// failure is unauthenticated.
+// parseAccessToken verifies an access token and returns its claims: exp
+// and iat are required JSON numbers, iat not in the future beyond Leeway.
+// Any failure is unauthenticated.
 func (s *Service) parseAccessToken(tok string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
@@ -73,7 +74,7 @@ func (s *Service) parseAccessToken(tok string) (*Claims, error) {
 		jwt.WithLeeway(Leeway),
 		jwt.WithTimeFunc(s.now),
 	)
-	if err != nil {
+	if err != nil || !strictDates(tok) {
 		return nil, errUnauthenticated()
 	}
 	if _, ok := tenantry.ParseID(c.Subject); !ok {

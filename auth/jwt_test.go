@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,47 @@ func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
 			p, err := s.Authenticate(t.Context(), tok)
 			if got := tenantry.ErrorCode(err); got != tenantry.EUNAUTHENTICATED {
 				t.Errorf("Authenticate = %+v, %v; want code %s", p, err, tenantry.EUNAUTHENTICATED)
+			}
+		})
+	}
+}
+
+func TestAuthenticateChecksNumericDatesStrictly(t *testing.T) {
+	s, _ := newTestService(t)
+	now := time.Now()
+	base := func(edit func(jwt.MapClaims)) string {
+		c := jwt.MapClaims{
+			"iss": DefaultIssuer, "sub": tenantry.NewID(), "aud": DefaultAudience, "jti": tenantry.NewID(),
+			"sid": tenantry.NewID(), "exp": now.Add(time.Minute).Unix(), "iat": now.Unix(),
+		}
+		edit(c)
+		return sign(t, jwt.SigningMethodHS256, c, s.cfg.Secret)
+	}
+	tests := []struct {
+		name string
+		edit func(jwt.MapClaims)
+		ok   bool
+	}{
+		{"numbers", func(jwt.MapClaims) {}, true},
+		{"fractional numbers", func(c jwt.MapClaims) { c["exp"] = float64(now.Add(time.Minute).Unix()) + 0.5 }, true},
+		{"iat inside the leeway", func(c jwt.MapClaims) { c["iat"] = now.Add(20 * time.Second).Unix() }, true},
+		{"missing iat", func(c jwt.MapClaims) { delete(c, "iat") }, false},
+		{"null iat", func(c jwt.MapClaims) { c["iat"] = nil }, false},
+		{"iat as a string", func(c jwt.MapClaims) { c["iat"] = strconv.FormatInt(now.Unix(), 10) }, false},
+		{"iat beyond the leeway", func(c jwt.MapClaims) { c["iat"] = now.Add(time.Minute).Unix() }, false},
+		{"exp as a string", func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(now.Add(time.Minute).Unix(), 10) }, false},
+		{"null exp", func(c jwt.MapClaims) { c["exp"] = nil }, false},
+		{"exp as an object", func(c jwt.MapClaims) { c["exp"] = map[string]any{"n": 1} }, false},
+		{"exp as a bool", func(c jwt.MapClaims) { c["exp"] = true }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Authenticate(t.Context(), base(tt.edit))
+			if got := err == nil; got != tt.ok {
+				t.Errorf("Authenticate err = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && tenantry.ErrorCode(err) != tenantry.EUNAUTHENTICATED {
+				t.Errorf("Authenticate err = %v, want code %s", err, tenantry.EUNAUTHENTICATED)
 			}
 		})
 	}
