@@ -303,6 +303,15 @@ type Principal struct {
 	// role are resolved per request.
 	TenantID string
 	Role     tenantry.Role
+	// ExpiresAt is when the credential stops being accepted: an access
+	// token's exp plus Leeway, an API key's expiry; zero for never.
+	ExpiresAt time.Time
+}
+
+// Live reports whether the principal's credential is still accepted at
+// now. A cached principal is checked with Live on every use.
+func (p *Principal) Live(now time.Time) bool {
+	return p.ExpiresAt.IsZero() || now.Before(p.ExpiresAt)
 }
 
 // Identity returns the principal as a request identity.
@@ -346,7 +355,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, 
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin}, nil
+	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin, ExpiresAt: c.ExpiresAt.Add(Leeway)}, nil
 }
 
 // isClientError reports whether err is a *tenantry.Error other than

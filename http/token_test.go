@@ -1,0 +1,50 @@
+package http
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
+)
+
+// testSecret is the signing secret of newTestEnv's auth service.
+var testSecret = []byte("test-secret-test-secret-test-sec")
+
+// resign returns tok with its claims changed by edit, signed again with
+// the test secret.
+func resign(tb testing.TB, tok string, edit func(jwt.MapClaims)) string {
+	tb.Helper()
+	c := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, c); err != nil {
+		tb.Fatalf("parse access token: %v", err)
+	}
+	edit(c)
+	out, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(testSecret)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// longCache makes the credential cache outlive the tokens of a test.
+func longCache(c *Config) { c.CacheTTL = time.Hour }
+
+func TestCachedAccessTokenRefusedAfterExp(t *testing.T) {
+	e := newSQLiteEnv(t, longCache)
+	u := e.signup(t, e.email("exp"))
+	// exp is set so that exp + leeway falls one to two seconds from now:
+	// the token is accepted (and cached) now and must be refused after.
+	exp := time.Now().Add(-auth.Leeway).Unix() + 2
+	refusedAt := time.Unix(exp, 0).Add(auth.Leeway)
+	tok := resign(t, u.Token, func(c jwt.MapClaims) { c["exp"] = exp })
+	short := caller{Token: tok}
+	e.must(t, short, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+	time.Sleep(time.Until(refusedAt) + 50*time.Millisecond)
+	r := e.do(t, short, "GET", "/api/auth/me", nil)
+	if r.Status != http.StatusUnauthorized || r.errCode() != tenantry.EUNAUTHENTICATED {
+		t.Fatalf("cached token after exp + leeway: got %d %s, want 401 %s", r.Status, r.Body, tenantry.EUNAUTHENTICATED)
+	}
+}
