@@ -161,7 +161,18 @@ func testInvitations(t *testing.T, s tenantry.Store) {
 		t.Errorf("Invitations: got %v, want %s and %s and not %s", ids, inv.ID, revoked.ID, elsewhere.ID)
 	}
 
+	got, err := h.Invitation(ctx, inv.ID)
+	fatalIf(t, "Invitation", err)
+	if got.ID != inv.ID || got.Role != inv.Role || got.Email != inv.Email || got.TenantID != tn.ID {
+		t.Errorf("Invitation: got %+v, want %+v", got, inv)
+	}
+	for name, id := range map[string]string{"expired": expired.ID, "other tenant's": elsewhere.ID, "unknown": tenantry.NewID(), "malformed": "nope"} {
+		_, err := h.Invitation(ctx, id)
+		wantCode(t, "Invitation("+name+")", err, tenantry.ENOTFOUND)
+	}
 	fatalIf(t, "RevokeInvitation", h.RevokeInvitation(ctx, revoked.ID))
+	_, err = h.Invitation(ctx, revoked.ID)
+	wantCode(t, "Invitation(revoked)", err, tenantry.ENOTFOUND)
 	wantAudit(t, ctx, h, "invitation.revoke", revoked.ID)
 	steps := []struct {
 		name   string
