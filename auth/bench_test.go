@@ -7,8 +7,9 @@ import (
 )
 
 func BenchmarkAuthenticateJWT(b *testing.B) {
-	s, _ := newTestService(b)
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	s, db := newTestService(b)
+	u := &tenantry.User{ID: tenantry.NewID()}
+	tok, _, err := s.IssueAccessToken(u, db.liveSession(u.ID))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -150,7 +150,8 @@ func (db *fakeDB) store() *mock.Store {
 				return nil, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
 			case old.RevokedAt != nil:
 				db.revokeFamily(old.FamilyID, now)
-				return nil, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
+				r := *old
+				return &r, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
 			}
 			old.RevokedAt = &now
 			c := *next
@@ -159,15 +160,26 @@ func (db *fakeDB) store() *mock.Store {
 			r := *old
 			return &r, nil
 		},
-		RevokeRefreshTokenFn: func(ctx context.Context, hash string) error {
+		RevokeRefreshTokenFn: func(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
 			db.mu.Lock()
 			defer db.mu.Unlock()
 			rt, ok := db.refresh[hash]
 			if !ok {
-				return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+				return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
 			}
 			db.revokeFamily(rt.FamilyID, db.now())
-			return nil
+			r := *rt
+			return &r, nil
+		},
+		RefreshFamilyLiveFn: func(ctx context.Context, familyID string) (bool, error) {
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			for _, rt := range db.refresh {
+				if rt.FamilyID == familyID && rt.RevokedAt == nil {
+					return true, nil
+				}
+			}
+			return false, nil
 		},
 		TenantFn: func(id string) tenantry.TenantStore {
 			db.mu.Lock()
@@ -176,6 +188,17 @@ func (db *fakeDB) store() *mock.Store {
 			return db.tenantStore(id)
 		},
 	}
+}
+
+// liveSession stores a refresh token of userID in a new family and returns
+// the family id, for access tokens signed by the tests.
+func (db *fakeDB) liveSession(userID string) string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	id := tenantry.NewID()
+	db.refresh["session-"+id] = &tenantry.RefreshToken{ID: id, UserID: userID, FamilyID: id, Hash: "session-" + id,
+		CreatedAt: db.now(), ExpiresAt: db.now().Add(time.Hour)}
+	return id
 }
 
 func (db *fakeDB) revokeFamily(family string, now time.Time) {

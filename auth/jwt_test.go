@@ -20,7 +20,8 @@ import (
 func TestIssueAccessToken(t *testing.T) {
 	s, _ := newTestService(t)
 	u := &tenantry.User{ID: tenantry.NewID(), Email: "a@example.com", PlatformAdmin: true}
-	tok, ttl, err := s.IssueAccessToken(u)
+	sid := tenantry.NewID()
+	tok, ttl, err := s.IssueAccessToken(u, sid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestIssueAccessToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parseAccessToken: %v", err)
 	}
-	if c.Subject != u.ID || !c.Admin || c.Issuer != DefaultIssuer || len(c.Audience) != 1 || c.Audience[0] != DefaultAudience {
+	if c.Subject != u.ID || !c.Admin || c.SessionID != sid || c.Issuer != DefaultIssuer || len(c.Audience) != 1 || c.Audience[0] != DefaultAudience {
 		t.Errorf("claims = %+v, want sub %s, adm, iss %s, aud %s", c, u.ID, DefaultIssuer, DefaultAudience)
 	}
 	if got := c.ExpiresAt.Sub(c.IssuedAt.Time); got != ttl {
@@ -40,8 +41,11 @@ func TestIssueAccessToken(t *testing.T) {
 	if _, ok := tenantry.ParseID(c.ID); !ok {
 		t.Errorf("jti = %q, want a UUID", c.ID)
 	}
-	if _, _, err := s.IssueAccessToken(&tenantry.User{}); err == nil {
+	if _, _, err := s.IssueAccessToken(&tenantry.User{}, sid); err == nil {
 		t.Error("IssueAccessToken(user without id) succeeded")
+	}
+	if _, _, err := s.IssueAccessToken(u, ""); err == nil {
+		t.Error("IssueAccessToken(no session) succeeded")
 	}
 }
 
@@ -56,15 +60,16 @@ func sign(t *testing.T, method jwt.SigningMethod, claims jwt.Claims, key any) st
 }
 
 func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
-	s, _ := newTestService(t)
+	s, db := newTestService(t)
 	secret := s.cfg.Secret
 	now := time.Now()
 	sub := tenantry.NewID()
+	sid := db.liveSession(sub)
 	claims := func(edit func(*Claims)) *Claims {
 		c := &Claims{RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: DefaultIssuer, Subject: sub, Audience: jwt.ClaimStrings{DefaultAudience},
 			ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), IssuedAt: jwt.NewNumericDate(now), ID: tenantry.NewID(),
-		}}
+		}, SessionID: sid}
 		if edit != nil {
 			edit(c)
 		}
@@ -119,6 +124,9 @@ func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
 		"missing iss":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Issuer = "" }), secret),
 		"missing sub":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Subject = "" }), secret),
 		"sub not a uuid":     sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Subject = "admin" }), secret),
+		"missing sid":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = "" }), secret),
+		"sid not a uuid":     sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = "s1" }), secret),
+		"unknown sid":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = tenantry.NewID() }), secret),
 		"garbage":            "garbage",
 		"three dots":         "a.b.c",
 		"empty":              "",
@@ -136,12 +144,14 @@ func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
 }
 
 func TestAuthenticateChecksNumericDatesStrictly(t *testing.T) {
-	s, _ := newTestService(t)
+	s, db := newTestService(t)
 	now := time.Now()
+	sub := tenantry.NewID()
+	sid := db.liveSession(sub)
 	base := func(edit func(jwt.MapClaims)) string {
 		c := jwt.MapClaims{
-			"iss": DefaultIssuer, "sub": tenantry.NewID(), "aud": DefaultAudience, "jti": tenantry.NewID(),
-			"sid": tenantry.NewID(), "exp": now.Add(time.Minute).Unix(), "iat": now.Unix(),
+			"iss": DefaultIssuer, "sub": sub, "aud": DefaultAudience, "jti": tenantry.NewID(),
+			"sid": sid, "exp": now.Add(time.Minute).Unix(), "iat": now.Unix(),
 		}
 		edit(c)
 		return sign(t, jwt.SigningMethodHS256, c, s.cfg.Secret)
@@ -177,10 +187,11 @@ func TestAuthenticateChecksNumericDatesStrictly(t *testing.T) {
 }
 
 func TestAccessTokenExpiresWithClock(t *testing.T) {
-	s, _ := newTestService(t)
+	s, db := newTestService(t)
 	start := time.Now()
 	s.now = func() time.Time { return start }
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	u := &tenantry.User{ID: tenantry.NewID()}
+	tok, _, err := s.IssueAccessToken(u, db.liveSession(u.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +216,7 @@ func TestAccessTokenExpiresWithClock(t *testing.T) {
 // and that what it accepts names a user id.
 func FuzzParseAccessToken(f *testing.F) {
 	s, _ := newTestService(f)
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()}, tenantry.NewID())
 	if err != nil {
 		f.Fatal(err)
 	}

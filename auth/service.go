@@ -222,6 +222,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 	old, err := s.store.RotateRefreshToken(ctx, HashToken(refreshToken), next)
 	if err != nil {
 		if isClientError(err) {
+			if old != nil && old.FamilyID != "" {
+				return nil, &RevokedError{SessionID: old.FamilyID, UserID: old.UserID, err: errBadRefresh()}
+			}
 			return nil, errBadRefresh()
 		}
 		return nil, fmt.Errorf("auth: refresh: %w", err)
@@ -233,23 +236,44 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 		}
 		return nil, fmt.Errorf("auth: refresh: %w", err)
 	}
-	return s.session(ctx, u, token)
+	return s.session(ctx, u, token, old.FamilyID)
 }
+
+// RevokedError is the unauthenticated error of a Refresh that detected the
+// reuse of a rotated refresh token and so revoked the token's whole
+// family: the caller stops the access tokens of SessionID (see
+// Principal.SessionID).
+type RevokedError struct {
+	SessionID, UserID string
+	err               error
+}
+
+// Error returns the message of the unauthenticated error.
+func (e *RevokedError) Error() string { return e.err.Error() }
+
+// Unwrap returns the unauthenticated *tenantry.Error.
+func (e *RevokedError) Unwrap() error { return e.err }
 
 func errBadRefresh() error {
 	return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid or expired refresh token.")
 }
 
-// Logout revokes a refresh token and its family. A token that is
-// malformed is unauthenticated; one that is unknown is already signed out.
-func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+// Logout revokes a refresh token and its family and returns the revoked
+// token, whose FamilyID is the session whose access tokens must stop (nil
+// when the token is unknown: already signed out). A token that is
+// malformed is unauthenticated.
+func (s *Service) Logout(ctx context.Context, refreshToken string) (*tenantry.RefreshToken, error) {
 	if !validRefreshToken(refreshToken) {
-		return errBadRefresh()
+		return nil, errBadRefresh()
 	}
-	if err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken)); err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
-		return fmt.Errorf("auth: logout: %w", err)
+	rt, err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken))
+	if err != nil {
+		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("auth: logout: %w", err)
 	}
-	return nil
+	return rt, nil
 }
 
 // newSession starts a refresh token family for u and returns a session.
@@ -261,12 +285,13 @@ func (s *Service) newSession(ctx context.Context, u *tenantry.User) (*Session, e
 	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
 		return nil, fmt.Errorf("auth: store refresh token: %w", err)
 	}
-	return s.session(ctx, u, token)
+	return s.session(ctx, u, token, rt.FamilyID)
 }
 
-// session issues an access token for u and gathers its memberships.
-func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken string) (*Session, error) {
-	access, ttl, err := s.IssueAccessToken(u)
+// session issues an access token for u in session (refresh token family)
+// sessionID and gathers its memberships.
+func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken, sessionID string) (*Session, error) {
+	access, ttl, err := s.IssueAccessToken(u, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +328,9 @@ type Principal struct {
 	// role are resolved per request.
 	TenantID string
 	Role     tenantry.Role
+	// SessionID is the sign-in session (refresh token family) of an
+	// access token; its access tokens stop when it is revoked.
+	SessionID string
 	// ExpiresAt is when the credential stops being accepted: an access
 	// token's exp plus Leeway, an API key's expiry; zero for never.
 	ExpiresAt time.Time
@@ -327,9 +355,11 @@ func (p *Principal) Identity() tenantry.Identity {
 
 // Authenticate checks a bearer credential (without the "Bearer " scheme):
 // an API key (tnt_...) is looked up through its own tenant's handle, any
-// other value is verified as an access token. A refused credential is
-// unauthenticated; only storage failures (internal, unavailable) are
-// returned as they are.
+// other value is verified as an access token whose session (refresh token
+// family) must not be revoked (logout, reuse detection). A refused
+// credential is unauthenticated; only storage failures (internal,
+// unavailable) are returned as they are. Each call reads the store:
+// callers cache principals and drop them on invalidation.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
 	if bearer == "" {
 		return nil, errUnauthenticated()
@@ -355,7 +385,14 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, 
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin, ExpiresAt: c.ExpiresAt.Add(Leeway)}, nil
+	live, err := s.store.RefreshFamilyLive(ctx, c.SessionID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: session: %w", err)
+	}
+	if !live {
+		return nil, errUnauthenticated()
+	}
+	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin, SessionID: c.SessionID, ExpiresAt: c.ExpiresAt.Add(Leeway)}, nil
 }
 
 // isClientError reports whether err is a *tenantry.Error other than

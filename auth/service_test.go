@@ -162,9 +162,21 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	if got, want := db.refresh[HashToken(second.RefreshToken)].FamilyID, db.refresh[HashToken(first.RefreshToken)].FamilyID; got != want {
 		t.Errorf("rotated family = %q, want %q", got, want)
 	}
-	// Reusing the rotated token is refused and burns the family.
-	if _, err := s.Refresh(t.Context(), first.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
-		t.Errorf("Refresh(reused token) = %v, want unauthenticated", err)
+	family := db.refresh[HashToken(first.RefreshToken)].FamilyID
+	if _, err := s.Authenticate(t.Context(), second.AccessToken); err != nil {
+		t.Errorf("Authenticate(rotated session's access token) = %v, want success", err)
+	}
+	// Reusing the rotated token is refused and burns the family, and
+	// says which session to stop.
+	_, err = s.Refresh(t.Context(), first.RefreshToken)
+	var revoked *RevokedError
+	if !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) || !errors.As(err, &revoked) || revoked.SessionID != family || revoked.UserID != first.User.ID {
+		t.Errorf("Refresh(reused token) = %#v, want unauthenticated naming session %s of user %s", err, family, first.User.ID)
+	}
+	for name, tok := range map[string]string{"first": first.AccessToken, "second": second.AccessToken} {
+		if _, err := s.Authenticate(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+			t.Errorf("Authenticate(%s access token after reuse) = %v, want unauthenticated", name, err)
+		}
 	}
 	if _, err := s.Refresh(t.Context(), second.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 		t.Errorf("Refresh(token of a burnt family) = %v, want unauthenticated", err)
@@ -186,7 +198,7 @@ func TestRefreshRejectsMalformedWithoutStore(t *testing.T) {
 		if _, err := s.Refresh(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 			t.Errorf("Refresh(%q) = %v, want unauthenticated", tok, err)
 		}
-		if err := s.Logout(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		if _, err := s.Logout(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 			t.Errorf("Logout(%q) = %v, want unauthenticated", tok, err)
 		}
 	}
@@ -210,15 +222,25 @@ func TestLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Logout(t.Context(), sess.RefreshToken); err != nil {
+	if _, err := s.Authenticate(t.Context(), sess.AccessToken); err != nil {
+		t.Fatalf("Authenticate before logout: %v", err)
+	}
+	rt, err := s.Logout(t.Context(), sess.RefreshToken)
+	if err != nil {
 		t.Fatalf("Logout: %v", err)
+	}
+	if rt == nil || rt.UserID != sess.User.ID || rt.FamilyID == "" {
+		t.Errorf("Logout = %+v, want the revoked token of user %s with its family", rt, sess.User.ID)
+	}
+	if _, err := s.Authenticate(t.Context(), sess.AccessToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		t.Errorf("Authenticate after logout = %v, want unauthenticated", err)
 	}
 	if _, err := s.Refresh(t.Context(), sess.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 		t.Errorf("Refresh after logout = %v, want unauthenticated", err)
 	}
 	unknown, _ := NewRefreshToken()
-	if err := s.Logout(t.Context(), unknown); err != nil {
-		t.Errorf("Logout(unknown token) = %v, want nil", err)
+	if rt, err := s.Logout(t.Context(), unknown); err != nil || rt != nil {
+		t.Errorf("Logout(unknown token) = %v, %v; want nil, nil", rt, err)
 	}
 }
 

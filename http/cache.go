@@ -131,6 +131,8 @@ func (c *caches) apply(inv tenantry.Invalidation) {
 		} else {
 			c.apiKeys.purge()
 		}
+	case tenantry.InvSession:
+		c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool { return p.SessionID == inv.Key })
 	case tenantry.InvUser:
 		c.users.del(inv.UserID)
 		c.apiKeys.purge() // cached access-token principals of the user

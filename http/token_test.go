@@ -48,3 +48,54 @@ func TestCachedAccessTokenRefusedAfterExp(t *testing.T) {
 		t.Fatalf("cached token after exp + leeway: got %d %s, want 401 %s", r.Status, r.Body, tenantry.EUNAUTHENTICATED)
 	}
 }
+
+func TestAccessTokenStopsWhenItsSessionIsRevoked(t *testing.T) {
+	for _, b := range testBackends {
+		t.Run(b.name, func(t *testing.T) {
+			e := newTestEnv(t, b.open(t), longCache)
+			email := e.email("sess")
+			e.signup(t, email)
+			login := func() (access, refresh string) {
+				var s struct {
+					AccessToken  string `json:"access_token"`
+					RefreshToken string `json:"refresh_token"`
+				}
+				e.must(t, caller{}, "POST", "/api/auth/login", map[string]any{"email": email, "password": testPassword}, http.StatusOK, &s)
+				return s.AccessToken, s.RefreshToken
+			}
+			refused := func(name, tok string) {
+				t.Helper()
+				r := e.do(t, caller{Token: tok}, "GET", "/api/auth/me", nil)
+				if r.Status != http.StatusUnauthorized || r.errCode() != tenantry.EUNAUTHENTICATED {
+					t.Errorf("%s: got %d %s, want 401 %s", name, r.Status, r.Body, tenantry.EUNAUTHENTICATED)
+				}
+			}
+
+			// Logout stops the session's access token at once, though it
+			// is cached; another session of the user keeps working.
+			access, refresh := login()
+			other, _ := login()
+			e.must(t, caller{Token: access}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+			e.must(t, caller{Token: other}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+			e.must(t, caller{}, "POST", "/api/auth/logout", map[string]any{"refresh_token": refresh}, http.StatusNoContent, nil)
+			refused("access token after logout", access)
+			e.must(t, caller{Token: other}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+
+			// Reuse of a rotated refresh token stops every access token
+			// of the family, the rotated one's too.
+			access, refresh = login()
+			var next struct {
+				AccessToken string `json:"access_token"`
+			}
+			e.must(t, caller{}, "POST", "/api/auth/refresh", map[string]any{"refresh_token": refresh}, http.StatusOK, &next)
+			e.must(t, caller{Token: access}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+			e.must(t, caller{Token: next.AccessToken}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+			if r := e.do(t, caller{}, "POST", "/api/auth/refresh", map[string]any{"refresh_token": refresh}); r.Status != http.StatusUnauthorized {
+				t.Fatalf("reused refresh token: got %d %s, want 401", r.Status, r.Body)
+			}
+			refused("first access token after reuse", access)
+			refused("rotated access token after reuse", next.AccessToken)
+			e.must(t, caller{Token: other}, "GET", "/api/auth/me", nil, http.StatusOK, nil)
+		})
+	}
+}
