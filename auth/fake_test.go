@@ -23,6 +23,7 @@ type fakeDB struct {
 	memberships map[string][]*tenantry.UserMembership      // by user id
 	apiKeys     map[string]map[string]*tenantry.APIKey     // tenant id -> hash
 	invitations map[string]map[string]*tenantry.Invitation // tenant id -> hash
+	members     map[string]map[string]tenantry.Role        // tenant id -> user id
 	handles     []string                                   // tenant ids asked of Store.Tenant
 	signups     []*tenantry.TenantCreate                   // tc given to Signup
 	adminGrants []string                                   // SetPlatformAdmin user ids
@@ -38,8 +39,24 @@ func newFakeDB() *fakeDB {
 		memberships: map[string][]*tenantry.UserMembership{},
 		apiKeys:     map[string]map[string]*tenantry.APIKey{},
 		invitations: map[string]map[string]*tenantry.Invitation{},
+		members:     map[string]map[string]tenantry.Role{},
 		now:         tenantry.Now,
 	}
+}
+
+// setMember makes userID a member of tenantID with role, or removes the
+// membership when role is empty.
+func (db *fakeDB) setMember(tenantID, userID string, role tenantry.Role) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.members[tenantID] == nil {
+		db.members[tenantID] = map[string]tenantry.Role{}
+	}
+	if role == "" {
+		delete(db.members[tenantID], userID)
+		return
+	}
+	db.members[tenantID][userID] = role
 }
 
 func (db *fakeDB) addTenant(slug string) *tenantry.Tenant {
@@ -216,6 +233,18 @@ func (db *fakeDB) tenantStore(id string) *mock.TenantStore {
 	required := tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
 	return &mock.TenantStore{
 		IDFn: func() string { return id },
+		MemberFn: func(ctx context.Context, userID string) (*tenantry.Member, error) {
+			if !valid {
+				return nil, required
+			}
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			role, ok := db.members[tenantID][userID]
+			if !ok {
+				return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
+			}
+			return &tenantry.Member{TenantID: tenantID, UserID: userID, Role: role}, nil
+		},
 		CreateAPIKeyFn: func(ctx context.Context, key *tenantry.APIKey) error {
 			if !valid {
 				return required
@@ -229,6 +258,20 @@ func (db *fakeDB) tenantStore(id string) *mock.TenantStore {
 			c.TenantID = tenantID
 			db.apiKeys[tenantID][key.Hash] = &c
 			return nil
+		},
+		APIKeyFn: func(ctx context.Context, keyID string) (*tenantry.APIKey, error) {
+			if !valid {
+				return nil, required
+			}
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			for _, k := range db.apiKeys[tenantID] {
+				if k.ID == keyID {
+					c := *k
+					return &c, nil
+				}
+			}
+			return nil, tenantry.Errorf(tenantry.ENOTFOUND, "API key not found.")
 		},
 		APIKeyByHashFn: func(ctx context.Context, hash string) (*tenantry.APIKey, error) {
 			if !valid {

@@ -328,6 +328,9 @@ type Principal struct {
 	// role are resolved per request.
 	TenantID string
 	Role     tenantry.Role
+	// CreatorID is the member who created an API key: the key's
+	// principal is dropped from caches when that membership changes.
+	CreatorID string
 	// SessionID is the sign-in session (refresh token family) of an
 	// access token; its access tokens stop when it is revoked.
 	SessionID string
@@ -354,7 +357,9 @@ func (p *Principal) Identity() tenantry.Identity {
 }
 
 // Authenticate checks a bearer credential (without the "Bearer " scheme):
-// an API key (tnt_...) is looked up through its own tenant's handle, any
+// an API key (tnt_...) is looked up through its own tenant's handle and
+// must be neither revoked nor expired, and its creator still a member (the
+// key acts with the lower of its role and the creator's); any
 // other value is verified as an access token whose session (refresh token
 // family) must not be revoked (logout, reuse detection). A refused
 // credential is unauthenticated; only storage failures (internal,
@@ -379,7 +384,24 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, 
 		if key.RevokedAt != nil || key.TenantID != tenantID || !key.Role.Valid() {
 			return nil, errUnauthenticated()
 		}
-		return &Principal{APIKeyID: key.ID, TenantID: key.TenantID, Role: key.Role}, nil
+		p := &Principal{APIKeyID: key.ID, TenantID: key.TenantID, CreatorID: key.CreatedBy}
+		if key.ExpiresAt != nil {
+			if !s.now().Before(*key.ExpiresAt) {
+				return nil, errUnauthenticated()
+			}
+			p.ExpiresAt = *key.ExpiresAt
+		}
+		// The key acts at most with its creator's current role, and not
+		// at all once the creator has left the tenant.
+		creator, err := s.store.Tenant(tenantID).Member(ctx, key.CreatedBy)
+		if err != nil {
+			if isClientError(err) {
+				return nil, errUnauthenticated()
+			}
+			return nil, fmt.Errorf("auth: api key creator: %w", err)
+		}
+		p.Role = key.EffectiveRole(creator.Role)
+		return p, nil
 	}
 	c, err := s.parseAccessToken(bearer)
 	if err != nil {
@@ -402,13 +424,29 @@ func isClientError(err error) bool {
 	return errors.As(err, &e) && e.Code != tenantry.EINTERNAL && e.Code != tenantry.EUNAVAILABLE
 }
 
-// CreateAPIKey creates an API key of ts's tenant and returns it with its
-// secret, which is shown once (validation_failed, tenant_required). The
-// creator is the actor of ctx's identity.
-func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, name string, role tenantry.Role) (*tenantry.APIKey, string, error) {
+// CreateAPIKey creates an API key of ts's tenant, expiring at expiresAt
+// when that is not nil, and returns it with its secret, which is shown once
+// (validation_failed, tenant_required). Its creator is the member behind
+// ctx's identity: the signed-in user, or for a request made with an API
+// key, that key's own creator, so that a key minted by a key is bound to
+// the same member. Without a member behind it (the system actor) it is
+// forbidden.
+func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, name string, role tenantry.Role, expiresAt *time.Time) (*tenantry.APIKey, string, error) {
 	tenantID, ok := tenantry.ParseID(ts.ID())
 	if !ok {
 		return nil, "", tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
+	}
+	ident := tenantry.IdentityFromContext(ctx)
+	creator := ident.UserID
+	if ident.APIKeyID != "" {
+		k, err := ts.APIKey(ctx, ident.APIKeyID)
+		if err != nil {
+			return nil, "", err
+		}
+		creator = k.CreatedBy
+	}
+	if creator == "" {
+		return nil, "", tenantry.Errorf(tenantry.EFORBIDDEN, "An API key needs a member who creates it.")
 	}
 	name = strings.TrimSpace(name)
 	fields := map[string]string{}
@@ -420,11 +458,18 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 	if !role.Valid() {
 		fields["role"] = "must be owner, admin or member"
 	}
+	now := s.now()
+	if expiresAt != nil {
+		e := expiresAt.UTC().Truncate(time.Microsecond)
+		if !e.After(now) {
+			fields["expires_at"] = "must be in the future"
+		}
+		expiresAt = &e
+	}
 	if len(fields) > 0 {
 		return nil, "", tenantry.Invalid(fields)
 	}
 	token, hash := NewAPIKeyToken(tenantID)
-	_, actor := tenantry.IdentityFromContext(ctx).Actor()
 	key := &tenantry.APIKey{
 		ID:        tenantry.NewID(),
 		TenantID:  tenantID,
@@ -432,8 +477,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 		Role:      role,
 		Prefix:    APIKeyDisplayPrefix(token),
 		Hash:      hash,
-		CreatedBy: actor,
-		CreatedAt: s.now(),
+		CreatedBy: creator,
+		CreatedAt: now,
+		ExpiresAt: expiresAt,
 	}
 	if err := ts.CreateAPIKey(ctx, key); err != nil {
 		return nil, "", err
