@@ -7,6 +7,9 @@ import (
 
 // APIKey is a tenant's machine credential. It belongs to exactly one tenant
 // and has one role; the secret is shown once and only its hash is stored.
+// CreatedBy is the member who created it: the key never acts above that
+// member's current role, and stops when they leave the tenant. ExpiresAt,
+// when set, is when the key stops working.
 type APIKey struct {
 	ID        string     `json:"id"`
 	TenantID  string     `json:"tenant_id"`
@@ -16,7 +19,18 @@ type APIKey struct {
 	Hash      string     `json:"-"`
 	CreatedBy string     `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 	RevokedAt *time.Time `json:"revoked_at"`
+}
+
+// EffectiveRole returns the role the key acts with when its creator's
+// current role in the tenant is creator: the lower of the two.
+func (k *APIKey) EffectiveRole(creator Role) Role {
+	rank := map[Role]int{RoleOwner: 3, RoleAdmin: 2, RoleMember: 1}
+	if rank[creator] < rank[k.Role] {
+		return creator
+	}
+	return k.Role
 }
 
 // APIKeyStore manages the API keys of one tenant.

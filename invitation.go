@@ -29,6 +29,8 @@ type InvitationStore interface {
 	CreateInvitation(ctx context.Context, inv *Invitation) error
 	// Invitations lists pending invitations.
 	Invitations(ctx context.Context, p Page) ([]*Invitation, string, error)
+	// Invitation returns a pending invitation by id (not_found).
+	Invitation(ctx context.Context, id string) (*Invitation, error)
 	// RevokeInvitation deletes a pending invitation (not_found).
 	RevokeInvitation(ctx context.Context, id string) error
 	// AcceptInvitation makes userID a member with the invitation's role and

@@ -49,6 +49,9 @@ const (
 	InvMember = "member"  // a membership changed or was removed
 	InvAPIKey = "api_key" // an API key was revoked
 	InvUser   = "user"    // a user's tokens were revoked
+	// InvSession: a sign-in session (refresh token family, Key; its user,
+	// UserID) was revoked, so its access tokens stop.
+	InvSession = "session"
 )
 
 // Bus carries invalidations to every server process: inmem.Bus within one

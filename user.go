@@ -120,9 +120,14 @@ type UserStore interface {
 	// RotateRefreshToken revokes the live token with oldHash and stores next
 	// in its family, in one transaction. A token that is unknown, expired or
 	// already revoked is unauthenticated; a revoked one also revokes its
-	// whole family (reuse detection). It returns the revoked token.
+	// whole family (reuse detection) and is returned with the
+	// unauthenticated error, so that the caller can stop the family's access
+	// tokens. Otherwise it returns the revoked token.
 	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken) (*RefreshToken, error)
-	// RevokeRefreshToken revokes the token with hash and its family
-	// (not_found when unknown).
-	RevokeRefreshToken(ctx context.Context, hash string) error
+	// RevokeRefreshToken revokes the token with hash and its family and
+	// returns the token (not_found when unknown).
+	RevokeRefreshToken(ctx context.Context, hash string) (*RefreshToken, error)
+	// RefreshFamilyLive reports whether the refresh token family familyID
+	// still has a token that is not revoked (false for an unknown family).
+	RefreshFamilyLive(ctx context.Context, familyID string) (bool, error)
 }

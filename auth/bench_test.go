@@ -7,8 +7,9 @@ import (
 )
 
 func BenchmarkAuthenticateJWT(b *testing.B) {
-	s, _ := newTestService(b)
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	s, db := newTestService(b)
+	u := &tenantry.User{ID: tenantry.NewID()}
+	tok, _, err := s.IssueAccessToken(u, db.liveSession(u.ID))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,11 +24,14 @@ func BenchmarkAuthenticateJWT(b *testing.B) {
 func BenchmarkAuthenticateAPIKey(b *testing.B) {
 	s, db := newTestService(b)
 	acme := db.addTenant("acme")
-	_, secret, err := s.CreateAPIKey(b.Context(), db.tenantStore(acme.ID), "bench", tenantry.RoleMember)
+	creator := tenantry.NewID()
+	db.setMember(acme.ID, creator, tenantry.RoleOwner)
+	ctx := tenantry.NewContextWithIdentity(b.Context(), tenantry.Identity{UserID: creator, TenantID: acme.ID, Role: tenantry.RoleOwner})
+	_, secret, err := s.CreateAPIKey(ctx, db.tenantStore(acme.ID), "bench", tenantry.RoleMember, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := b.Context()
+	ctx = b.Context()
 	for b.Loop() {
 		db.handles = db.handles[:0]
 		if _, err := s.Authenticate(ctx, secret); err != nil {

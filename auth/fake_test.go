@@ -23,6 +23,7 @@ type fakeDB struct {
 	memberships map[string][]*tenantry.UserMembership      // by user id
 	apiKeys     map[string]map[string]*tenantry.APIKey     // tenant id -> hash
 	invitations map[string]map[string]*tenantry.Invitation // tenant id -> hash
+	members     map[string]map[string]tenantry.Role        // tenant id -> user id
 	handles     []string                                   // tenant ids asked of Store.Tenant
 	signups     []*tenantry.TenantCreate                   // tc given to Signup
 	adminGrants []string                                   // SetPlatformAdmin user ids
@@ -38,8 +39,24 @@ func newFakeDB() *fakeDB {
 		memberships: map[string][]*tenantry.UserMembership{},
 		apiKeys:     map[string]map[string]*tenantry.APIKey{},
 		invitations: map[string]map[string]*tenantry.Invitation{},
+		members:     map[string]map[string]tenantry.Role{},
 		now:         tenantry.Now,
 	}
+}
+
+// setMember makes userID a member of tenantID with role, or removes the
+// membership when role is empty.
+func (db *fakeDB) setMember(tenantID, userID string, role tenantry.Role) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.members[tenantID] == nil {
+		db.members[tenantID] = map[string]tenantry.Role{}
+	}
+	if role == "" {
+		delete(db.members[tenantID], userID)
+		return
+	}
+	db.members[tenantID][userID] = role
 }
 
 func (db *fakeDB) addTenant(slug string) *tenantry.Tenant {
@@ -150,7 +167,8 @@ func (db *fakeDB) store() *mock.Store {
 				return nil, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
 			case old.RevokedAt != nil:
 				db.revokeFamily(old.FamilyID, now)
-				return nil, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
+				r := *old
+				return &r, tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid refresh token.")
 			}
 			old.RevokedAt = &now
 			c := *next
@@ -159,15 +177,26 @@ func (db *fakeDB) store() *mock.Store {
 			r := *old
 			return &r, nil
 		},
-		RevokeRefreshTokenFn: func(ctx context.Context, hash string) error {
+		RevokeRefreshTokenFn: func(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
 			db.mu.Lock()
 			defer db.mu.Unlock()
 			rt, ok := db.refresh[hash]
 			if !ok {
-				return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+				return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
 			}
 			db.revokeFamily(rt.FamilyID, db.now())
-			return nil
+			r := *rt
+			return &r, nil
+		},
+		RefreshFamilyLiveFn: func(ctx context.Context, familyID string) (bool, error) {
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			for _, rt := range db.refresh {
+				if rt.FamilyID == familyID && rt.RevokedAt == nil {
+					return true, nil
+				}
+			}
+			return false, nil
 		},
 		TenantFn: func(id string) tenantry.TenantStore {
 			db.mu.Lock()
@@ -176,6 +205,17 @@ func (db *fakeDB) store() *mock.Store {
 			return db.tenantStore(id)
 		},
 	}
+}
+
+// liveSession stores a refresh token of userID in a new family and returns
+// the family id, for access tokens signed by the tests.
+func (db *fakeDB) liveSession(userID string) string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	id := tenantry.NewID()
+	db.refresh["session-"+id] = &tenantry.RefreshToken{ID: id, UserID: userID, FamilyID: id, Hash: "session-" + id,
+		CreatedAt: db.now(), ExpiresAt: db.now().Add(time.Hour)}
+	return id
 }
 
 func (db *fakeDB) revokeFamily(family string, now time.Time) {
@@ -193,6 +233,18 @@ func (db *fakeDB) tenantStore(id string) *mock.TenantStore {
 	required := tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
 	return &mock.TenantStore{
 		IDFn: func() string { return id },
+		MemberFn: func(ctx context.Context, userID string) (*tenantry.Member, error) {
+			if !valid {
+				return nil, required
+			}
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			role, ok := db.members[tenantID][userID]
+			if !ok {
+				return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
+			}
+			return &tenantry.Member{TenantID: tenantID, UserID: userID, Role: role}, nil
+		},
 		CreateAPIKeyFn: func(ctx context.Context, key *tenantry.APIKey) error {
 			if !valid {
 				return required
@@ -206,6 +258,20 @@ func (db *fakeDB) tenantStore(id string) *mock.TenantStore {
 			c.TenantID = tenantID
 			db.apiKeys[tenantID][key.Hash] = &c
 			return nil
+		},
+		APIKeyFn: func(ctx context.Context, keyID string) (*tenantry.APIKey, error) {
+			if !valid {
+				return nil, required
+			}
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			for _, k := range db.apiKeys[tenantID] {
+				if k.ID == keyID {
+					c := *k
+					return &c, nil
+				}
+			}
+			return nil, tenantry.Errorf(tenantry.ENOTFOUND, "API key not found.")
 		},
 		APIKeyByHashFn: func(ctx context.Context, hash string) (*tenantry.APIKey, error) {
 			if !valid {

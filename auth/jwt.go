@@ -28,18 +28,24 @@ const (
 )
 
 // Claims are the claims of an access token: the registered ones (iss, sub =
-// user id, aud, exp, iat, jti) and adm, set when the user is a platform
-// admin at issue time.
+// user id, aud, exp, iat, jti), adm, set when the user is a platform admin
+// at issue time, and sid, the refresh token family (the sign-in session)
+// the token was issued for.
 type Claims struct {
 	jwt.RegisteredClaims
-	Admin bool `json:"adm,omitempty"`
+	Admin     bool   `json:"adm,omitempty"`
+	SessionID string `json:"sid"`
 }
 
-// IssueAccessToken signs an HS256 access token for user and returns it with
-// its lifetime.
-func (s *Service) IssueAccessToken(user *tenantry.User) (string, time.Duration, error) {
+// IssueAccessToken signs an HS256 access token for user in the sign-in
+// session (refresh token family) sessionID and returns it with its
+// lifetime.
+func (s *Service) IssueAccessToken(user *tenantry.User, sessionID string) (string, time.Duration, error) {
 	if user == nil || user.ID == "" {
 		return "", 0, errors.New("auth: access token for no user")
+	}
+	if _, ok := tenantry.ParseID(sessionID); !ok {
+		return "", 0, errors.New("auth: access token for no session")
 	}
 	now := s.now()
 	c := Claims{
@@ -51,7 +57,8 @@ func (s *Service) IssueAccessToken(user *tenantry.User) (string, time.Duration, 
 			IssuedAt:  jwt.NewNumericDate(now),
 			ID:        tenantry.NewID(),
 		},
-		Admin: user.PlatformAdmin,
+		Admin:     user.PlatformAdmin,
+		SessionID: sessionID,
 	}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.cfg.Secret)
 	if err != nil {
@@ -60,8 +67,9 @@ func (s *Service) IssueAccessToken(user *tenantry.User) (string, time.Duration, 
 	return tok, s.cfg.AccessTTL, nil
 }
 
-// parseAccessToken verifies an access token and returns its claims. Any
-// failure is unauthenticated.
+// parseAccessToken verifies an access token and returns its claims: exp
+// and iat are required JSON numbers, iat not in the future beyond Leeway;
+// sub and sid are UUIDs. Any failure is unauthenticated.
 func (s *Service) parseAccessToken(tok string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
@@ -73,10 +81,13 @@ func (s *Service) parseAccessToken(tok string) (*Claims, error) {
 		jwt.WithLeeway(Leeway),
 		jwt.WithTimeFunc(s.now),
 	)
-	if err != nil {
+	if err != nil || !strictDates(tok) {
 		return nil, errUnauthenticated()
 	}
 	if _, ok := tenantry.ParseID(c.Subject); !ok {
+		return nil, errUnauthenticated()
+	}
+	if _, ok := tenantry.ParseID(c.SessionID); !ok {
 		return nil, errUnauthenticated()
 	}
 	return &c, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,8 @@ import (
 func TestIssueAccessToken(t *testing.T) {
 	s, _ := newTestService(t)
 	u := &tenantry.User{ID: tenantry.NewID(), Email: "a@example.com", PlatformAdmin: true}
-	tok, ttl, err := s.IssueAccessToken(u)
+	sid := tenantry.NewID()
+	tok, ttl, err := s.IssueAccessToken(u, sid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestIssueAccessToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parseAccessToken: %v", err)
 	}
-	if c.Subject != u.ID || !c.Admin || c.Issuer != DefaultIssuer || len(c.Audience) != 1 || c.Audience[0] != DefaultAudience {
+	if c.Subject != u.ID || !c.Admin || c.SessionID != sid || c.Issuer != DefaultIssuer || len(c.Audience) != 1 || c.Audience[0] != DefaultAudience {
 		t.Errorf("claims = %+v, want sub %s, adm, iss %s, aud %s", c, u.ID, DefaultIssuer, DefaultAudience)
 	}
 	if got := c.ExpiresAt.Sub(c.IssuedAt.Time); got != ttl {
@@ -39,8 +41,11 @@ func TestIssueAccessToken(t *testing.T) {
 	if _, ok := tenantry.ParseID(c.ID); !ok {
 		t.Errorf("jti = %q, want a UUID", c.ID)
 	}
-	if _, _, err := s.IssueAccessToken(&tenantry.User{}); err == nil {
+	if _, _, err := s.IssueAccessToken(&tenantry.User{}, sid); err == nil {
 		t.Error("IssueAccessToken(user without id) succeeded")
+	}
+	if _, _, err := s.IssueAccessToken(u, ""); err == nil {
+		t.Error("IssueAccessToken(no session) succeeded")
 	}
 }
 
@@ -55,15 +60,16 @@ func sign(t *testing.T, method jwt.SigningMethod, claims jwt.Claims, key any) st
 }
 
 func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
-	s, _ := newTestService(t)
+	s, db := newTestService(t)
 	secret := s.cfg.Secret
 	now := time.Now()
 	sub := tenantry.NewID()
+	sid := db.liveSession(sub)
 	claims := func(edit func(*Claims)) *Claims {
 		c := &Claims{RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: DefaultIssuer, Subject: sub, Audience: jwt.ClaimStrings{DefaultAudience},
 			ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), IssuedAt: jwt.NewNumericDate(now), ID: tenantry.NewID(),
-		}}
+		}, SessionID: sid}
 		if edit != nil {
 			edit(c)
 		}
@@ -118,6 +124,9 @@ func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
 		"missing iss":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Issuer = "" }), secret),
 		"missing sub":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Subject = "" }), secret),
 		"sub not a uuid":     sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.Subject = "admin" }), secret),
+		"missing sid":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = "" }), secret),
+		"sid not a uuid":     sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = "s1" }), secret),
+		"unknown sid":        sign(t, jwt.SigningMethodHS256, claims(func(c *Claims) { c.SessionID = tenantry.NewID() }), secret),
 		"garbage":            "garbage",
 		"three dots":         "a.b.c",
 		"empty":              "",
@@ -134,11 +143,55 @@ func TestAuthenticateRefusesBadAccessTokens(t *testing.T) {
 	}
 }
 
+func TestAuthenticateChecksNumericDatesStrictly(t *testing.T) {
+	s, db := newTestService(t)
+	now := time.Now()
+	sub := tenantry.NewID()
+	sid := db.liveSession(sub)
+	base := func(edit func(jwt.MapClaims)) string {
+		c := jwt.MapClaims{
+			"iss": DefaultIssuer, "sub": sub, "aud": DefaultAudience, "jti": tenantry.NewID(),
+			"sid": sid, "exp": now.Add(time.Minute).Unix(), "iat": now.Unix(),
+		}
+		edit(c)
+		return sign(t, jwt.SigningMethodHS256, c, s.cfg.Secret)
+	}
+	tests := []struct {
+		name string
+		edit func(jwt.MapClaims)
+		ok   bool
+	}{
+		{"numbers", func(jwt.MapClaims) {}, true},
+		{"fractional numbers", func(c jwt.MapClaims) { c["exp"] = float64(now.Add(time.Minute).Unix()) + 0.5 }, true},
+		{"iat inside the leeway", func(c jwt.MapClaims) { c["iat"] = now.Add(20 * time.Second).Unix() }, true},
+		{"missing iat", func(c jwt.MapClaims) { delete(c, "iat") }, false},
+		{"null iat", func(c jwt.MapClaims) { c["iat"] = nil }, false},
+		{"iat as a string", func(c jwt.MapClaims) { c["iat"] = strconv.FormatInt(now.Unix(), 10) }, false},
+		{"iat beyond the leeway", func(c jwt.MapClaims) { c["iat"] = now.Add(time.Minute).Unix() }, false},
+		{"exp as a string", func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(now.Add(time.Minute).Unix(), 10) }, false},
+		{"null exp", func(c jwt.MapClaims) { c["exp"] = nil }, false},
+		{"exp as an object", func(c jwt.MapClaims) { c["exp"] = map[string]any{"n": 1} }, false},
+		{"exp as a bool", func(c jwt.MapClaims) { c["exp"] = true }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Authenticate(t.Context(), base(tt.edit))
+			if got := err == nil; got != tt.ok {
+				t.Errorf("Authenticate err = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && tenantry.ErrorCode(err) != tenantry.EUNAUTHENTICATED {
+				t.Errorf("Authenticate err = %v, want code %s", err, tenantry.EUNAUTHENTICATED)
+			}
+		})
+	}
+}
+
 func TestAccessTokenExpiresWithClock(t *testing.T) {
-	s, _ := newTestService(t)
+	s, db := newTestService(t)
 	start := time.Now()
 	s.now = func() time.Time { return start }
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	u := &tenantry.User{ID: tenantry.NewID()}
+	tok, _, err := s.IssueAccessToken(u, db.liveSession(u.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +216,7 @@ func TestAccessTokenExpiresWithClock(t *testing.T) {
 // and that what it accepts names a user id.
 func FuzzParseAccessToken(f *testing.F) {
 	s, _ := newTestService(f)
-	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()})
+	tok, _, err := s.IssueAccessToken(&tenantry.User{ID: tenantry.NewID()}, tenantry.NewID())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -222,6 +222,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 	old, err := s.store.RotateRefreshToken(ctx, HashToken(refreshToken), next)
 	if err != nil {
 		if isClientError(err) {
+			if old != nil && old.FamilyID != "" {
+				return nil, &RevokedError{SessionID: old.FamilyID, UserID: old.UserID, err: errBadRefresh()}
+			}
 			return nil, errBadRefresh()
 		}
 		return nil, fmt.Errorf("auth: refresh: %w", err)
@@ -233,23 +236,44 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 		}
 		return nil, fmt.Errorf("auth: refresh: %w", err)
 	}
-	return s.session(ctx, u, token)
+	return s.session(ctx, u, token, old.FamilyID)
 }
+
+// RevokedError is the unauthenticated error of a Refresh that detected the
+// reuse of a rotated refresh token and so revoked the token's whole
+// family: the caller stops the access tokens of SessionID (see
+// Principal.SessionID).
+type RevokedError struct {
+	SessionID, UserID string
+	err               error
+}
+
+// Error returns the message of the unauthenticated error.
+func (e *RevokedError) Error() string { return e.err.Error() }
+
+// Unwrap returns the unauthenticated *tenantry.Error.
+func (e *RevokedError) Unwrap() error { return e.err }
 
 func errBadRefresh() error {
 	return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid or expired refresh token.")
 }
 
-// Logout revokes a refresh token and its family. A token that is
-// malformed is unauthenticated; one that is unknown is already signed out.
-func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+// Logout revokes a refresh token and its family and returns the revoked
+// token, whose FamilyID is the session whose access tokens must stop (nil
+// when the token is unknown: already signed out). A token that is
+// malformed is unauthenticated.
+func (s *Service) Logout(ctx context.Context, refreshToken string) (*tenantry.RefreshToken, error) {
 	if !validRefreshToken(refreshToken) {
-		return errBadRefresh()
+		return nil, errBadRefresh()
 	}
-	if err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken)); err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
-		return fmt.Errorf("auth: logout: %w", err)
+	rt, err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken))
+	if err != nil {
+		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("auth: logout: %w", err)
 	}
-	return nil
+	return rt, nil
 }
 
 // newSession starts a refresh token family for u and returns a session.
@@ -261,12 +285,13 @@ func (s *Service) newSession(ctx context.Context, u *tenantry.User) (*Session, e
 	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
 		return nil, fmt.Errorf("auth: store refresh token: %w", err)
 	}
-	return s.session(ctx, u, token)
+	return s.session(ctx, u, token, rt.FamilyID)
 }
 
-// session issues an access token for u and gathers its memberships.
-func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken string) (*Session, error) {
-	access, ttl, err := s.IssueAccessToken(u)
+// session issues an access token for u in session (refresh token family)
+// sessionID and gathers its memberships.
+func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken, sessionID string) (*Session, error) {
+	access, ttl, err := s.IssueAccessToken(u, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +328,21 @@ type Principal struct {
 	// role are resolved per request.
 	TenantID string
 	Role     tenantry.Role
+	// CreatorID is the member who created an API key: the key's
+	// principal is dropped from caches when that membership changes.
+	CreatorID string
+	// SessionID is the sign-in session (refresh token family) of an
+	// access token; its access tokens stop when it is revoked.
+	SessionID string
+	// ExpiresAt is when the credential stops being accepted: an access
+	// token's exp plus Leeway, an API key's expiry; zero for never.
+	ExpiresAt time.Time
+}
+
+// Live reports whether the principal's credential is still accepted at
+// now. A cached principal is checked with Live on every use.
+func (p *Principal) Live(now time.Time) bool {
+	return p.ExpiresAt.IsZero() || now.Before(p.ExpiresAt)
 }
 
 // Identity returns the principal as a request identity.
@@ -317,10 +357,14 @@ func (p *Principal) Identity() tenantry.Identity {
 }
 
 // Authenticate checks a bearer credential (without the "Bearer " scheme):
-// an API key (tnt_...) is looked up through its own tenant's handle, any
-// other value is verified as an access token. A refused credential is
-// unauthenticated; only storage failures (internal, unavailable) are
-// returned as they are.
+// an API key (tnt_...) is looked up through its own tenant's handle and
+// must be neither revoked nor expired, and its creator still a member (the
+// key acts with the lower of its role and the creator's); any
+// other value is verified as an access token whose session (refresh token
+// family) must not be revoked (logout, reuse detection). A refused
+// credential is unauthenticated; only storage failures (internal,
+// unavailable) are returned as they are. Each call reads the store:
+// callers cache principals and drop them on invalidation.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, error) {
 	if bearer == "" {
 		return nil, errUnauthenticated()
@@ -340,13 +384,37 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Principal, 
 		if key.RevokedAt != nil || key.TenantID != tenantID || !key.Role.Valid() {
 			return nil, errUnauthenticated()
 		}
-		return &Principal{APIKeyID: key.ID, TenantID: key.TenantID, Role: key.Role}, nil
+		p := &Principal{APIKeyID: key.ID, TenantID: key.TenantID, CreatorID: key.CreatedBy}
+		if key.ExpiresAt != nil {
+			if !s.now().Before(*key.ExpiresAt) {
+				return nil, errUnauthenticated()
+			}
+			p.ExpiresAt = *key.ExpiresAt
+		}
+		// The key acts at most with its creator's current role, and not
+		// at all once the creator has left the tenant.
+		creator, err := s.store.Tenant(tenantID).Member(ctx, key.CreatedBy)
+		if err != nil {
+			if isClientError(err) {
+				return nil, errUnauthenticated()
+			}
+			return nil, fmt.Errorf("auth: api key creator: %w", err)
+		}
+		p.Role = key.EffectiveRole(creator.Role)
+		return p, nil
 	}
 	c, err := s.parseAccessToken(bearer)
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin}, nil
+	live, err := s.store.RefreshFamilyLive(ctx, c.SessionID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: session: %w", err)
+	}
+	if !live {
+		return nil, errUnauthenticated()
+	}
+	return &Principal{UserID: c.Subject, PlatformAdmin: c.Admin, SessionID: c.SessionID, ExpiresAt: c.ExpiresAt.Add(Leeway)}, nil
 }
 
 // isClientError reports whether err is a *tenantry.Error other than
@@ -356,13 +424,29 @@ func isClientError(err error) bool {
 	return errors.As(err, &e) && e.Code != tenantry.EINTERNAL && e.Code != tenantry.EUNAVAILABLE
 }
 
-// CreateAPIKey creates an API key of ts's tenant and returns it with its
-// secret, which is shown once (validation_failed, tenant_required). The
-// creator is the actor of ctx's identity.
-func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, name string, role tenantry.Role) (*tenantry.APIKey, string, error) {
+// CreateAPIKey creates an API key of ts's tenant, expiring at expiresAt
+// when that is not nil, and returns it with its secret, which is shown once
+// (validation_failed, tenant_required). Its creator is the member behind
+// ctx's identity: the signed-in user, or for a request made with an API
+// key, that key's own creator, so that a key minted by a key is bound to
+// the same member. Without a member behind it (the system actor) it is
+// forbidden.
+func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, name string, role tenantry.Role, expiresAt *time.Time) (*tenantry.APIKey, string, error) {
 	tenantID, ok := tenantry.ParseID(ts.ID())
 	if !ok {
 		return nil, "", tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
+	}
+	ident := tenantry.IdentityFromContext(ctx)
+	creator := ident.UserID
+	if ident.APIKeyID != "" {
+		k, err := ts.APIKey(ctx, ident.APIKeyID)
+		if err != nil {
+			return nil, "", err
+		}
+		creator = k.CreatedBy
+	}
+	if creator == "" {
+		return nil, "", tenantry.Errorf(tenantry.EFORBIDDEN, "An API key needs a member who creates it.")
 	}
 	name = strings.TrimSpace(name)
 	fields := map[string]string{}
@@ -374,11 +458,18 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 	if !role.Valid() {
 		fields["role"] = "must be owner, admin or member"
 	}
+	now := s.now()
+	if expiresAt != nil {
+		e := expiresAt.UTC().Truncate(time.Microsecond)
+		if !e.After(now) {
+			fields["expires_at"] = "must be in the future"
+		}
+		expiresAt = &e
+	}
 	if len(fields) > 0 {
 		return nil, "", tenantry.Invalid(fields)
 	}
 	token, hash := NewAPIKeyToken(tenantID)
-	_, actor := tenantry.IdentityFromContext(ctx).Actor()
 	key := &tenantry.APIKey{
 		ID:        tenantry.NewID(),
 		TenantID:  tenantID,
@@ -386,8 +477,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 		Role:      role,
 		Prefix:    APIKeyDisplayPrefix(token),
 		Hash:      hash,
-		CreatedBy: actor,
-		CreatedAt: s.now(),
+		CreatedBy: creator,
+		CreatedAt: now,
+		ExpiresAt: expiresAt,
 	}
 	if err := ts.CreateAPIKey(ctx, key); err != nil {
 		return nil, "", err

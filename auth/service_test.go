@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/mock"
@@ -162,9 +163,21 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	if got, want := db.refresh[HashToken(second.RefreshToken)].FamilyID, db.refresh[HashToken(first.RefreshToken)].FamilyID; got != want {
 		t.Errorf("rotated family = %q, want %q", got, want)
 	}
-	// Reusing the rotated token is refused and burns the family.
-	if _, err := s.Refresh(t.Context(), first.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
-		t.Errorf("Refresh(reused token) = %v, want unauthenticated", err)
+	family := db.refresh[HashToken(first.RefreshToken)].FamilyID
+	if _, err := s.Authenticate(t.Context(), second.AccessToken); err != nil {
+		t.Errorf("Authenticate(rotated session's access token) = %v, want success", err)
+	}
+	// Reusing the rotated token is refused and burns the family, and
+	// says which session to stop.
+	_, err = s.Refresh(t.Context(), first.RefreshToken)
+	var revoked *RevokedError
+	if !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) || !errors.As(err, &revoked) || revoked.SessionID != family || revoked.UserID != first.User.ID {
+		t.Errorf("Refresh(reused token) = %#v, want unauthenticated naming session %s of user %s", err, family, first.User.ID)
+	}
+	for name, tok := range map[string]string{"first": first.AccessToken, "second": second.AccessToken} {
+		if _, err := s.Authenticate(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+			t.Errorf("Authenticate(%s access token after reuse) = %v, want unauthenticated", name, err)
+		}
 	}
 	if _, err := s.Refresh(t.Context(), second.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 		t.Errorf("Refresh(token of a burnt family) = %v, want unauthenticated", err)
@@ -186,7 +199,7 @@ func TestRefreshRejectsMalformedWithoutStore(t *testing.T) {
 		if _, err := s.Refresh(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 			t.Errorf("Refresh(%q) = %v, want unauthenticated", tok, err)
 		}
-		if err := s.Logout(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		if _, err := s.Logout(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 			t.Errorf("Logout(%q) = %v, want unauthenticated", tok, err)
 		}
 	}
@@ -210,15 +223,25 @@ func TestLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Logout(t.Context(), sess.RefreshToken); err != nil {
+	if _, err := s.Authenticate(t.Context(), sess.AccessToken); err != nil {
+		t.Fatalf("Authenticate before logout: %v", err)
+	}
+	rt, err := s.Logout(t.Context(), sess.RefreshToken)
+	if err != nil {
 		t.Fatalf("Logout: %v", err)
+	}
+	if rt == nil || rt.UserID != sess.User.ID || rt.FamilyID == "" {
+		t.Errorf("Logout = %+v, want the revoked token of user %s with its family", rt, sess.User.ID)
+	}
+	if _, err := s.Authenticate(t.Context(), sess.AccessToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		t.Errorf("Authenticate after logout = %v, want unauthenticated", err)
 	}
 	if _, err := s.Refresh(t.Context(), sess.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 		t.Errorf("Refresh after logout = %v, want unauthenticated", err)
 	}
 	unknown, _ := NewRefreshToken()
-	if err := s.Logout(t.Context(), unknown); err != nil {
-		t.Errorf("Logout(unknown token) = %v, want nil", err)
+	if rt, err := s.Logout(t.Context(), unknown); err != nil || rt != nil {
+		t.Errorf("Logout(unknown token) = %v, %v; want nil, nil", rt, err)
 	}
 }
 
@@ -257,8 +280,9 @@ func TestAuthenticateAPIKey(t *testing.T) {
 	s, db := newTestService(t)
 	acme, globex := db.addTenant("acme"), db.addTenant("globex")
 	creator := tenantry.NewID()
+	db.setMember(acme.ID, creator, tenantry.RoleOwner)
 	ctx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: creator, TenantID: acme.ID, Role: tenantry.RoleOwner})
-	key, secret, err := s.CreateAPIKey(ctx, db.tenantStore(acme.ID), " ci ", tenantry.RoleMember)
+	key, secret, err := s.CreateAPIKey(ctx, db.tenantStore(acme.ID), " ci ", tenantry.RoleMember, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +301,10 @@ func TestAuthenticateAPIKey(t *testing.T) {
 	if got := p.Identity(); got != want {
 		t.Errorf("Identity = %+v, want %+v", got, want)
 	}
-	if !slices.Equal(db.handles, []string{acme.ID}) {
+	if p.CreatorID != creator || !p.ExpiresAt.IsZero() {
+		t.Errorf("principal = %+v, want creator %s and no expiry", p, creator)
+	}
+	if !slices.Equal(db.handles, []string{acme.ID, acme.ID}) {
 		t.Errorf("store.Tenant called with %v, want only the key's tenant %s", db.handles, acme.ID)
 	}
 
@@ -310,21 +337,111 @@ func stripHyphens(id string) string { return strings.ReplaceAll(id, "-", "") }
 func TestCreateAPIKeyValidation(t *testing.T) {
 	s, db := newTestService(t)
 	acme := db.addTenant("acme")
+	user := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: tenantry.NewID(), TenantID: acme.ID, Role: tenantry.RoleOwner})
+	creator := tenantry.NewID()
+	db.setMember(acme.ID, creator, tenantry.RoleOwner)
+	ownerCtx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: creator, TenantID: acme.ID, Role: tenantry.RoleOwner})
+	parent, _, err := s.CreateAPIKey(ownerCtx, db.tenantStore(acme.ID), "parent", tenantry.RoleAdmin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{APIKeyID: parent.ID, TenantID: acme.ID, Role: tenantry.RoleAdmin})
+	unknownKey := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{APIKeyID: tenantry.NewID(), TenantID: acme.ID, Role: tenantry.RoleAdmin})
+	past, future := time.Now().Add(-time.Second), time.Now().Add(time.Hour)
 	tests := map[string]struct {
+		ctx          context.Context
 		tenant, name string
 		role         tenantry.Role
+		expires      *time.Time
 		code         string
 	}{
-		"no name":    {acme.ID, " ", tenantry.RoleMember, tenantry.EINVALID},
-		"bad role":   {acme.ID, "ci", "root", tenantry.EINVALID},
-		"bad tenant": {"nope", "ci", tenantry.RoleMember, tenantry.ETENANTREQUIRED},
+		"ok":                {user, acme.ID, "ci", tenantry.RoleMember, &future, ""},
+		"no name":           {user, acme.ID, " ", tenantry.RoleMember, nil, tenantry.EINVALID},
+		"bad role":          {user, acme.ID, "ci", "root", nil, tenantry.EINVALID},
+		"bad tenant":        {user, "nope", "ci", tenantry.RoleMember, nil, tenantry.ETENANTREQUIRED},
+		"expiry in past":    {user, acme.ID, "ci", tenantry.RoleMember, &past, tenantry.EINVALID},
+		"by an API key":     {key, acme.ID, "ci", tenantry.RoleMember, nil, ""},
+		"by an unknown key": {unknownKey, acme.ID, "ci", tenantry.RoleMember, nil, tenantry.ENOTFOUND},
+		"by the system":     {t.Context(), acme.ID, "ci", tenantry.RoleMember, nil, tenantry.EFORBIDDEN},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, _, err := s.CreateAPIKey(t.Context(), db.tenantStore(tt.tenant), tt.name, tt.role); tenantry.ErrorCode(err) != tt.code {
-				t.Errorf("CreateAPIKey = %v, want %s", err, tt.code)
+			k, _, err := s.CreateAPIKey(tt.ctx, db.tenantStore(tt.tenant), tt.name, tt.role, tt.expires)
+			if tenantry.ErrorCode(err) != tt.code {
+				t.Errorf("CreateAPIKey = %v, want %q", err, tt.code)
+			}
+			if err == nil && tt.ctx == key && k.CreatedBy != creator {
+				t.Errorf("CreateAPIKey by a key: created by %q, want the key's creator %s", k.CreatedBy, creator)
 			}
 		})
+	}
+}
+
+func TestAPIKeyActsAtMostWithItsCreatorsRole(t *testing.T) {
+	s, db := newTestService(t)
+	acme := db.addTenant("acme")
+	creator := tenantry.NewID()
+	db.setMember(acme.ID, creator, tenantry.RoleOwner)
+	ctx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: creator, TenantID: acme.ID, Role: tenantry.RoleOwner})
+	_, secret, err := s.CreateAPIKey(ctx, db.tenantStore(acme.ID), "ci", tenantry.RoleAdmin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		creator tenantry.Role // "" for no longer a member
+		want    tenantry.Role // "" for refused
+	}{
+		{tenantry.RoleOwner, tenantry.RoleAdmin},
+		{tenantry.RoleAdmin, tenantry.RoleAdmin},
+		{tenantry.RoleMember, tenantry.RoleMember},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		db.setMember(acme.ID, creator, tt.creator)
+		p, err := s.Authenticate(t.Context(), secret)
+		switch {
+		case tt.want == "" && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED):
+			t.Errorf("creator %q: Authenticate = %+v, %v; want unauthenticated", tt.creator, p, err)
+		case tt.want != "" && (err != nil || p.Role != tt.want):
+			t.Errorf("creator %q: Authenticate = %+v, %v; want role %s", tt.creator, p, err, tt.want)
+		}
+	}
+}
+
+func TestAPIKeyExpiry(t *testing.T) {
+	s, db := newTestService(t)
+	acme := db.addTenant("acme")
+	creator := tenantry.NewID()
+	db.setMember(acme.ID, creator, tenantry.RoleOwner)
+	ctx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: creator, TenantID: acme.ID, Role: tenantry.RoleOwner})
+	start := time.Now()
+	s.now = func() time.Time { return start }
+	expires := start.Add(time.Hour)
+	key, secret, err := s.CreateAPIKey(ctx, db.tenantStore(acme.ID), "ci", tenantry.RoleMember, &expires)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.ExpiresAt == nil || !key.ExpiresAt.Equal(expires.Truncate(time.Microsecond)) {
+		t.Fatalf("key expires at %v, want %v", key.ExpiresAt, expires)
+	}
+	tests := []struct {
+		at time.Duration
+		ok bool
+	}{
+		{0, true},
+		{time.Hour - time.Second, true},
+		{time.Hour, false},
+		{2 * time.Hour, false},
+	}
+	for _, tt := range tests {
+		s.now = func() time.Time { return start.Add(tt.at) }
+		p, err := s.Authenticate(t.Context(), secret)
+		if got := err == nil; got != tt.ok {
+			t.Errorf("after %v: Authenticate = %+v, %v; want ok %v", tt.at, p, err, tt.ok)
+		}
+		if err == nil && !p.ExpiresAt.Equal(*key.ExpiresAt) {
+			t.Errorf("after %v: principal expires at %v, want %v", tt.at, p.ExpiresAt, key.ExpiresAt)
+		}
 	}
 }
 

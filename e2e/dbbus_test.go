@@ -70,6 +70,18 @@ func TestRevocationWithoutRedis(t *testing.T) {
 			expect(t, c, projects, key, nil, http.StatusUnauthorized, "unauthenticated")))
 	})
 
+	t.Run("logout through A stops access tokens", func(t *testing.T) {
+		signin := c.login(t, a, "owner@example.com", adminPassword)
+		me := b.base + "/api/auth/me"
+		c.must(t, http.StatusOK, "GET", me, signin.AccessToken, nil, nil, nil)
+		record("access token logout", propagation(t, "logout of an access token",
+			func() {
+				c.must(t, http.StatusNoContent, "POST", a.base+"/api/auth/logout", "", nil,
+					map[string]string{"refresh_token": signin.RefreshToken}, nil)
+			},
+			expect(t, c, me, signin.AccessToken, nil, http.StatusUnauthorized, "unauthenticated")))
+	})
+
 	for _, step := range []struct {
 		action string
 		status int

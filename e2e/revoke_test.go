@@ -101,10 +101,12 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 	})
 
 	t.Run("logout", func(t *testing.T) {
-		// A refresh token issued by B, revoked through A.
+		// A refresh token issued by B, of a sign-in of its own (the
+		// owner's signup session stays), revoked through A.
+		signin := c.login(t, a, "owner@example.com", adminPassword)
 		var fresh session
 		c.must(t, http.StatusOK, "POST", b.base+"/api/auth/refresh", "", nil,
-			map[string]string{"refresh_token": owner.RefreshToken}, &fresh)
+			map[string]string{"refresh_token": signin.RefreshToken}, &fresh)
 		d := propagation(t, "logout",
 			func() {
 				c.must(t, http.StatusNoContent, "POST", a.base+"/api/auth/logout", "", nil,
@@ -120,6 +122,21 @@ func TestRevocationAcrossProcesses(t *testing.T) {
 					fmt.Sprintf("%d %s", res.status, res.body)
 			})
 		record("logout", d)
+	})
+
+	t.Run("logout stops access tokens", func(t *testing.T) {
+		// B caches the access token of a session that A then signs out.
+		signin := c.login(t, a, "owner@example.com", adminPassword)
+		me := b.base + "/api/auth/me"
+		c.must(t, http.StatusOK, "GET", me, signin.AccessToken, nil, nil, nil)
+		d := propagation(t, "logout of an access token",
+			func() {
+				c.must(t, http.StatusNoContent, "POST", a.base+"/api/auth/logout", "", nil,
+					map[string]string{"refresh_token": signin.RefreshToken}, nil)
+			},
+			expect(t, c, me, signin.AccessToken, nil, http.StatusUnauthorized, "unauthenticated"))
+		record("access token logout", d)
+		c.must(t, http.StatusOK, "GET", me, owner.AccessToken, nil, nil, nil)
 	})
 
 	t.Run("suspend tenant", func(t *testing.T) {

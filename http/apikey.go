@@ -2,14 +2,30 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
 
-// apiKeyCreateRequest is the body of POST /api/api-keys.
+// apiKeyCreateRequest is the body of POST /api/api-keys; ExpiresAt is an
+// optional RFC 3339 time.
 type apiKeyCreateRequest struct {
-	Name string        `json:"name"`
-	Role tenantry.Role `json:"role"`
+	Name      string        `json:"name"`
+	Role      tenantry.Role `json:"role"`
+	ExpiresAt *string       `json:"expires_at"`
+}
+
+// parseExpiresAt parses the optional expires_at of a new API key: nil for
+// none, else an RFC 3339 time (validation_failed otherwise).
+func parseExpiresAt(s *string) (*time.Time, error) {
+	if s == nil {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return nil, tenantry.Invalid(map[string]string{"expires_at": "must be an RFC 3339 time"})
+	}
+	return &t, nil
 }
 
 // apiKeyResponse is a new API key with its secret, shown once.
@@ -19,7 +35,8 @@ type apiKeyResponse struct {
 }
 
 // handleAPIKeyCreate answers POST /api/api-keys with 201 and the key
-// (owner/admin; the key's role cannot exceed the caller's).
+// (owner/admin signed in as a user; the key's role cannot exceed the
+// caller's; expires_at is optional).
 func (s *Server) handleAPIKeyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireManager(r); err != nil {
 		return err
@@ -31,7 +48,11 @@ func (s *Server) handleAPIKeyCreate(w http.ResponseWriter, r *http.Request) erro
 	if err := checkRole(r, req.Role); err != nil {
 		return err
 	}
-	key, secret, err := s.auth.CreateAPIKey(r.Context(), s.scope(r), req.Name, req.Role)
+	expiresAt, err := parseExpiresAt(req.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	key, secret, err := s.auth.CreateAPIKey(r.Context(), s.scope(r), req.Name, req.Role, expiresAt)
 	if err != nil {
 		return err
 	}

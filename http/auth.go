@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/tenantry/tenantry"
@@ -68,19 +69,34 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	}
 	sess, err := s.auth.Refresh(r.Context(), token)
 	if err != nil {
+		var revoked *auth.RevokedError
+		if errors.As(err, &revoked) {
+			s.invalidate(r.Context(), sessionInvalidation(revoked.UserID, revoked.SessionID))
+		}
 		return err
 	}
 	return writeJSON(w, http.StatusOK, sess)
 }
 
-// handleLogout revokes a refresh token: 204.
+// sessionInvalidation is the invalidation that stops the access tokens of
+// a revoked sign-in session.
+func sessionInvalidation(userID, sessionID string) tenantry.Invalidation {
+	return tenantry.Invalidation{Kind: tenantry.InvSession, UserID: userID, Key: sessionID}
+}
+
+// handleLogout revokes a refresh token and its family, whose access tokens
+// stop in every process: 204.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	token, err := decodeRefreshToken(r)
 	if err != nil {
 		return err
 	}
-	if err := s.auth.Logout(r.Context(), token); err != nil {
+	rt, err := s.auth.Logout(r.Context(), token)
+	if err != nil {
 		return err
+	}
+	if rt != nil {
+		s.invalidate(r.Context(), sessionInvalidation(rt.UserID, rt.FamilyID))
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

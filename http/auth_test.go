@@ -69,6 +69,11 @@ func TestAuthFlow(t *testing.T) {
 		t.Fatalf("refresh after logout: got %d, want 401", r.Status)
 	}
 
+	// The reuse above revoked the signup session: its access token stops.
+	if r := e.do(t, ann, "GET", "/api/auth/me", nil); r.Status != 401 {
+		t.Fatalf("access token of a revoked session: got %d, want 401", r.Status)
+	}
+	ann = e.login(t, "ann@example.com")
 	var me meResponse
 	e.must(t, ann, "GET", "/api/auth/me", nil, 200, &me)
 	if me.User.Email != "ann@example.com" || me.DefaultTenant == nil || me.DefaultTenant.Slug != "annco" {

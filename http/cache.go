@@ -125,12 +125,18 @@ func (c *caches) apply(inv tenantry.Invalidation) {
 		c.dropTenant(inv.TenantID)
 	case tenantry.InvMember:
 		c.members.del(memberKey(inv.TenantID, inv.UserID))
+		// The member's API keys act with at most the member's role.
+		c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool {
+			return p.APIKeyID != "" && p.TenantID == inv.TenantID && p.CreatorID == inv.UserID
+		})
 	case tenantry.InvAPIKey:
 		if inv.Key != "" {
 			c.apiKeys.del(inv.Key)
 		} else {
 			c.apiKeys.purge()
 		}
+	case tenantry.InvSession:
+		c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool { return p.SessionID == inv.Key })
 	case tenantry.InvUser:
 		c.users.del(inv.UserID)
 		c.apiKeys.purge() // cached access-token principals of the user

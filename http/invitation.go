@@ -52,7 +52,8 @@ func (s *Server) handleInvitationList(w http.ResponseWriter, r *http.Request) er
 }
 
 // handleInvitationRevoke answers DELETE /api/invitations/{id} with 204
-// (owner/admin).
+// (owner/admin; the invitation's role is one the caller may grant, so an
+// admin cannot revoke an owner invitation).
 func (s *Server) handleInvitationRevoke(w http.ResponseWriter, r *http.Request) error {
 	if err := requireManager(r); err != nil {
 		return err
@@ -61,7 +62,15 @@ func (s *Server) handleInvitationRevoke(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := s.scope(r).RevokeInvitation(r.Context(), id); err != nil {
+	ts := s.scope(r)
+	inv, err := ts.Invitation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !tenantry.IdentityFromContext(r.Context()).Role.CanGrant(inv.Role) {
+		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot revoke an invitation with the %s role.", inv.Role)
+	}
+	if err := ts.RevokeInvitation(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -81,3 +81,33 @@ func TestInvitations(t *testing.T) {
 		t.Errorf("accept in a suspended tenant: got %d %s, want 403 tenant_suspended", r.Status, r.Body)
 	}
 }
+
+func TestInvitationRevokeNeedsTheGrant(t *testing.T) {
+	t.Parallel()
+	e := newSQLiteEnv(t)
+	f := e.newFixture(t, "acme", "pro")
+	invite := func(role tenantry.Role) string {
+		var inv struct {
+			ID string `json:"id"`
+		}
+		e.must(t, f.Owner, "POST", "/api/invitations", map[string]any{"email": e.email("inv"), "role": role}, 201, &inv)
+		return inv.ID
+	}
+	ownerInv, adminInv := invite(tenantry.RoleOwner), invite(tenantry.RoleAdmin)
+	e.run(t, []apiCase{
+		{name: "admin revokes an owner invitation", as: f.Admin, method: "DELETE", path: "/api/invitations/" + ownerInv, want: 403, code: "forbidden"},
+		{name: "owner invitation still pending", as: f.Owner, method: "GET", path: "/api/invitations", want: 200, check: func(t *testing.T, r resp) {
+			items, _ := listOf[tenantry.Invitation](t, r)
+			found := false
+			for _, i := range items {
+				found = found || i.ID == ownerInv
+			}
+			if !found {
+				t.Errorf("owner invitation %s is gone after a refused revoke", ownerInv)
+			}
+		}},
+		{name: "admin revokes an admin invitation", as: f.Admin, method: "DELETE", path: "/api/invitations/" + adminInv, want: 204},
+		{name: "owner revokes an owner invitation", as: f.Owner, method: "DELETE", path: "/api/invitations/" + ownerInv, want: 204},
+		{name: "unknown invitation", as: f.Admin, method: "DELETE", path: "/api/invitations/" + tenantry.NewID(), want: 404, code: "not_found"},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
@@ -292,7 +293,8 @@ func bearer(r *http.Request) string {
 }
 
 // authenticate checks the request's bearer credential (unauthenticated when
-// missing or refused). Principals are cached for the cache TTL.
+// missing or refused). Principals are cached for the cache TTL; a cached
+// one past its credential's expiry is checked again, and so refused.
 func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 	tok := bearer(r)
 	if tok == "" {
@@ -302,11 +304,10 @@ func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 	if auth.IsAPIKey(tok) {
 		key = auth.HashToken(tok)
 	} else {
-		// Access tokens are cached by their own text for the cache TTL,
-		// well inside the verifier's leeway.
+		// Access tokens are cached by their own text.
 		key = "jwt:" + tok
 	}
-	if p, ok := s.cache.apiKey(key); ok {
+	if p, ok := s.cache.apiKey(key); ok && p.Live(time.Now()) {
 		return p, nil
 	}
 	p, err := s.auth.Authenticate(r.Context(), tok)

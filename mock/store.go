@@ -17,7 +17,8 @@ type Store struct {
 	HasPlatformAdminFn   func(ctx context.Context) (bool, error)
 	PingFn               func(ctx context.Context) error
 	PlatformFn           func() tenantry.Platform
-	RevokeRefreshTokenFn func(ctx context.Context, hash string) error
+	RevokeRefreshTokenFn func(ctx context.Context, hash string) (*tenantry.RefreshToken, error)
+	RefreshFamilyLiveFn  func(ctx context.Context, familyID string) (bool, error)
 	RotateRefreshTokenFn func(ctx context.Context, oldHash string, next *tenantry.RefreshToken) (*tenantry.RefreshToken, error)
 	SetDefaultTenantFn   func(ctx context.Context, userID string, tenantID string) error
 	SetPasswordFn        func(ctx context.Context, userID string, passwordHash string) error
@@ -81,11 +82,19 @@ func (m *Store) Platform() tenantry.Platform {
 }
 
 // RevokeRefreshToken calls RevokeRefreshTokenFn.
-func (m *Store) RevokeRefreshToken(ctx context.Context, hash string) error {
+func (m *Store) RevokeRefreshToken(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
 	if m.RevokeRefreshTokenFn == nil {
 		panic("mock: Store.RevokeRefreshToken called but RevokeRefreshTokenFn is nil")
 	}
 	return m.RevokeRefreshTokenFn(ctx, hash)
+}
+
+// RefreshFamilyLive calls RefreshFamilyLiveFn.
+func (m *Store) RefreshFamilyLive(ctx context.Context, familyID string) (bool, error) {
+	if m.RefreshFamilyLiveFn == nil {
+		panic("mock: Store.RefreshFamilyLive called but RefreshFamilyLiveFn is nil")
+	}
+	return m.RefreshFamilyLiveFn(ctx, familyID)
 }
 
 // RotateRefreshToken calls RotateRefreshTokenFn.

@@ -30,6 +30,7 @@ type TenantStore struct {
 	DeleteTaskFn         func(ctx context.Context, id string) error
 	IDFn                 func() string
 	InvitationsFn        func(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error)
+	InvitationFn         func(ctx context.Context, id string) (*tenantry.Invitation, error)
 	MemberFn             func(ctx context.Context, userID string) (*tenantry.Member, error)
 	MembersFn            func(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error)
 	ProjectFn            func(ctx context.Context, id string) (*tenantry.Project, error)
@@ -190,6 +191,14 @@ func (m *TenantStore) ID() string {
 		panic("mock: TenantStore.ID called but IDFn is nil")
 	}
 	return m.IDFn()
+}
+
+// Invitation calls InvitationFn.
+func (m *TenantStore) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
+	if m.InvitationFn == nil {
+		panic("mock: TenantStore.Invitation called but InvitationFn is nil")
+	}
+	return m.InvitationFn(ctx, id)
 }
 
 // Invitations calls InvitationsFn.

@@ -8,14 +8,14 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-const apiKeyColumns = `tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at`
+const apiKeyColumns = `tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at`
 
 func scanAPIKey(row pgx.Row) (*tenantry.APIKey, error) {
 	var (
 		k    tenantry.APIKey
 		role string
 	)
-	if err := row.Scan(&k.TenantID, &k.ID, &k.Name, &role, &k.Prefix, &k.Hash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt); err != nil {
+	if err := row.Scan(&k.TenantID, &k.ID, &k.Name, &role, &k.Prefix, &k.Hash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt, &k.ExpiresAt); err != nil {
 		return nil, err
 	}
 	k.Role = tenantry.Role(role)
@@ -23,6 +23,10 @@ func scanAPIKey(row pgx.Row) (*tenantry.APIKey, error) {
 	if k.RevokedAt != nil {
 		r := k.RevokedAt.UTC()
 		k.RevokedAt = &r
+	}
+	if k.ExpiresAt != nil {
+		e := k.ExpiresAt.UTC()
+		k.ExpiresAt = &e
 	}
 	return &k, nil
 }
@@ -64,9 +68,9 @@ func (s *TenantService) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) 
 		key.CreatedAt = tenantry.Now()
 	}
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, s.id, key.ID, key.Name, string(key.Role), key.Prefix,
-		key.Hash, key.CreatedBy, key.CreatedAt, key.RevokedAt)
+	b.Queue(`INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, s.id, key.ID, key.Name, string(key.Role), key.Prefix,
+		key.Hash, key.CreatedBy, key.CreatedAt, key.RevokedAt, key.ExpiresAt)
 	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "api_key.create", "api_key", key.ID))
 	return s.tx(ctx, b, nil)
 }

@@ -236,9 +236,9 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			if k.Hash == "" {
 				return nil, badImport("line %d (api_key) has no hash.", l.n)
 			}
-			add(l, `INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, tid, id, k.Name, string(k.Role), k.Prefix, k.Hash,
-				k.CreatedBy, k.CreatedAt, k.RevokedAt)
+			add(l, `INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tid, id, k.Name, string(k.Role), k.Prefix, k.Hash,
+				k.CreatedBy, k.CreatedAt, k.RevokedAt, k.ExpiresAt)
 		case tenantry.ExportProject:
 			var p tenantry.Project
 			if err := decodeLine(l, &p); err != nil {

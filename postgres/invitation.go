@@ -121,6 +121,37 @@ func (s *TenantService) Invitations(ctx context.Context, p tenantry.Page) ([]*te
 	return page(out, limit, func(i *tenantry.Invitation) string { return i.ID })
 }
 
+// Invitation returns a pending invitation by id: not accepted and not
+// expired (not_found).
+func (s *TenantService) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
+	}
+	var inv *tenantry.Invitation
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+invitationColumns+` FROM invitations WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL
+		AND expires_at > $3`, s.id, id, time.Now()).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var err error
+			if inv, err = scanInvitation(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err := s.read(ctx, b); err != nil {
+		return nil, err
+	}
+	if inv == nil {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
+	}
+	return inv, nil
+}
+
 // RevokeInvitation deletes a pending invitation (not_found).
 func (s *TenantService) RevokeInvitation(ctx context.Context, id string) error {
 	if err := s.check(); err != nil {

@@ -287,20 +287,36 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash string, next *tena
 		return nil, err
 	}
 	if reused {
-		return nil, unauth
+		return old, unauth
 	}
 	return old, nil
 }
 
-// RevokeRefreshToken revokes the token with hash and its family (not_found).
-func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) error {
-	ct, err := db.pool.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $2)
-		WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE hash = $1)`, hash, tenantry.Now())
+// RevokeRefreshToken revokes the token with hash and its family and
+// returns the token (not_found).
+func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
+	rt, err := scanRefresh(db.pool.QueryRow(ctx, `WITH t AS (SELECT family_id FROM refresh_tokens WHERE hash = $1),
+		revoked AS (UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE family_id = (SELECT family_id FROM t))
+		SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = $1`, hash, tenantry.Now()))
+	if err == pgx.ErrNoRows {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Refresh token not found.")
+	} else if err != nil {
+		return nil, mapErr(err)
+	}
+	return rt, nil
+}
+
+// RefreshFamilyLive reports whether the refresh token family familyID
+// still has a token that is not revoked (false for an unknown family).
+func (db *DB) RefreshFamilyLive(ctx context.Context, familyID string) (bool, error) {
+	id, ok := tenantry.ParseID(familyID)
+	if !ok {
+		return false, nil
+	}
+	var live bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL)`, id).Scan(&live)
 	if err != nil {
-		return mapErr(err)
+		return false, mapErr(err)
 	}
-	if ct.RowsAffected() == 0 {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Refresh token not found.")
-	}
-	return nil
+	return live, nil
 }

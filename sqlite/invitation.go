@@ -99,6 +99,23 @@ func (h *TenantStore) Invitations(ctx context.Context, p tenantry.Page) ([]*tena
 	return scanPage(rows, "invitations", limit, scanInvitation, func(v *tenantry.Invitation) string { return v.ID })
 }
 
+// Invitation returns a pending invitation by id: not accepted and not
+// expired (not_found).
+func (h *TenantStore) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
+	q, err := h.reader()
+	if err != nil {
+		return nil, err
+	}
+	inv, err := scanInvitation(q.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations
+		WHERE tenant_id = ? AND id = ? AND accepted_at IS NULL AND expires_at > ?`, h.id, id, encTime(tenantry.Now())))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
+	} else if err != nil {
+		return nil, dbErr(fmt.Errorf("read invitation: %w", err))
+	}
+	return inv, nil
+}
+
 // RevokeInvitation deletes a pending invitation (not_found).
 func (h *TenantStore) RevokeInvitation(ctx context.Context, id string) error {
 	return h.write(ctx, func(tx *wtx, _ *tenantry.Tenant) error {

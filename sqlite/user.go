@@ -316,16 +316,18 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash string, next *tena
 		return nil, err
 	}
 	if reused {
-		return nil, unauth
+		return old, unauth
 	}
 	return old, nil
 }
 
-// RevokeRefreshToken revokes the token with hash and its family (not_found
-// when unknown).
-func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) error {
-	return db.write(ctx, func(tx *wtx) error {
-		rt, err := refreshTokenByHash(ctx, tx, hash)
+// RevokeRefreshToken revokes the token with hash and its family and
+// returns the token (not_found when unknown).
+func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
+	var rt *tenantry.RefreshToken
+	err := db.write(ctx, func(tx *wtx) error {
+		var err error
+		rt, err = refreshTokenByHash(ctx, tx, hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return tenantry.Errorf(tenantry.ENOTFOUND, "Refresh token not found.")
 		} else if err != nil {
@@ -333,4 +335,20 @@ func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) error {
 		}
 		return revokeFamily(ctx, tx, rt.FamilyID)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return rt, nil
+}
+
+// RefreshFamilyLive reports whether the refresh token family familyID
+// still has a token that is not revoked (false for an unknown family).
+func (db *DB) RefreshFamilyLive(ctx context.Context, familyID string) (bool, error) {
+	var n int
+	err := db.reader().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM refresh_tokens
+		WHERE family_id = ? AND revoked_at IS NULL LIMIT 1)`, familyID).Scan(&n)
+	if err != nil {
+		return false, dbErr(fmt.Errorf("refresh family: %w", err))
+	}
+	return n > 0, nil
 }

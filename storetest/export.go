@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
@@ -17,7 +18,9 @@ func fillTenant(t *testing.T, s tenantry.Store, slug string, owner *tenantry.Use
 	p := newProject(t, ctx, h, "Shared name")
 	newTask(t, ctx, h, p.ID, "Task", &owner.ID)
 	fatalIf(t, "CreateInvitation", h.CreateInvitation(ctx, &tenantry.Invitation{Email: "guest@example.com", Role: tenantry.RoleMember, TokenHash: slug + "-inv"}))
-	fatalIf(t, "CreateAPIKey", h.CreateAPIKey(ctx, &tenantry.APIKey{Name: "k", Role: tenantry.RoleMember, Prefix: "tnt_", Hash: slug + "-key"}))
+	expires := time.Date(2031, 2, 3, 4, 5, 6, 789000, time.UTC)
+	fatalIf(t, "CreateAPIKey", h.CreateAPIKey(ctx, &tenantry.APIKey{Name: "k", Role: tenantry.RoleMember, Prefix: "tnt_", Hash: slug + "-key",
+		CreatedBy: owner.ID, ExpiresAt: &expires}))
 	sess := &tenantry.ChatSession{UserID: owner.ID}
 	fatalIf(t, "CreateChatSession", h.CreateChatSession(ctx, sess))
 	fatalIf(t, "AppendChatMessages", h.AppendChatMessages(ctx, sess.ID, &tenantry.ChatMessage{Role: tenantry.ChatRoleUser, Content: "hi"}))
@@ -58,7 +61,7 @@ func snapshot(t *testing.T, h tenantry.TenantStore) string {
 	ks, err := allPages(ctx, 200, h.APIKeys)
 	fatalIf(t, "APIKeys", err)
 	for _, k := range ks {
-		b.WriteString(k.ID + " " + k.Name + "\n")
+		b.WriteString(k.ID + " " + k.Name + " " + k.CreatedBy + " " + jsonOf(k.ExpiresAt) + "\n")
 	}
 	u, err := h.Usage(ctx)
 	fatalIf(t, "Usage", err)
@@ -183,8 +186,9 @@ func testExportImport(t *testing.T, s tenantry.Store) {
 	if got := snapshot(t, other); got != otherBefore {
 		t.Errorf("other tenant after the round trip: got\n%s\nwant\n%s", got, otherBefore)
 	}
-	if k, err := h.APIKeyByHash(ctx, "moving-key"); err != nil || k.TenantID != tn.ID {
-		t.Errorf("APIKeyByHash after import: got %+v, %v; want the key", k, err)
+	if k, err := h.APIKeyByHash(ctx, "moving-key"); err != nil || k.TenantID != tn.ID || k.ExpiresAt == nil ||
+		!k.ExpiresAt.Equal(time.Date(2031, 2, 3, 4, 5, 6, 789000, time.UTC)) {
+		t.Errorf("APIKeyByHash after import: got %+v, %v; want the key with its expiry", k, err)
 	}
 	wantPlatformAudit(t, ctx, s, tn.ID, "tenant.import", tn.ID)
 }

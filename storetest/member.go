@@ -176,7 +176,18 @@ func testInvitations(t *testing.T, s tenantry.Store) {
 		t.Errorf("Invitations: got %v, want %s and %s and not %s", ids, inv.ID, revoked.ID, elsewhere.ID)
 	}
 
+	got, err := h.Invitation(ctx, inv.ID)
+	fatalIf(t, "Invitation", err)
+	if got.ID != inv.ID || got.Role != inv.Role || got.Email != inv.Email || got.TenantID != tn.ID {
+		t.Errorf("Invitation: got %+v, want %+v", got, inv)
+	}
+	for name, id := range map[string]string{"expired": expired.ID, "other tenant's": elsewhere.ID, "unknown": tenantry.NewID(), "malformed": "nope"} {
+		_, err := h.Invitation(ctx, id)
+		wantCode(t, "Invitation("+name+")", err, tenantry.ENOTFOUND)
+	}
 	fatalIf(t, "RevokeInvitation", h.RevokeInvitation(ctx, revoked.ID))
+	_, err = h.Invitation(ctx, revoked.ID)
+	wantCode(t, "Invitation(revoked)", err, tenantry.ENOTFOUND)
 	wantAudit(t, ctx, h, "invitation.revoke", revoked.ID)
 	steps := []struct {
 		name   string
@@ -250,9 +261,23 @@ func testAPIKeys(t *testing.T, s tenantry.Store) {
 		wantCode(t, "CreateAPIKey("+bad.Name+", "+string(bad.Role)+")", h.CreateAPIKey(ctx, bad), tenantry.EINVALID)
 	}
 
+	expires := tenantry.Now().Add(time.Hour)
+	expiring := &tenantry.APIKey{Name: "expiring", Role: tenantry.RoleMember, Prefix: "tnt_exp", Hash: "key-hash-expiring", CreatedBy: owner.ID, ExpiresAt: &expires}
+	fatalIf(t, "CreateAPIKey(expiring)", h.CreateAPIKey(ctx, expiring))
+	for name, get := range map[string]func() (*tenantry.APIKey, error){
+		"APIKey":       func() (*tenantry.APIKey, error) { return h.APIKey(ctx, expiring.ID) },
+		"APIKeyByHash": func() (*tenantry.APIKey, error) { return h.APIKeyByHash(ctx, "key-hash-expiring") },
+	} {
+		got, err := get()
+		fatalIf(t, name+"(expiring)", err)
+		if got.ExpiresAt == nil || !got.ExpiresAt.Equal(expires) {
+			t.Errorf("%s(expiring): got expiry %v, want %v", name, got.ExpiresAt, expires)
+		}
+	}
+
 	got, err := h.APIKey(ctx, k.ID)
 	fatalIf(t, "APIKey", err)
-	if got.ID != k.ID || got.Name != "ci" || got.Role != tenantry.RoleMember || got.Prefix != "tnt_abcd" || got.TenantID != tn.ID || got.CreatedBy != owner.ID || !got.CreatedAt.Equal(k.CreatedAt) {
+	if got.ID != k.ID || got.Name != "ci" || got.Role != tenantry.RoleMember || got.Prefix != "tnt_abcd" || got.TenantID != tn.ID || got.CreatedBy != owner.ID || !got.CreatedAt.Equal(k.CreatedAt) || got.ExpiresAt != nil {
 		t.Errorf("APIKey: got %+v, want %+v", got, k)
 	}
 	byHash, err := h.APIKeyByHash(ctx, "key-hash-1")
@@ -290,7 +315,8 @@ func testAPIKeys(t *testing.T, s tenantry.Store) {
 	}
 	keys, err := allPages(ctx, 1, h.APIKeys)
 	fatalIf(t, "APIKeys", err)
-	if len(keys) != 1 || keys[0].ID != k.ID || keys[0].RevokedAt == nil {
-		t.Errorf("APIKeys: got %d keys, want the one revoked key %s", len(keys), k.ID)
+	if len(keys) != 2 || keys[0].ID != k.ID || keys[0].RevokedAt == nil || keys[1].ID != expiring.ID ||
+		keys[1].ExpiresAt == nil || !keys[1].ExpiresAt.Equal(expires) {
+		t.Errorf("APIKeys: got %+v, want the revoked key %s and the expiring key %s", keys, k.ID, expiring.ID)
 	}
 }

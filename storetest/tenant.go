@@ -324,6 +324,7 @@ func handleCalls() []struct {
 		{"Invitations", func(t *testing.T, h tenantry.TenantStore) error {
 			return e3(h.Invitations(t.Context(), tenantry.Page{}))
 		}},
+		{"Invitation", func(t *testing.T, h tenantry.TenantStore) error { return e(h.Invitation(t.Context(), id)) }},
 		{"RevokeInvitation", func(t *testing.T, h tenantry.TenantStore) error { return h.RevokeInvitation(t.Context(), id) }},
 		{"AcceptInvitation", func(t *testing.T, h tenantry.TenantStore) error {
 			return e(h.AcceptInvitation(t.Context(), "h-"+id, id))

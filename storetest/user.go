@@ -197,8 +197,25 @@ func testRefreshTokens(t *testing.T, s tenantry.Store) {
 		{"unknown", "hash-unknown", "hash-x", tenantry.EUNAUTHENTICATED},
 		{"expired", "hash-old", "hash-old2", tenantry.EUNAUTHENTICATED},
 	}
+	live := func(name, family string, want bool) {
+		t.Helper()
+		got, err := s.RefreshFamilyLive(ctx, family)
+		fatalIf(t, "RefreshFamilyLive("+name+")", err)
+		if got != want {
+			t.Errorf("RefreshFamilyLive(%s) = %v, want %v", name, got, want)
+		}
+	}
+	live("a", first.FamilyID, true)
+	live("unknown", tenantry.NewID(), false)
+	live("malformed", "nope", false)
 	for _, st := range steps {
 		old, err := s.RotateRefreshToken(ctx, st.oldHash, next(st.next))
+		if st.name == "reuse a1 (revokes the family)" && (old == nil || old.FamilyID != first.FamilyID) {
+			t.Errorf("RotateRefreshToken(%s): got %+v, want the reused token of family %s", st.name, old, first.FamilyID)
+		}
+		if st.name == "rotate a2" {
+			live("a after rotations", first.FamilyID, true)
+		}
 		if !wantCode(t, "RotateRefreshToken("+st.name+")", err, st.want) || err != nil {
 			continue
 		}
@@ -207,12 +224,26 @@ func testRefreshTokens(t *testing.T, s tenantry.Store) {
 		}
 	}
 
-	fatalIf(t, "RevokeRefreshToken", s.RevokeRefreshToken(ctx, "hash-c1"))
-	_, err := s.RotateRefreshToken(ctx, "hash-c1", next("hash-c2"))
+	live("a after reuse", first.FamilyID, false)
+	live("b after rotation", other.FamilyID, true)
+
+	c1, err := s.RevokeRefreshToken(ctx, "hash-c1")
+	fatalIf(t, "RevokeRefreshToken", err)
+	if c1.Hash != "hash-c1" || c1.UserID != u.ID || c1.FamilyID == "" {
+		t.Errorf("RevokeRefreshToken: got %+v, want token hash-c1 of user %s with its family", c1, u.ID)
+	}
+	live("c after logout", c1.FamilyID, false)
+	_, err = s.RotateRefreshToken(ctx, "hash-c1", next("hash-c2"))
 	wantCode(t, "RotateRefreshToken(revoked by logout)", err, tenantry.EUNAUTHENTICATED)
-	wantCode(t, "RevokeRefreshToken(unknown)", s.RevokeRefreshToken(ctx, "hash-nope"), tenantry.ENOTFOUND)
+	_, err = s.RevokeRefreshToken(ctx, "hash-nope")
+	wantCode(t, "RevokeRefreshToken(unknown)", err, tenantry.ENOTFOUND)
 	// Revoking b2 revokes its family, b1 included.
-	fatalIf(t, "RevokeRefreshToken(b2)", s.RevokeRefreshToken(ctx, "hash-b2"))
+	b2, err := s.RevokeRefreshToken(ctx, "hash-b2")
+	fatalIf(t, "RevokeRefreshToken(b2)", err)
+	if b2.FamilyID != other.FamilyID {
+		t.Errorf("RevokeRefreshToken(b2): got family %s, want %s", b2.FamilyID, other.FamilyID)
+	}
+	live("b after logout", other.FamilyID, false)
 	_, err = s.RotateRefreshToken(ctx, "hash-b2", next("hash-b3"))
 	wantCode(t, "RotateRefreshToken(b2 after revoke)", err, tenantry.EUNAUTHENTICATED)
 }

@@ -38,7 +38,7 @@ func (h *Handler) apiKeyCreate(q *request) error {
 	if err := checkGrant(q, role); err != nil {
 		return h.renderAPIKeys(q, statusOf(err), err, form)
 	}
-	key, secret, err := h.cfg.Auth.CreateAPIKey(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("name"), role)
+	key, secret, err := h.cfg.Auth.CreateAPIKey(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("name"), role, nil)
 	if err != nil {
 		return h.renderAPIKeys(q, statusOf(err), err, form)
 	}

@@ -9,6 +9,12 @@ import (
 	"github.com/tenantry/tenantry/auth"
 )
 
+// sessionInvalidation is the invalidation that stops the access tokens of
+// the sign-in session of the revoked refresh token rt.
+func sessionInvalidation(rt *tenantry.RefreshToken) tenantry.Invalidation {
+	return tenantry.Invalidation{Kind: tenantry.InvSession, UserID: rt.UserID, Key: rt.FamilyID}
+}
+
 // urlQueryEscape escapes s for a query string.
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
@@ -76,7 +82,9 @@ func (q *request) signIn(s *auth.Session) error {
 			return err
 		}
 		if q.sess.RefreshToken != "" {
-			_ = q.h.cfg.Auth.Logout(ctx, q.sess.RefreshToken)
+			if rt, _ := q.h.cfg.Auth.Logout(ctx, q.sess.RefreshToken); rt != nil {
+				q.h.invalidate(ctx, sessionInvalidation(rt))
+			}
 		}
 	}
 	ns := q.h.newSession(q.r)
@@ -142,8 +150,12 @@ func (h *Handler) logout(q *request) error {
 	ctx := q.r.Context()
 	if q.sess != nil {
 		if q.sess.RefreshToken != "" {
-			if err := h.cfg.Auth.Logout(ctx, q.sess.RefreshToken); err != nil && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+			rt, err := h.cfg.Auth.Logout(ctx, q.sess.RefreshToken)
+			if err != nil && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 				h.logger.WarnContext(ctx, "ui: logout", "err", err)
+			}
+			if rt != nil {
+				h.invalidate(ctx, sessionInvalidation(rt))
 			}
 		}
 		if err := h.sessions.Delete(ctx, q.sess.ID); err != nil {

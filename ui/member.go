@@ -128,13 +128,22 @@ func (h *Handler) invitationCreate(q *request) error {
 	return nil
 }
 
-// invitationRevoke revokes a pending invitation.
+// invitationRevoke revokes a pending invitation (the caller must be able
+// to grant its role).
 func (h *Handler) invitationRevoke(q *request) error {
 	id, ok := tenantry.ParseID(q.r.PathValue("id"))
 	if !ok {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
 	}
-	if err := h.cfg.Store.Tenant(q.tenant.ID).RevokeInvitation(q.ctx(), id); err != nil {
+	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	inv, err := ts.Invitation(q.ctx(), id)
+	if err != nil {
+		return err
+	}
+	if err := checkGrant(q, inv.Role); err != nil {
+		return h.renderMembers(q, statusOf(err), err, nil)
+	}
+	if err := ts.RevokeInvitation(q.ctx(), id); err != nil {
 		return err
 	}
 	if err := q.flash("Invitation revoked."); err != nil {

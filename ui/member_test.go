@@ -63,6 +63,23 @@ func TestMembersPage(t *testing.T) {
 	bob := e.login(t, "bob@acme.test")
 	annID := memberID(t, e, "acme", "ann@acme.test")
 	mustStatus(t, "admin demotes owner", bob.post("/t/acme/members/"+annID+"/role", url.Values{"role": {"member"}}), http.StatusForbidden)
+	// An admin cannot revoke an owner invitation either.
+	mustStatus(t, "invite owner", owner.post("/t/acme/members/invite", url.Values{"email": {"dee@acme.test"}, "role": {"owner"}}), http.StatusSeeOther)
+	invs, _, err := e.Store.Tenant(e.tenant(t, "acme").ID).Invitations(context.Background(), tenantry.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ownerInv string
+	for _, inv := range invs {
+		if inv.Email == "dee@acme.test" {
+			ownerInv = inv.ID
+		}
+	}
+	mustStatus(t, "admin revokes owner invitation", bob.post("/t/acme/members/invitations/"+ownerInv+"/revoke", nil), http.StatusForbidden)
+	if _, err := e.Store.Tenant(e.tenant(t, "acme").ID).Invitation(context.Background(), ownerInv); err != nil {
+		t.Errorf("owner invitation after a refused revoke: got %v, want it pending", err)
+	}
+	mustStatus(t, "owner revokes owner invitation", owner.post("/t/acme/members/invitations/"+ownerInv+"/revoke", nil), http.StatusSeeOther)
 	// The last owner cannot leave the tenant without an owner.
 	last := owner.post("/t/acme/members/"+annID+"/role", url.Values{"role": {"member"}})
 	if last.Status == http.StatusSeeOther {
