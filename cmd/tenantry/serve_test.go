@@ -149,6 +149,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"bad log level", nil, []string{"--log-level", "loud"}},
 		{"negative cache ttl", nil, []string{"--cache-ttl", "-1s"}},
 		{"bad cache ttl env", map[string]string{"TENANTRY_CACHE_TTL": "soon"}, nil},
+		{"allowed host with a port", map[string]string{"TENANTRY_OPENAI_ALLOWED_HOSTS": "api.example.com:8443"}, nil},
+		{"bad openai base url", map[string]string{"TENANTRY_OPENAI_BASE_URL": "api.example.com"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
