@@ -222,13 +222,20 @@ func TestResolverRefusesLoopbackAtDialTime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			hits.Store(0)
 			p, err := r.Provider(&tenantry.Tenant{ID: tenantry.NewID(), Slug: "acme", Settings: tenantry.Settings{"openai_base_url": tt.base}})
-			if err == nil {
-				_, err = p.Chat(context.Background(), request())
+			if err != nil {
+				t.Fatalf("Provider: %v, want the URL accepted (no allow-list)", err)
 			}
+			_, err = p.Chat(context.Background(), request())
 			if got := tenantry.ErrorCode(err); got != tt.code {
 				t.Fatalf("code = %q, want %q (%v)", got, tt.code, err)
 			}
-			if tt.code != "" && hits.Load() != 0 {
+			if tt.code == "" {
+				return
+			}
+			if !strings.Contains(err.Error(), "is not public") {
+				t.Errorf("err = %v, want the address refused when dialling", err)
+			}
+			if hits.Load() != 0 {
 				t.Errorf("server received %d requests, want 0", hits.Load())
 			}
 		})
