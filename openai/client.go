@@ -1,9 +1,9 @@
 // Package openai is a tenantry.Provider for any OpenAI-compatible chat
 // completions endpoint (POST <base>/chat/completions), with a per-request
 // timeout, retries with exponential backoff and jitter on 429 and 5xx
-// answers (honouring Retry-After), a response size limit, and upstream
-// failures mapped to upstream_error (502) and upstream_timeout (504) with
-// messages safe for clients.
+// answers (honouring Retry-After), a response size limit, no redirects
+// followed, and upstream failures mapped to upstream_error (502) and
+// upstream_timeout (504) with messages safe for clients.
 package openai
 
 import (
@@ -53,8 +53,8 @@ type Config struct {
 	// retried (default 2; negative for none).
 	MaxRetries int
 	// HTTPClient sends the requests (default: a client of
-	// http.DefaultTransport). Its CheckRedirect is replaced: a Client follows no redirect, and a
-	// redirect answer is an upstream_error.
+	// http.DefaultTransport). Its CheckRedirect is replaced: a Client
+	// follows no redirect, and a redirect answer is an upstream_error.
 	HTTPClient *http.Client
 	// MaxResponseBytes caps the response body (default 1 MiB).
 	MaxResponseBytes int64
