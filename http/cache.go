@@ -2,25 +2,36 @@ package http
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
 )
 
-// maxCacheEntries bounds each cache; a full cache is emptied of expired
-// entries, and cleared when that is not enough.
-const maxCacheEntries = 100_000
+// Bounds of each cache: maxCacheEntries answers, and apart from them at
+// most maxMissEntries negative answers ("not found"), so that a flood of
+// unknown names evicts other unknown names and never a cached hit. Each
+// part evicts its least recently used entry when full.
+const (
+	maxCacheEntries = 100_000
+	maxMissEntries  = 10_000
+)
 
-// ttlCache is a map whose entries expire after ttl. It is safe for
-// concurrent use.
+// ttlCache is a bounded LRU cache whose entries expire after ttl, with
+// negative answers (those miss reports) bounded apart from the others. It
+// is safe for concurrent use.
 type ttlCache[V any] struct {
-	mu  sync.RWMutex
-	ttl time.Duration
-	m   map[string]ttlEntry[V]
-	now func() time.Time
+	mu     sync.Mutex
+	ttl    time.Duration
+	now    func() time.Time
+	miss   func(V) bool
+	hits   *simplelru.LRU[string, ttlEntry[V]]
+	misses *simplelru.LRU[string, ttlEntry[V]] // nil when miss is nil
 }
 
 type ttlEntry[V any] struct {
@@ -28,62 +39,99 @@ type ttlEntry[V any] struct {
 	expires time.Time
 }
 
+// newTTLCache returns a cache of maxCacheEntries entries with no separate
+// negative answers.
 func newTTLCache[V any](ttl time.Duration, now func() time.Time) *ttlCache[V] {
-	return &ttlCache[V]{ttl: ttl, m: map[string]ttlEntry[V]{}, now: now}
+	return newBoundedCache[V](ttl, now, maxCacheEntries, 0, nil)
+}
+
+// newBoundedCache returns a cache of size entries, and of missSize more
+// for the values miss reports as negative answers (none when miss is nil).
+func newBoundedCache[V any](ttl time.Duration, now func() time.Time, size, missSize int, miss func(V) bool) *ttlCache[V] {
+	c := &ttlCache[V]{ttl: ttl, now: now}
+	c.hits = mustLRU[V](size)
+	if miss != nil {
+		c.miss = miss
+		c.misses = mustLRU[V](missSize)
+	}
+	return c
+}
+
+// mustLRU returns an LRU of size entries; size must be positive.
+func mustLRU[V any](size int) *simplelru.LRU[string, ttlEntry[V]] {
+	l, err := simplelru.NewLRU[string, ttlEntry[V]](size, nil)
+	if err != nil {
+		panic("http: cache size " + strconv.Itoa(size) + ": " + err.Error())
+	}
+	return l
 }
 
 // get returns the live value of key.
 func (c *ttlCache[V]) get(key string) (V, bool) {
-	c.mu.RLock()
-	e, ok := c.m[key]
-	c.mu.RUnlock()
-	if !ok || !c.now().Before(e.expires) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.hits.Get(key)
+	if !ok && c.misses != nil {
+		e, ok = c.misses.Get(key)
+	}
+	c.mu.Unlock()
+	if !ok || !now.Before(e.expires) {
 		var zero V
 		return zero, false
 	}
 	return e.v, true
 }
 
-// put stores v under key for the cache's TTL.
+// put stores v under key for the cache's TTL, evicting the least recently
+// used entry of its part (negative answers or the others) when full.
 func (c *ttlCache[V]) put(key string, v V) {
-	now := c.now()
+	e := ttlEntry[V]{v: v, expires: c.now().Add(c.ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= maxCacheEntries {
-		for k, e := range c.m {
-			if !now.Before(e.expires) {
-				delete(c.m, k)
-			}
-		}
-		if len(c.m) >= maxCacheEntries {
-			clear(c.m)
-		}
+	if c.miss != nil && c.miss(v) {
+		c.hits.Remove(key)
+		c.misses.Add(key, e)
+		return
 	}
-	c.m[key] = ttlEntry[V]{v: v, expires: now.Add(c.ttl)}
+	if c.misses != nil {
+		c.misses.Remove(key)
+	}
+	c.hits.Add(key, e)
 }
 
 // del removes key.
 func (c *ttlCache[V]) del(key string) {
 	c.mu.Lock()
-	delete(c.m, key)
+	c.hits.Remove(key)
+	if c.misses != nil {
+		c.misses.Remove(key)
+	}
 	c.mu.Unlock()
 }
 
 // dropIf removes every entry for which drop returns true.
 func (c *ttlCache[V]) dropIf(drop func(key string, v V) bool) {
 	c.mu.Lock()
-	for k, e := range c.m {
-		if drop(k, e.v) {
-			delete(c.m, k)
+	defer c.mu.Unlock()
+	for _, l := range []*simplelru.LRU[string, ttlEntry[V]]{c.hits, c.misses} {
+		if l == nil {
+			continue
+		}
+		for _, k := range l.Keys() {
+			if e, ok := l.Peek(k); ok && drop(k, e.v) {
+				l.Remove(k)
+			}
 		}
 	}
-	c.mu.Unlock()
 }
 
 // purge removes every entry.
 func (c *ttlCache[V]) purge() {
 	c.mu.Lock()
-	clear(c.m)
+	c.hits.Purge()
+	if c.misses != nil {
+		c.misses.Purge()
+	}
 	c.mu.Unlock()
 }
 
@@ -106,13 +154,22 @@ type caches struct {
 }
 
 func newCaches(ttl time.Duration) *caches {
+	return newCachesSized(ttl, maxCacheEntries, maxMissEntries)
+}
+
+// newCachesSized returns caches of size entries each, the tenant and
+// membership caches with missSize more for their negative answers.
+func newCachesSized(ttl time.Duration, size, missSize int) *caches {
 	return &caches{
-		tenants: newTTLCache[lookup[*tenantry.Tenant]](ttl, time.Now),
-		members: newTTLCache[lookup[tenantry.Role]](ttl, time.Now),
-		apiKeys: newTTLCache[*auth.Principal](ttl, time.Now),
-		users:   newTTLCache[*tenantry.User](ttl, time.Now),
+		tenants: newBoundedCache(ttl, time.Now, size, missSize, isMiss[*tenantry.Tenant]),
+		members: newBoundedCache(ttl, time.Now, size, missSize, isMiss[tenantry.Role]),
+		apiKeys: newBoundedCache[*auth.Principal](ttl, time.Now, size, 0, nil),
+		users:   newBoundedCache[*tenantry.User](ttl, time.Now, size, 0, nil),
 	}
 }
+
+// isMiss reports whether l is a negative answer.
+func isMiss[V any](l lookup[V]) bool { return l.err != nil }
 
 // apply drops what inv says changed.
 func (c *caches) apply(inv tenantry.Invalidation) {

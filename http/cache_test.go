@@ -1,6 +1,9 @@
 package http
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -109,4 +112,121 @@ func TestCachesDropOnlyTheChangedTenant(t *testing.T) {
 func has[V any](c *ttlCache[V], key string) bool {
 	_, ok := c.get(key)
 	return ok
+}
+
+// TestCacheFloodOfMissesKeepsHits checks that a flood of unknown slugs,
+// more than the cache holds, evicts no cached tenant, membership or
+// credential.
+func TestCacheFloodOfMissesKeepsHits(t *testing.T) {
+	const id = "0190aaaa-0000-7000-8000-000000000001"
+	c := newCaches(time.Hour)
+	c.tenants.put("slug:acme", lookup[*tenantry.Tenant]{v: &tenantry.Tenant{ID: id, Slug: "acme"}})
+	c.tenants.put("id:"+id, lookup[*tenantry.Tenant]{v: &tenantry.Tenant{ID: id, Slug: "acme"}})
+	c.members.put(memberKey(id, "u1"), lookup[tenantry.Role]{v: tenantry.RoleOwner})
+	c.apiKeys.put("key-a", &auth.Principal{APIKeyID: "k1", TenantID: id})
+	for i := range maxCacheEntries + 10 {
+		c.tenants.put("slug:unknown-"+strconv.Itoa(i), lookup[*tenantry.Tenant]{err: errTenantNotFound()})
+		c.members.put(memberKey(id, "stranger-"+strconv.Itoa(i)), lookup[tenantry.Role]{err: tenantry.Errorf(tenantry.ENOTAMEMBER, "no")})
+	}
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"tenant by slug", has(c.tenants, "slug:acme")},
+		{"tenant by id", has(c.tenants, "id:"+id)},
+		{"membership", has(c.members, memberKey(id, "u1"))},
+		{"API key", has(c.apiKeys, "key-a")},
+		{"the latest miss", has(c.tenants, "slug:unknown-"+strconv.Itoa(maxCacheEntries+9))},
+	}
+	for _, tt := range tests {
+		if !tt.ok {
+			t.Errorf("%s not cached after a flood of misses; want it cached", tt.name)
+		}
+	}
+}
+
+// TestCacheFloodThroughHTTP sends requests naming unknown tenants, many more
+// than the cache holds, before authentication, and checks that the tenant,
+// membership and token principal of a known caller stay cached.
+func TestCacheFloodThroughHTTP(t *testing.T) {
+	e := newSQLiteEnv(t)
+	f := e.newFixture(t, "acme", "free")
+	s := NewServer(Config{Store: e.Store, Auth: e.Auth, Plans: e.Plans, CacheTTL: time.Hour})
+	defer s.Close()
+	s.cache = newCachesSized(time.Hour, 64, 8)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	flood := &testEnv{URL: srv.URL, Store: e.Store, Auth: e.Auth, Plans: e.Plans}
+
+	flood.must(t, f.Owner.in("acme"), "GET", "/api/projects", nil, 200, nil)
+	for i := range 300 {
+		// A CORS preflight resolves the tenant of its path before any
+		// authentication.
+		req, err := http.NewRequest("OPTIONS", srv.URL+"/t/unknown-"+strconv.Itoa(i)+"/api/projects", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", "https://flood.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNoContent {
+			t.Fatalf("preflight: status %d, want 204", res.StatusCode)
+		}
+	}
+	tests := []struct {
+		name string
+		ok   bool
+		want bool
+	}{
+		{"tenant acme by slug", has(s.cache.tenants, "slug:acme"), true},
+		{"the owner's membership", has(s.cache.members, memberKey(f.Tenant.ID, f.Owner.UserID)), true},
+		{"the owner's token", has(s.cache.apiKeys, "jwt:"+f.Owner.Token), true},
+		{"the latest unknown slug", has(s.cache.tenants, "slug:unknown-299"), true},
+		{"the first unknown slug", has(s.cache.tenants, "slug:unknown-0"), false},
+	}
+	for _, tt := range tests {
+		if tt.ok != tt.want {
+			t.Errorf("%s cached after the flood: got %v, want %v", tt.name, tt.ok, tt.want)
+		}
+	}
+}
+
+// TestTTLCacheEvictsPerEntry checks that a full cache evicts its least
+// recently used entry only, and that a negative answer and a hit under the
+// same key replace each other.
+func TestTTLCacheEvictsPerEntry(t *testing.T) {
+	now := time.Unix(0, 0)
+	miss := func(v int) bool { return v < 0 }
+	c := newBoundedCache(time.Minute, func() time.Time { return now }, 2, 2, miss)
+	c.put("a", 1)
+	c.put("b", 2)
+	c.get("a")     // a is now more recent than b
+	c.put("c", 3)  // evicts b
+	c.put("x", -1) // negative answers evict negative answers only
+	c.put("y", -1)
+	c.put("a", -1) // a is now unknown; evicts x
+	c.put("d", 4)
+	c.put("d", -1) // evicts y
+	c.put("d", 5)  // d is known again
+	tests := []struct {
+		key  string
+		want int
+		ok   bool
+	}{
+		{"a", -1, true},
+		{"b", 0, false},
+		{"c", 3, true},
+		{"d", 5, true},
+		{"x", 0, false},
+		{"y", 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := c.get(tt.key); got != tt.want || ok != tt.ok {
+			t.Errorf("get(%q) = %d, %v; want %d, %v", tt.key, got, ok, tt.want, tt.ok)
+		}
+	}
 }

@@ -1,9 +1,9 @@
 // Package openai is a tenantry.Provider for any OpenAI-compatible chat
 // completions endpoint (POST <base>/chat/completions), with a per-request
 // timeout, retries with exponential backoff and jitter on 429 and 5xx
-// answers (honouring Retry-After), a response size limit, and upstream
-// failures mapped to upstream_error (502) and upstream_timeout (504) with
-// messages safe for clients.
+// answers (honouring Retry-After), a response size limit, no redirects
+// followed, and upstream failures mapped to upstream_error (502) and
+// upstream_timeout (504) with messages safe for clients.
 package openai
 
 import (
@@ -52,7 +52,9 @@ type Config struct {
 	// MaxRetries is how many times a 429, 5xx or network failure is
 	// retried (default 2; negative for none).
 	MaxRetries int
-	// HTTPClient sends the requests (default: a new client).
+	// HTTPClient sends the requests (default: a client of
+	// http.DefaultTransport). Its CheckRedirect is replaced: a Client
+	// follows no redirect, and a redirect answer is an upstream_error.
 	HTTPClient *http.Client
 	// MaxResponseBytes caps the response body (default 1 MiB).
 	MaxResponseBytes int64
@@ -100,7 +102,11 @@ func New(cfg Config) *Client {
 		c.maxRetries = 0
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{}
+		c.httpClient = &http.Client{CheckRedirect: noRedirect}
+	} else {
+		hc := *c.httpClient // shares the transport and its connections
+		hc.CheckRedirect = noRedirect
+		c.httpClient = &hc
 	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxResponseBytes
@@ -238,7 +244,8 @@ func (c *Client) attempt(ctx context.Context, body []byte) (*tenantry.ChatReply,
 		if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
 			return nil, &attemptError{err: fmt.Errorf("openai: request timed out after %v: %w", c.timeout, tenantry.Errorf(tenantry.EUPSTREAMTIMEOUT, msgTimeout)), retryAfter: -1}
 		}
-		return nil, &attemptError{err: fmt.Errorf("openai: send request: %v: %w", redact(err), tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retry: true, retryAfter: -1}
+		// A refused address stays refused: it is not retried.
+		return nil, &attemptError{err: fmt.Errorf("openai: send request: %v: %w", redact(err), tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retry: !refusedAddress(err), retryAfter: -1}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
@@ -254,6 +261,9 @@ func (c *Client) attempt(ctx context.Context, body []byte) (*tenantry.ChatReply,
 			retry:      true,
 			retryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return nil, &attemptError{err: fmt.Errorf("openai: status %d: redirect not followed: %w", resp.StatusCode, tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retryAfter: -1}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &attemptError{err: fmt.Errorf("openai: status %d: %w", resp.StatusCode, tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retryAfter: -1}

@@ -250,3 +250,25 @@ func TestBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestChatRedirectNotFollowed(t *testing.T) {
+	target, hits := server(t, status(200, okBody("ok")))
+	for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		hits.Store(0)
+		srv, n := server(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, target.URL+"/v1/chat/completions", code)
+		})
+		for _, hc := range []*http.Client{nil, {}} {
+			_, err := openai.New(openai.Config{BaseURL: srv.URL, APIKey: "sk-secret", HTTPClient: hc}).Chat(context.Background(), request())
+			if got, want := tenantry.ErrorCode(err), tenantry.EUPSTREAM; got != want {
+				t.Errorf("%d: code = %q, want %q (%v)", code, got, want, err)
+			}
+		}
+		if got := hits.Load(); got != 0 {
+			t.Errorf("%d: redirect target received %d requests, want 0", code, got)
+		}
+		if got, want := n.Load(), int32(2); got != want {
+			t.Errorf("%d: attempts = %d, want %d (one per client, not retried)", code, got, want)
+		}
+	}
+}

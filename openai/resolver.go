@@ -2,9 +2,7 @@ package openai
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/tenantry/tenantry"
@@ -19,7 +17,7 @@ const (
 	SettingAPIKeyEnv = "openai_api_key_env"
 )
 
-// DefaultKeyEnvPrefix is the prefix every SettingAPIKeyEnv must start with.
+// DefaultKeyEnvPrefix is the prefix of every key variable.
 const DefaultKeyEnvPrefix = "TENANTRY_OPENAI_KEY_"
 
 var envName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
@@ -29,28 +27,57 @@ var envName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 //
 // The global API key is only ever sent to the global base URL: a tenant
 // that sets its own base URL must also name its own key variable, or its
-// requests carry no key. A key variable must be named with KeyEnvPrefix,
-// so a tenant cannot make the server send other secrets of its
-// environment.
+// requests carry no key. A key variable is bound to one tenant: the only
+// one tenant t may name is KeyEnv(t.Slug), so neither a tenant nor a
+// misconfigured platform setting can send one tenant's key for another,
+// nor other secrets of the environment.
+//
+// A tenant's base URL must be on one of AllowedOrigins (scheme, host and
+// port compared). Requests to the global base URL's origin and to the
+// allowed origins go through Config.HTTPClient; requests to any other
+// origin (possible only when AllowedOrigins is empty) go through
+// PublicClient, whose dialer refuses loopback, private, link-local,
+// unspecified and multicast addresses. No client follows redirects.
 type Resolver struct {
-	// Config is the global configuration.
+	// Config is the global configuration; Config.HTTPClient sends the
+	// requests to the origins the operator allowed.
 	Config Config
 	// Getenv reads environment variables (os.Getenv in main).
 	Getenv func(string) string
-	// KeyEnvPrefix is the prefix of allowed key variables (default
+	// KeyEnvPrefix is the prefix of key variables (default
 	// DefaultKeyEnvPrefix).
 	KeyEnvPrefix string
-	// AllowedHosts, when not empty, lists the only hosts a tenant's base
-	// URL may name.
-	AllowedHosts []string
+	// AllowedOrigins, when not empty, lists the only origins a tenant's
+	// base URL may name, each scheme://host[:port] or a bare host (https on
+	// port 443); an entry ParseOrigin refuses matches nothing. When empty,
+	// any origin is accepted, and one the operator did not configure is
+	// reached through PublicClient only.
+	AllowedOrigins []string
+	// PublicClient sends the requests to origins the operator did not
+	// allow (NewResolver sets NewHTTPClient(true)). When nil, such origins
+	// are refused.
+	PublicClient *http.Client
 }
 
-// NewResolver returns a Resolver with one shared HTTP client.
+// NewResolver returns a Resolver with one shared HTTP client for the
+// operator's origins and one for public origins.
 func NewResolver(cfg Config, getenv func(string) string) *Resolver {
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+		cfg.HTTPClient = NewHTTPClient(false)
 	}
-	return &Resolver{Config: cfg, Getenv: getenv, KeyEnvPrefix: DefaultKeyEnvPrefix}
+	return &Resolver{Config: cfg, Getenv: getenv, KeyEnvPrefix: DefaultKeyEnvPrefix, PublicClient: NewHTTPClient(true)}
+}
+
+// KeyEnv returns the name of the only key variable the tenant with slug
+// may use: the prefix followed by the slug in upper case with '-' written
+// '_' (TENANTRY_OPENAI_KEY_ACME_CORP for acme-corp). Slugs are lower-case
+// letters, digits and hyphens, so each variable names one tenant.
+func (r *Resolver) KeyEnv(slug string) string {
+	prefix := r.KeyEnvPrefix
+	if prefix == "" {
+		prefix = DefaultKeyEnvPrefix
+	}
+	return prefix + strings.ToUpper(strings.ReplaceAll(slug, "-", "_"))
 }
 
 // Provider returns the client of tenant t (upstream_error when the
@@ -60,19 +87,23 @@ func (r *Resolver) Provider(t *tenantry.Tenant) (tenantry.Provider, error) {
 	base := strings.TrimSpace(t.Settings.String(SettingBaseURL))
 	keyEnv := strings.TrimSpace(t.Settings.String(SettingAPIKeyEnv))
 	if base != "" {
-		if !ValidBaseURL(base) || !r.hostAllowed(base) {
+		o, ok := BaseOrigin(base)
+		if !ok || !r.originAllowed(o) {
 			return nil, tenantry.Errorf(tenantry.EUPSTREAM, "The tenant's %s setting is not an allowed URL.", SettingBaseURL)
+		}
+		if !r.operatorOrigin(o) {
+			if r.PublicClient == nil {
+				return nil, tenantry.Errorf(tenantry.EUPSTREAM, "The tenant's %s setting is not an allowed URL.", SettingBaseURL)
+			}
+			cfg.HTTPClient = r.PublicClient
 		}
 		cfg.BaseURL = base
 		cfg.APIKey = ""
 	}
 	if keyEnv != "" {
-		prefix := r.KeyEnvPrefix
-		if prefix == "" {
-			prefix = DefaultKeyEnvPrefix
-		}
-		if !envName.MatchString(keyEnv) || !strings.HasPrefix(keyEnv, prefix) || r.Getenv == nil {
-			return nil, tenantry.Errorf(tenantry.EUPSTREAM, "The tenant's %s setting must name a variable starting with %s.", SettingAPIKeyEnv, prefix)
+		want := r.KeyEnv(t.Slug)
+		if t.Slug == "" || keyEnv != want || !envName.MatchString(want) || r.Getenv == nil {
+			return nil, tenantry.Errorf(tenantry.EUPSTREAM, "The tenant's %s setting may only name %s.", SettingAPIKeyEnv, want)
 		}
 		key := r.Getenv(keyEnv)
 		if key == "" {
@@ -83,10 +114,30 @@ func (r *Resolver) Provider(t *tenantry.Tenant) (tenantry.Provider, error) {
 	return New(cfg), nil
 }
 
-func (r *Resolver) hostAllowed(base string) bool {
-	if len(r.AllowedHosts) == 0 {
+// originAllowed reports whether a tenant's base URL may name origin o.
+func (r *Resolver) originAllowed(o string) bool {
+	return len(r.AllowedOrigins) == 0 || r.listed(o)
+}
+
+// operatorOrigin reports whether the operator configured origin o: the
+// global base URL's origin or one of AllowedOrigins.
+func (r *Resolver) operatorOrigin(o string) bool {
+	global := r.Config.BaseURL
+	if global == "" {
+		global = DefaultBaseURL
+	}
+	if g, ok := BaseOrigin(global); ok && g == o {
 		return true
 	}
-	u, err := url.Parse(base)
-	return err == nil && slices.Contains(r.AllowedHosts, strings.ToLower(u.Hostname()))
+	return r.listed(o)
+}
+
+// listed reports whether o is one of AllowedOrigins.
+func (r *Resolver) listed(o string) bool {
+	for _, entry := range r.AllowedOrigins {
+		if a, err := ParseOrigin(entry); err == nil && a == o {
+			return true
+		}
+	}
+	return false
 }

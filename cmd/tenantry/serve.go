@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -192,7 +191,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// client address and per e-mail address whichever way a client tries.
 	throttle := auth.NewSignInThrottle(limiter, auth.ThrottleConfig{Logger: logger})
 
-	asst := assistant.New(db, plans, limiter, providers(env), assistant.WithLogger(logger))
+	provs, err := providers(env)
+	if err != nil {
+		return err
+	}
+	asst := assistant.New(db, plans, limiter, provs, assistant.WithLogger(logger))
 	// The UI resolves tenants through the server's own resolver and caches;
 	// srv is set before the first request arrives.
 	var srv *tenantryhttp.Server
@@ -358,23 +361,32 @@ func loadPlans(path string) (tenantry.Plans, error) {
 
 // providers returns the assistant's remote providers: any
 // OpenAI-compatible chat-completions endpoint, configured globally by
-// TENANTRY_OPENAI_BASE_URL and TENANTRY_OPENAI_API_KEY. A tenant may name its
-// own base URL only on a host listed in TENANTRY_OPENAI_ALLOWED_HOSTS
-// (default: the global endpoint's host), so that a tenant admin cannot make
-// the server call arbitrary addresses.
-func providers(env *environment) assistant.Providers {
+// TENANTRY_OPENAI_BASE_URL and TENANTRY_OPENAI_API_KEY. A tenant's own base
+// URL must be on an origin listed in TENANTRY_OPENAI_ALLOWED_HOSTS
+// (scheme://host[:port], or a bare host for https on port 443; default:
+// the global endpoint's origin), so that a tenant cannot make the server
+// call arbitrary addresses; an entry that is not an origin is an error.
+func providers(env *environment) (assistant.Providers, error) {
 	cfg := openai.Config{
 		BaseURL: env.env("TENANTRY_OPENAI_BASE_URL", "https://api.openai.com/v1"),
 		APIKey:  env.getenv("TENANTRY_OPENAI_API_KEY"),
 	}
 	r := openai.NewResolver(cfg, env.getenv)
-	r.AllowedHosts = splitList(env.getenv("TENANTRY_OPENAI_ALLOWED_HOSTS"))
-	if len(r.AllowedHosts) == 0 {
-		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
-			r.AllowedHosts = []string{u.Hostname()}
+	for _, entry := range splitList(env.getenv("TENANTRY_OPENAI_ALLOWED_HOSTS")) {
+		o, err := openai.ParseOrigin(entry)
+		if err != nil {
+			return nil, fmt.Errorf("TENANTRY_OPENAI_ALLOWED_HOSTS: %q: %w", entry, err)
 		}
+		r.AllowedOrigins = append(r.AllowedOrigins, o)
 	}
-	return assistant.Providers{assistant.ProviderOpenAI: r.Provider}
+	if len(r.AllowedOrigins) == 0 {
+		o, ok := openai.BaseOrigin(cfg.BaseURL)
+		if !ok {
+			return nil, errors.New("TENANTRY_OPENAI_BASE_URL is not an absolute http or https URL")
+		}
+		r.AllowedOrigins = []string{o}
+	}
+	return assistant.Providers{assistant.ProviderOpenAI: r.Provider}, nil
 }
 
 // splitList splits a comma-separated list, dropping blanks.

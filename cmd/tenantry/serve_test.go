@@ -154,6 +154,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"missing tls files", nil, []string{"--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"}},
 		{"bad trusted proxy", nil, []string{"--trusted-proxies", "10.0.0.0/8,proxy.internal"}},
 		{"bad trusted proxy env", map[string]string{"TENANTRY_TRUSTED_PROXIES": "10.0.0.0/99"}, nil},
+		{"allowed host with a port", map[string]string{"TENANTRY_OPENAI_ALLOWED_HOSTS": "api.example.com:8443"}, nil},
+		{"bad openai base url", map[string]string{"TENANTRY_OPENAI_BASE_URL": "api.example.com"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
