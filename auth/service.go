@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
@@ -252,6 +253,33 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	return nil
 }
 
+// LogoutHash revokes the refresh token whose stored hash (HashToken) is
+// hash, and its family, for callers that keep only the hash (the web
+// pages' browser sessions). A malformed hash is unauthenticated; an
+// unknown one is already signed out.
+func (s *Service) LogoutHash(ctx context.Context, hash string) error {
+	if !validTokenHash(hash) {
+		return errBadRefresh()
+	}
+	if err := s.store.RevokeRefreshToken(ctx, hash); err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return nil
+}
+
+// validTokenHash reports whether h has the form of HashToken's result.
+func validTokenHash(h string) bool {
+	if len(h) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // newSession starts a refresh token family for u and returns a session.
 func (s *Service) newSession(ctx context.Context, u *tenantry.User) (*Session, error) {
 	token, hash := NewRefreshToken()
@@ -437,11 +465,23 @@ func (s *Service) CreateInvitation(ctx context.Context, ts tenantry.TenantStore,
 
 // AcceptInvitation makes userID a member of the tenant named in token with
 // the invited role (not_found for a malformed, unknown, used or expired
-// token; forbidden, conflict and plan_limit as the store says).
+// token; tenant_suspended or tenant_archived when the tenant is not usable,
+// which takes no new members; forbidden, conflict and plan_limit as the
+// store says). The JSON API and the web pages both accept through it.
 func (s *Service) AcceptInvitation(ctx context.Context, token, userID string) (*tenantry.Member, error) {
 	tenantID, ok := TenantOfToken(token)
 	if !ok || !strings.HasPrefix(token, InvitationPrefix) {
 		return nil, errNoInvitation()
+	}
+	t, err := s.store.TenantByID(ctx, tenantID)
+	switch {
+	case tenantry.IsCode(err, tenantry.ETENANTNOTFOUND), tenantry.IsCode(err, tenantry.ENOTFOUND):
+		return nil, errNoInvitation()
+	case err != nil:
+		return nil, err
+	}
+	if err := t.Usable(); err != nil {
+		return nil, err
 	}
 	m, err := s.store.Tenant(tenantID).AcceptInvitation(ctx, HashToken(token), userID)
 	if err != nil {
