@@ -45,6 +45,7 @@ type serveConfig struct {
 	cacheTTL    time.Duration
 	debugAddr   string
 	maxActive   int
+	sessionIdle time.Duration
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -60,7 +61,11 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.IntVar(&c.maxActive, "max-active", 0, "tenant requests served at once, shared fairly between tenants; others wait in their tenant's queue (default: the database connection pool size)")
 	fs.StringVar(&c.debugAddr, "debug-addr", e.getenv("TENANTRY_DEBUG_ADDR"), "listen address of the Go profiler (/debug/pprof/), off when empty; keep it on loopback (TENANTRY_DEBUG_ADDR)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials (default 60s); changes reach every process through the database within about 250ms (at once through --redis-url), so the TTL only bounds staleness while the database cannot be polled (TENANTRY_CACHE_TTL)")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := e.parseSessionIdle(c); err != nil {
 		return nil, err
 	}
 	if c.cacheTTL == 0 {
@@ -143,7 +148,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
 	bus := dbBus
-	var sessions ui.SessionStore
+	// Browser sessions live in the database, shared by every process on it
+	// and kept across restarts, unless Redis shares them faster.
+	sessions, err := browserSessions(db, c.sessionIdle)
+	if err != nil {
+		return err
+	}
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
 		if err != nil {
@@ -155,7 +165,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
-		sessions = redis.NewSessionStore(client, "tenantry:session:", ui.DefaultIdleTimeout)
+		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
 		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
 
@@ -173,6 +183,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Bus:           bus,
 		Sessions:      sessions,
 		Limiter:       limiter,
+		IdleTimeout:   c.sessionIdle,
+		Secret:        secret,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
