@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
@@ -276,4 +277,40 @@ func FuzzCSRF(f *testing.F) {
 			t.Errorf("validCSRF(cookie %q, token %q): got %v, want %v", cookie, token, got, want)
 		}
 	})
+}
+
+// TestSessionTouchRenews checks that a request on a session last seen
+// more than touchAfter ago saves it with a new LastSeen (renewing its
+// expiry) and sends its cookie again, and that a fresher one is left alone.
+func TestSessionTouchRenews(t *testing.T) {
+	h, ms := newTestHandler(t, false)
+	c := signInOn(t, h, "acme.localhost", cookieInsecure)
+	ctx := context.Background()
+	before, err := ms.Get(ctx, c.Value)
+	if err != nil || before == nil {
+		t.Fatalf("signed-in session: got %v, %v", before, err)
+	}
+	tests := []struct {
+		name   string
+		after  time.Duration
+		renews bool
+	}{
+		{"a minute later", time.Minute, false},
+		{"ten minutes later", 10 * time.Minute, true},
+	}
+	for _, tt := range tests {
+		at := before.LastSeen.Add(tt.after)
+		h.now = func() time.Time { return at }
+		res := hit(h, "GET", "acme.localhost", "/", nil, c)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: dashboard got %d, want 200", tt.name, res.StatusCode)
+		}
+		got, _ := ms.Get(ctx, c.Value)
+		if renewed := got != nil && got.LastSeen.Equal(at); renewed != tt.renews {
+			t.Errorf("%s: LastSeen %v, renewed %v, want %v", tt.name, got.LastSeen, renewed, tt.renews)
+		}
+		if sent := cookieOf(res, cookieInsecure) != nil; sent != tt.renews {
+			t.Errorf("%s: cookie sent again %v, want %v", tt.name, sent, tt.renews)
+		}
+	}
 }
