@@ -116,6 +116,15 @@ func (db *fakeDB) store() *mock.Store {
 			}
 			return copyUser(u), t, nil
 		},
+		TenantByIDFn: func(ctx context.Context, id string) (*tenantry.Tenant, error) {
+			db.mu.Lock()
+			defer db.mu.Unlock()
+			if t, ok := db.tenants[id]; ok {
+				c := *t
+				return &c, nil
+			}
+			return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+		},
 		UserFn: func(ctx context.Context, id string) (*tenantry.User, error) {
 			db.mu.Lock()
 			defer db.mu.Unlock()

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
@@ -266,7 +267,18 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) (*tenantry.Re
 	if !validRefreshToken(refreshToken) {
 		return nil, errBadRefresh()
 	}
-	rt, err := s.store.RevokeRefreshToken(ctx, HashToken(refreshToken))
+	return s.LogoutHash(ctx, HashToken(refreshToken))
+}
+
+// LogoutHash is Logout for callers that keep only the refresh token's
+// stored hash (HashToken), as the web pages' browser sessions do: it
+// revokes that token and its family and returns the token (nil when it was
+// unknown: already signed out). A malformed hash is unauthenticated.
+func (s *Service) LogoutHash(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
+	if !validTokenHash(hash) {
+		return nil, errBadRefresh()
+	}
+	rt, err := s.store.RevokeRefreshToken(ctx, hash)
 	if err != nil {
 		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
 			return nil, nil
@@ -274,6 +286,19 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) (*tenantry.Re
 		return nil, fmt.Errorf("auth: logout: %w", err)
 	}
 	return rt, nil
+}
+
+// validTokenHash reports whether h has the form of HashToken's result.
+func validTokenHash(h string) bool {
+	if len(h) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // newSession starts a refresh token family for u and returns a session.
@@ -529,11 +554,23 @@ func (s *Service) CreateInvitation(ctx context.Context, ts tenantry.TenantStore,
 
 // AcceptInvitation makes userID a member of the tenant named in token with
 // the invited role (not_found for a malformed, unknown, used or expired
-// token; forbidden, conflict and plan_limit as the store says).
+// token; tenant_suspended or tenant_archived when the tenant is not usable,
+// which takes no new members; forbidden, conflict and plan_limit as the
+// store says). The JSON API and the web pages both accept through it.
 func (s *Service) AcceptInvitation(ctx context.Context, token, userID string) (*tenantry.Member, error) {
 	tenantID, ok := TenantOfToken(token)
 	if !ok || !strings.HasPrefix(token, InvitationPrefix) {
 		return nil, errNoInvitation()
+	}
+	t, err := s.store.TenantByID(ctx, tenantID)
+	switch {
+	case tenantry.IsCode(err, tenantry.ETENANTNOTFOUND), tenantry.IsCode(err, tenantry.ENOTFOUND):
+		return nil, errNoInvitation()
+	case err != nil:
+		return nil, err
+	}
+	if err := t.Usable(); err != nil {
+		return nil, err
 	}
 	m, err := s.store.Tenant(tenantID).AcceptInvitation(ctx, HashToken(token), userID)
 	if err != nil {

@@ -494,6 +494,62 @@ func TestInvitations(t *testing.T) {
 	}
 }
 
+// TestAcceptInvitationUnusableTenant checks that a suspended or archived
+// tenant takes no new members, whoever calls (the JSON API and the web
+// pages both accept through AcceptInvitation).
+func TestAcceptInvitationUnusableTenant(t *testing.T) {
+	tests := []struct {
+		status tenantry.TenantStatus
+		want   string
+	}{
+		{tenantry.TenantSuspended, tenantry.ETENANTSUSPENDED},
+		{tenantry.TenantArchived, tenantry.ETENANTARCHIVED},
+		{tenantry.TenantActive, ""},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.status), func(t *testing.T) {
+			s, db := newTestService(t)
+			acme := db.addTenant("acme")
+			ctx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{UserID: tenantry.NewID()})
+			_, token, err := s.CreateInvitation(ctx, db.tenantStore(acme.ID), "new@example.com", tenantry.RoleMember)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.mu.Lock()
+			db.tenants[acme.ID].Status = tt.status
+			db.mu.Unlock()
+			_, err = s.AcceptInvitation(t.Context(), token, tenantry.NewID())
+			if got := tenantry.ErrorCode(err); got != tt.want {
+				t.Errorf("AcceptInvitation in a %s tenant: got %v, want code %q", tt.status, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLogoutHash(t *testing.T) {
+	s, _ := newTestService(t)
+	sess, err := s.Signup(t.Context(), SignupInput{Email: "ann@example.com", Password: "correct horse battery", Name: "Ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, hash, code string
+	}{
+		{"malformed", "not-a-hash", tenantry.EUNAUTHENTICATED},
+		{"upper case", strings.ToUpper(HashToken(sess.RefreshToken)), tenantry.EUNAUTHENTICATED},
+		{"unknown", HashToken("rt_unknown"), ""},
+		{"the session's", HashToken(sess.RefreshToken), ""},
+	}
+	for _, tt := range tests {
+		if _, err := s.LogoutHash(t.Context(), tt.hash); tenantry.ErrorCode(err) != tt.code {
+			t.Errorf("LogoutHash(%s): got %v, want code %q", tt.name, err, tt.code)
+		}
+	}
+	if _, err := s.Refresh(t.Context(), sess.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		t.Errorf("Refresh after LogoutHash: got %v, want unauthenticated", err)
+	}
+}
+
 func TestEnsurePlatformAdmin(t *testing.T) {
 	s, db := newTestService(t)
 	u, created, err := s.EnsurePlatformAdmin(t.Context(), "Root@Example.com", "long enough", "")

@@ -63,6 +63,19 @@ type server struct {
 	name   string
 	base   string // http://127.0.0.1:PORT
 	stderr *tailBuffer
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
+// stop kills the server and waits until it has exited.
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	_ = s.cmd.Process.Kill()
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not exit within 10s of being killed", s.name)
+	}
 }
 
 // serverConfig says how to start a server.
@@ -71,6 +84,8 @@ type serverConfig struct {
 	databaseURL string
 	redisURL    string
 	logLevel    string // default "info"
+	data        string // the --data directory; default a new one
+	args        []string
 }
 
 // startServer starts a server process, waits until /readyz answers 200
@@ -81,11 +96,15 @@ func startServer(t *testing.T, c serverConfig) *server {
 	if c.logLevel == "" {
 		c.logLevel = "info"
 	}
-	args := []string{"serve", "--addr", addr, "--data", t.TempDir(),
+	if c.data == "" {
+		c.data = t.TempDir()
+	}
+	args := []string{"serve", "--addr", addr, "--data", c.data,
 		"--database-url", c.databaseURL, "--log-level", c.logLevel}
 	if c.redisURL != "" {
 		args = append(args, "--redis-url", c.redisURL)
 	}
+	args = append(args, c.args...)
 	s := &server{name: c.name, base: "http://" + addr, stderr: &tailBuffer{max: 64 << 10}}
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(os.Environ(),
@@ -99,6 +118,7 @@ func startServer(t *testing.T, c serverConfig) *server {
 		t.Fatalf("start %s: %v", c.name, err)
 	}
 	exited := make(chan struct{})
+	s.cmd, s.exited = cmd, exited
 	go func() {
 		_ = cmd.Wait()
 		close(exited)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/auth"
 )
 
 // invitationResponse is a new invitation with its one-time token.
@@ -93,18 +92,7 @@ func (s *Server) handleInvitationAccept(w http.ResponseWriter, r *http.Request) 
 	if token == "" {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
 	}
-	// A suspended or archived tenant takes no new members.
-	if tenantID, ok := auth.TenantOfToken(token); ok {
-		t, err := s.store.TenantByID(r.Context(), tenantID)
-		if tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
-			return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
-		} else if err != nil {
-			return err
-		}
-		if err := t.Usable(); err != nil {
-			return err
-		}
-	}
+	// auth.AcceptInvitation refuses a suspended or archived tenant.
 	m, err := s.auth.AcceptInvitation(r.Context(), token, ident.UserID)
 	if err != nil {
 		return err

@@ -5,19 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/tenantry/tenantry/ui"
+	"github.com/tenantry/tenantry"
 )
 
-var _ ui.SessionStore = (*SessionStore)(nil)
+var _ tenantry.BrowserSessionStore = (*SessionStore)(nil)
 
-// SessionStore is a ui.SessionStore in Redis, so that every server process
-// sharing the Redis sees the same browser sessions. A session is a JSON
-// value under prefix+id whose time to live, the idle timeout, is renewed by
-// every Save.
+// SessionStore is a tenantry.BrowserSessionStore in Redis, so that every
+// server process sharing the Redis sees the same browser sessions. A
+// session is a JSON value under prefix+id that expires at its LastSeen plus
+// the idle timeout (a Save with a later LastSeen renews it). The sessions of
+// one user are also members of the sorted set prefix+"user:"+userID, scored
+// by LastSeen, which keeps them to tenantry.MaxBrowserSessionsPerUser. The
+// value holds the refresh token's hash, never the token.
 type SessionStore struct {
 	client *goredis.Client
 	prefix string
@@ -25,18 +29,22 @@ type SessionStore struct {
 }
 
 // NewSessionStore returns a session store on client whose keys start with
-// prefix and whose sessions expire after idle without a Save
-// (ui.DefaultIdleTimeout when idle <= 0).
+// prefix and whose sessions expire after idle without use
+// (tenantry.BrowserSessionIdle when idle <= 0).
 func NewSessionStore(client *goredis.Client, prefix string, idle time.Duration) *SessionStore {
 	if idle <= 0 {
-		idle = ui.DefaultIdleTimeout
+		idle = tenantry.BrowserSessionIdle
 	}
 	return &SessionStore{client: client, prefix: prefix, idle: idle}
 }
 
+// userKey is the sorted set of the sessions of userID. Session ids are
+// base64url and never contain ':'.
+func (s *SessionStore) userKey(userID string) string { return s.prefix + "user:" + userID }
+
 // Get returns the session with id, or (nil, nil) when it is unknown or has
 // expired.
-func (s *SessionStore) Get(ctx context.Context, id string) (*ui.Session, error) {
+func (s *SessionStore) Get(ctx context.Context, id string) (*tenantry.BrowserSession, error) {
 	b, err := s.client.Get(ctx, s.prefix+id).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, nil
@@ -44,28 +52,77 @@ func (s *SessionStore) Get(ctx context.Context, id string) (*ui.Session, error) 
 	if err != nil {
 		return nil, fmt.Errorf("get session: %w", err)
 	}
-	var sess ui.Session
+	var sess tenantry.BrowserSession
 	if err := json.Unmarshal(b, &sess); err != nil {
 		return nil, fmt.Errorf("decode session: %w", err)
 	}
 	return &sess, nil
 }
 
-// Save stores sess and renews its time to live.
-func (s *SessionStore) Save(ctx context.Context, sess *ui.Session) error {
+// Save stores sess until its LastSeen plus the idle timeout, and drops the
+// least recently seen sessions of its user beyond
+// tenantry.MaxBrowserSessionsPerUser.
+func (s *SessionStore) Save(ctx context.Context, sess *tenantry.BrowserSession) error {
+	now := time.Now()
+	ttl := sess.LastSeen.Add(s.idle).Sub(now)
+	if ttl <= 0 {
+		return s.Delete(ctx, sess.ID)
+	}
 	b, err := json.Marshal(sess)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
-	if err := s.client.Set(ctx, s.prefix+sess.ID, b, s.idle).Err(); err != nil {
+	var extra *goredis.StringSliceCmd
+	_, err = s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Set(ctx, s.prefix+sess.ID, b, ttl)
+		if sess.UserID == "" {
+			return nil
+		}
+		uk := s.userKey(sess.UserID)
+		p.ZAdd(ctx, uk, goredis.Z{Score: float64(sess.LastSeen.UnixMilli()), Member: sess.ID})
+		p.ZRemRangeByScore(ctx, uk, "-inf", "("+strconv.FormatInt(now.Add(-s.idle).UnixMilli(), 10))
+		p.PExpire(ctx, uk, s.idle)
+		// All but the MaxBrowserSessionsPerUser most recently seen.
+		extra = p.ZRange(ctx, uk, 0, int64(-tenantry.MaxBrowserSessionsPerUser-1))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("save session: %w", err)
+	}
+	if extra == nil || len(extra.Val()) == 0 {
+		return nil
+	}
+	ids := extra.Val()
+	keys := make([]string, len(ids))
+	members := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i], members[i] = s.prefix+id, id
+	}
+	_, err = s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, keys...)
+		p.ZRem(ctx, s.userKey(sess.UserID), members...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("drop a user's oldest sessions: %w", err)
 	}
 	return nil
 }
 
 // Delete removes the session with id; deleting an unknown one is no error.
 func (s *SessionStore) Delete(ctx context.Context, id string) error {
-	if err := s.client.Del(ctx, s.prefix+id).Err(); err != nil {
+	sess, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, s.prefix+id)
+		if sess != nil && sess.UserID != "" {
+			p.ZRem(ctx, s.userKey(sess.UserID), id)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

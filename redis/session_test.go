@@ -3,34 +3,35 @@ package redis_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/redis"
-	"github.com/tenantry/tenantry/ui"
+	"github.com/tenantry/tenantry/storetest"
 )
 
 // testSession returns a session with every field set.
-func testSession() *ui.Session {
+func testSession() *tenantry.BrowserSession {
 	now := tenantry.Now()
-	return &ui.Session{
-		ID:           tenantry.NewID(),
-		Host:         "acme.localhost:8080",
-		UserID:       tenantry.NewID(),
-		RefreshToken: "rt_secret",
-		CSRF:         "csrf-token",
-		Chats:        map[string]string{tenantry.NewID(): "chat-1"},
-		Flash:        "Saved.",
-		Secret:       "tnt_once",
-		CreatedAt:    now.Add(-time.Minute),
-		LastSeen:     now,
+	return &tenantry.BrowserSession{
+		ID:          tenantry.NewID(),
+		Host:        "acme.localhost:8080",
+		UserID:      tenantry.NewID(),
+		RefreshHash: auth.HashToken("rt_secret"),
+		Chats:       map[string]string{tenantry.NewID(): "chat-1"},
+		Flash:       "Saved.",
+		Secret:      "tnt_once",
+		CreatedAt:   now.Add(-time.Minute),
+		LastSeen:    now,
 	}
 }
 
 // sameSession reports a difference between got and want, comparing times
 // with Equal.
-func sameSession(t *testing.T, what string, got, want *ui.Session) {
+func sameSession(t *testing.T, what string, got, want *tenantry.BrowserSession) {
 	t.Helper()
 	if got == nil {
 		t.Fatalf("%s: got nil session, want %+v", what, want)
@@ -50,10 +51,10 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name string
-		sess *ui.Session
+		sess *tenantry.BrowserSession
 	}{
 		{"full", testSession()},
-		{"anonymous", &ui.Session{ID: tenantry.NewID(), Host: "localhost", CSRF: "x", CreatedAt: tenantry.Now(), LastSeen: tenantry.Now()}},
+		{"minimal", &tenantry.BrowserSession{ID: tenantry.NewID(), Host: "localhost", UserID: tenantry.NewID(), CreatedAt: tenantry.Now(), LastSeen: tenantry.Now()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,8 +119,9 @@ func TestSessionStoreExpiry(t *testing.T) {
 	if ttl <= 0 || ttl > 500*time.Millisecond {
 		t.Errorf("TTL after Save: got %v, want in (0, 500ms]", ttl)
 	}
-	// A Save renews the time to live.
+	// A Save with a later LastSeen renews the time to live.
 	time.Sleep(300 * time.Millisecond)
+	s.LastSeen = tenantry.Now()
 	if err := store.Save(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +165,38 @@ func TestSessionStoreSharedAcrossProcesses(t *testing.T) {
 	}
 	if got, err := other.Get(ctx, s.ID); got != nil || err != nil {
 		t.Errorf("Get under another prefix: got (%v, %v), want (nil, nil)", got, err)
+	}
+}
+
+func TestSessionStoreConformance(t *testing.T) {
+	url := redisURL(t)
+	storetest.RunBrowserSessions(t, func(t *testing.T) tenantry.BrowserSessionStore {
+		return redis.NewSessionStore(open(t, url), prefix(t), 0)
+	})
+}
+
+// TestSessionStoreKeepsNoRefreshToken reads the raw Redis value of a
+// session made from a sign-in: it holds the refresh token's hash, which
+// cannot be replayed, and not the token.
+func TestSessionStoreKeepsNoRefreshToken(t *testing.T) {
+	client := open(t, redisURL(t))
+	p := prefix(t)
+	store := redis.NewSessionStore(client, p, time.Hour)
+	ctx := context.Background()
+	token, hash := auth.NewRefreshToken()
+	s := testSession()
+	s.RefreshHash = hash
+	if err := store.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := client.Get(ctx, p+s.ID).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw, token) || strings.Contains(raw, strings.TrimPrefix(token, auth.RefreshPrefix)) {
+		t.Errorf("raw session value %s contains the refresh token", raw)
+	}
+	if !strings.Contains(raw, hash) {
+		t.Errorf("raw session value %s lacks the refresh token's hash", raw)
 	}
 }

@@ -27,9 +27,7 @@ type authPage struct {
 
 // login shows the sign-in form.
 func (h *Handler) login(q *request) error {
-	if _, err := q.ensureSession(); err != nil {
-		return err
-	}
+	q.ensureCSRF()
 	next := safeNext(q.r.URL.Query().Get("next"), "")
 	return h.renderAuth(q, http.StatusOK, "login", &view{Title: "Sign in", Page: &authPage{Next: next}}, nil)
 }
@@ -73,23 +71,24 @@ func (q *request) afterSignIn(next string) string {
 	return "/"
 }
 
-// signIn replaces the request's session with a new one (a new id, against
-// session fixation) that carries the user and its refresh token.
+// signIn replaces the request's session, if any, with a new one (a new
+// id, against session fixation) that carries the user and the hash of its
+// refresh token; it is the first time anything is stored for the browser.
 func (q *request) signIn(s *auth.Session) error {
 	ctx := q.r.Context()
 	if q.sess != nil {
 		if err := q.h.sessions.Delete(ctx, q.sess.ID); err != nil {
 			return err
 		}
-		if q.sess.RefreshToken != "" {
-			if rt, _ := q.h.cfg.Auth.Logout(ctx, q.sess.RefreshToken); rt != nil {
+		if q.sess.RefreshHash != "" {
+			if rt, _ := q.h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash); rt != nil {
 				q.h.invalidate(ctx, sessionInvalidation(rt))
 			}
 		}
 	}
 	ns := q.h.newSession(q.r)
 	ns.UserID = s.User.ID
-	ns.RefreshToken = s.RefreshToken
+	ns.RefreshHash = auth.HashToken(s.RefreshToken)
 	if err := q.h.sessions.Save(ctx, ns); err != nil {
 		return err
 	}
@@ -101,9 +100,7 @@ func (q *request) signIn(s *auth.Session) error {
 
 // signup shows the sign-up form.
 func (h *Handler) signup(q *request) error {
-	if _, err := q.ensureSession(); err != nil {
-		return err
-	}
+	q.ensureCSRF()
 	next := safeNext(q.r.URL.Query().Get("next"), "")
 	return h.renderAuth(q, http.StatusOK, "signup", &view{Title: "Sign up", Page: &authPage{Next: next, NewTenant: q.tenant == nil && next == ""}}, nil)
 }
@@ -145,12 +142,12 @@ func (h *Handler) signupSubmit(q *request) error {
 }
 
 // logout deletes the session on the server, revokes its refresh token
-// with auth.Logout and clears the cookie.
+// by its hash with auth.LogoutHash and clears the cookie.
 func (h *Handler) logout(q *request) error {
 	ctx := q.r.Context()
 	if q.sess != nil {
-		if q.sess.RefreshToken != "" {
-			rt, err := h.cfg.Auth.Logout(ctx, q.sess.RefreshToken)
+		if q.sess.RefreshHash != "" {
+			rt, err := h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash)
 			if err != nil && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 				h.logger.WarnContext(ctx, "ui: logout", "err", err)
 			}
@@ -175,9 +172,7 @@ type invitationPage struct {
 
 // invitation shows an invitation: sign in or sign up first, then accept.
 func (h *Handler) invitation(q *request) error {
-	if _, err := q.ensureSession(); err != nil {
-		return err
-	}
+	q.ensureCSRF()
 	token := q.r.PathValue("token")
 	return h.renderAuth(q, http.StatusOK, "invitation", &view{Title: "Invitation", Page: &invitationPage{Token: token, Next: q.link("/invitations/" + token)}}, nil)
 }

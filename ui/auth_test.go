@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/auth"
 )
 
 func TestSignupWithTenantOpensDashboard(t *testing.T) {
@@ -53,15 +55,18 @@ func TestSignupErrorsAreFriendly(t *testing.T) {
 func TestLoginRotatesSessionAndLogoutRevokes(t *testing.T) {
 	e := newEnv(t)
 	e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	stored := e.Sessions.Len()
 	c := e.newClient(t)
 	bad := c.post("/login", url.Values{"email": {"ann@acme.test"}, "password": {"wrong password"}})
 	mustStatus(t, "bad login", bad, http.StatusUnauthorized)
 	mustContain(t, "bad login", bad.Body, "Invalid e-mail or password.")
 
 	u, _ := url.Parse(e.Server.URL)
-	before := sessionCookie(c, u)
-	if before == "" {
-		t.Fatal("no anonymous session cookie before sign-in")
+	if got := sessionCookie(c, u); got != "" {
+		t.Fatalf("session cookie %q before sign-in, want none", got)
+	}
+	if got := e.Sessions.Len(); got != stored {
+		t.Fatalf("sessions stored before sign-in: got %d, want %d (the sign-up's only)", got, stored)
 	}
 	r := c.post("/login", url.Values{"email": {"ann@acme.test"}, "password": {testPassword}, "next": {"/t/acme/projects"}})
 	mustStatus(t, "login", r, http.StatusSeeOther)
@@ -69,15 +74,12 @@ func TestLoginRotatesSessionAndLogoutRevokes(t *testing.T) {
 		t.Errorf("login redirect: got %q, want %q", got, want)
 	}
 	after := sessionCookie(c, u)
-	if after == "" || after == before {
-		t.Fatalf("session id after sign-in: got %q (before %q), want a new one", after, before)
-	}
-	if s, _ := e.Sessions.Get(context.Background(), before); s != nil {
-		t.Errorf("the pre-sign-in session still exists")
+	if after == "" {
+		t.Fatal("no session cookie after sign-in")
 	}
 	s, _ := e.Sessions.Get(context.Background(), after)
-	if s == nil || s.RefreshToken == "" {
-		t.Fatalf("signed-in session: got %+v, want one with a refresh token", s)
+	if s == nil || len(s.RefreshHash) != 64 {
+		t.Fatalf("signed-in session: got %+v, want one with a refresh token hash", s)
 	}
 	mustStatus(t, "dashboard", c.get("/t/acme/"), http.StatusOK)
 
@@ -86,8 +88,10 @@ func TestLoginRotatesSessionAndLogoutRevokes(t *testing.T) {
 	if got, _ := e.Sessions.Get(context.Background(), after); got != nil {
 		t.Errorf("session still stored after sign-out")
 	}
-	if _, err := e.Auth.Refresh(context.Background(), s.RefreshToken); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
-		t.Errorf("refresh after sign-out: got %v, want unauthenticated", err)
+	next := &tenantry.RefreshToken{ID: tenantry.NewID(), UserID: s.UserID, FamilyID: tenantry.NewID(), Hash: auth.HashToken("rt_next"),
+		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+	if _, err := e.Store.RotateRefreshToken(context.Background(), s.RefreshHash, next); err == nil {
+		t.Errorf("refresh token of the session still live after sign-out")
 	}
 	d := c.get("/t/acme/")
 	mustStatus(t, "dashboard after sign-out", d, http.StatusSeeOther)

@@ -28,13 +28,18 @@ const testPassword = "correct horse battery"
 type env struct {
 	Store    tenantry.Store
 	Auth     *auth.Service
-	Sessions *ui.MemorySessions
+	Sessions *inmem.BrowserSessions
 	Handler  *ui.Handler
 	Server   *httptest.Server
 }
 
-// newEnv starts the UI on a fresh SQLite store.
-func newEnv(tb testing.TB) *env {
+// newEnv starts the UI on a fresh SQLite store, with browser sessions in
+// memory.
+func newEnv(tb testing.TB) *env { return newEnvWith(tb, nil) }
+
+// newEnvWith starts the UI on a fresh SQLite store, with browser sessions
+// in store (nil: in memory, as e.Sessions).
+func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans())
@@ -44,13 +49,17 @@ func newEnv(tb testing.TB) *env {
 	tb.Cleanup(func() { db.Close() })
 	cheap := auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	a := auth.New(db, auth.Config{Secret: []byte("ui-test-secret-ui-test-secret-ui"), Params: &cheap})
-	sessions := ui.NewMemorySessions(0)
+	var sessions *inmem.BrowserSessions
+	if store == nil {
+		sessions = inmem.NewBrowserSessions(0, 0)
+		store = sessions
+	}
 	h := ui.New(ui.Config{
 		Store:     db,
 		Auth:      a,
 		Plans:     tenantry.DefaultPlans(),
 		Assistant: assistant.New(db, tenantry.DefaultPlans(), inmem.NewRateLimiter(inmem.RateLimiterOptions{}), nil),
-		Sessions:  sessions,
+		Sessions:  store,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	srv := httptest.NewServer(h)
@@ -216,9 +225,9 @@ func mustNotContain(tb testing.TB, what, body string, ss ...string) {
 	}
 }
 
-// inviteAndAccept invites email into slug as role (by owner) and has the
-// invitee (signed up without a tenant) accept; it returns the invitee.
-func (e *env) inviteAndAccept(tb testing.TB, owner *client, slug, email, name string, role tenantry.Role) *client {
+// invite invites email into slug as role (by owner) and returns the path
+// of the invitation link.
+func (e *env) invite(tb testing.TB, owner *client, slug, email string, role tenantry.Role) string {
 	tb.Helper()
 	r := owner.post("/t/"+slug+"/members/invite", url.Values{"email": {email}, "role": {string(role)}})
 	mustStatus(tb, "invite", r, http.StatusSeeOther)
@@ -234,8 +243,16 @@ func (e *env) inviteAndAccept(tb testing.TB, owner *client, slug, email, name st
 		tb.Fatalf("no invitation link on the members page:\n%s", page.Body)
 	}
 	u, _ := url.Parse(link)
+	return u.Path
+}
+
+// inviteAndAccept invites email into slug as role (by owner) and has the
+// invitee (signed up without a tenant) accept; it returns the invitee.
+func (e *env) inviteAndAccept(tb testing.TB, owner *client, slug, email, name string, role tenantry.Role) *client {
+	tb.Helper()
+	path := e.invite(tb, owner, slug, email, role)
 	inv := e.signup(tb, email, name, "", "")
-	r = inv.post(u.Path, nil)
+	r := inv.post(path, nil)
 	mustStatus(tb, "accept invitation", r, http.StatusSeeOther)
 	return inv
 }

@@ -135,9 +135,7 @@ func (h *Handler) renderView(q *request, status int, name string, v *view) {
 		v.Admin = q.user.PlatformAdmin
 		v.Switch = q.switchLinks()
 	}
-	if q.sess != nil {
-		v.CSRF = q.sess.CSRF
-	}
+	v.CSRF = q.csrfToken()
 	if v.Flash == "" && v.Secret == "" && status < 300 {
 		v.Flash, v.Secret = q.takeFlash()
 	}

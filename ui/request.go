@@ -21,8 +21,10 @@ type request struct {
 	// hostForm is true when the tenant came from the host.
 	hostForm bool
 	tenant   *tenantry.Tenant
-	sess     *Session
-	user     *tenantry.User
+	sess     *tenantry.BrowserSession
+	// nonce is the value of an anonymous visitor's CSRF cookie.
+	nonce string
+	user  *tenantry.User
 	// member is the user's membership in tenant, set by tenantPage.
 	member *tenantry.Member
 }
@@ -39,8 +41,10 @@ func requestOf(r *http.Request) *request {
 	return q
 }
 
-// loadUser loads the session and its user. A session whose user is gone is
-// treated as signed out.
+// loadUser loads the session and its user, or the CSRF cookie of an
+// anonymous visitor. A session whose user is gone is treated as signed
+// out. A session last seen more than touchAfter ago is saved again, which
+// renews its expiry and its cookie.
 func (q *request) loadUser() error {
 	s, err := q.h.loadSession(q.r)
 	if err != nil {
@@ -48,7 +52,15 @@ func (q *request) loadUser() error {
 	}
 	q.sess = s
 	if s == nil || s.UserID == "" {
+		q.sess = nil
+		q.nonce = q.h.csrfNonce(q.r)
 		return nil
+	}
+	if q.h.now().Sub(s.LastSeen) > touchAfter {
+		if err := q.save(); err != nil {
+			return err
+		}
+		q.h.setCookie(q.w, q.r, s)
 	}
 	u, err := q.h.cfg.Store.User(q.r.Context(), s.UserID)
 	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
@@ -74,22 +86,7 @@ func (q *request) ctx() context.Context {
 	return tenantry.NewContextWithIdentity(ctx, id)
 }
 
-// ensureSession returns the request's session, making and saving an
-// anonymous one (with its cookie) when there is none.
-func (q *request) ensureSession() (*Session, error) {
-	if q.sess != nil {
-		return q.sess, nil
-	}
-	s := q.h.newSession(q.r)
-	if err := q.h.sessions.Save(q.r.Context(), s); err != nil {
-		return nil, err
-	}
-	q.h.setCookie(q.w, q.r, s)
-	q.sess = s
-	return s, nil
-}
-
-// touch saves the session with a new LastSeen.
+// save saves the session with a new LastSeen.
 func (q *request) save() error {
 	if q.sess == nil {
 		return nil

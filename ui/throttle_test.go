@@ -34,7 +34,7 @@ func newThrottledEnv(tb testing.TB) *env {
 	frozen := time.Now()
 	cheap := auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	a := auth.New(db, auth.Config{Secret: []byte("ui-test-secret-ui-test-secret-ui"), Params: &cheap})
-	sessions := ui.NewMemorySessions(0)
+	sessions := inmem.NewBrowserSessions(0, 0)
 	h := ui.New(ui.Config{
 		Store:    db,
 		Auth:     a,

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
+	"github.com/tenantry/tenantry/inmem"
 )
 
 //go:embed templates/*.html
@@ -35,8 +36,17 @@ type Config struct {
 	Auth      *auth.Service
 	Plans     tenantry.Plans
 	Assistant tenantry.Assistant
-	// Sessions keeps browser sessions (nil: in memory, idle 12h).
-	Sessions SessionStore
+	// Sessions keeps browser sessions, which exist from sign-in on only
+	// (nil: in this process's memory, see inmem.BrowserSessions). Its idle
+	// timeout must be IdleTimeout.
+	Sessions tenantry.BrowserSessionStore
+	// IdleTimeout is how long a browser session lives without a request
+	// (DefaultIdleTimeout when 0).
+	IdleTimeout time.Duration
+	// Secret is the server's signing secret; the key of the CSRF tokens is
+	// derived from it (HKDF), so that every process sharing it accepts the
+	// others' forms. Nil: a random key of this Handler.
+	Secret []byte
 	// ResolveTenant returns the tenant of a request, from its host or a
 	// /t/{slug}/ path prefix, and (nil, nil) on the central host. Its
 	// errors are tenantry errors (tenant_not_found, tenant_suspended...).
@@ -62,7 +72,9 @@ type Config struct {
 // Handler serves the web UI. It is an http.Handler.
 type Handler struct {
 	cfg       Config
-	sessions  SessionStore
+	sessions  tenantry.BrowserSessionStore
+	idle      time.Duration
+	csrfKey   []byte
 	resolve   func(r *http.Request) (*tenantry.Tenant, error)
 	logger    *slog.Logger
 	pages     map[string]*pageTemplate
@@ -75,9 +87,13 @@ type Handler struct {
 // New returns a Handler for cfg. It panics when the embedded templates do
 // not parse, a programming error.
 func New(cfg Config) *Handler {
-	h := &Handler{cfg: cfg, sessions: cfg.Sessions, resolve: cfg.ResolveTenant, logger: cfg.Logger, now: time.Now}
+	h := &Handler{cfg: cfg, sessions: cfg.Sessions, idle: cfg.IdleTimeout, csrfKey: csrfKey(cfg.Secret),
+		resolve: cfg.ResolveTenant, logger: cfg.Logger, now: time.Now}
+	if h.idle <= 0 {
+		h.idle = DefaultIdleTimeout
+	}
 	if h.sessions == nil {
-		h.sessions = NewMemorySessions(DefaultIdleTimeout)
+		h.sessions = inmem.NewBrowserSessions(0, h.idle)
 	}
 	if h.resolve == nil {
 		h.resolve = PathResolver(cfg.Store, "localhost")
@@ -156,7 +172,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.fail(q, tenantry.Errorf(tenantry.EBADREQUEST, "The form could not be read."))
 			return
 		}
-		if !validCSRF(q.sess, r2.PostForm.Get("csrf")) {
+		if !q.validCSRF(r2.PostForm.Get("csrf")) {
 			h.fail(q, tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again."))
 			return
 		}

@@ -48,8 +48,9 @@ type serveConfig struct {
 	// trustedProxies is the parsed --trusted-proxies.
 	trustedProxies tenantryhttp.TrustedProxies
 	// tlsCert and tlsKey, both or neither, make the server listen with TLS.
-	tlsCert string
-	tlsKey  string
+	tlsCert     string
+	tlsKey      string
+	sessionIdle time.Duration
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -68,6 +69,7 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	trusted := fs.String("trusted-proxies", e.getenv("TENANTRY_TRUSTED_PROXIES"), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; default none (TENANTRY_TRUSTED_PROXIES)")
 	fs.StringVar(&c.tlsCert, "tls-cert", e.getenv("TENANTRY_TLS_CERT"), "PEM certificate chain file: listen with TLS (with --tls-key) (TENANTRY_TLS_CERT)")
 	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -78,6 +80,9 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	c.trustedProxies = tp
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return nil, errors.New("set both --tls-cert and --tls-key (TENANTRY_TLS_CERT, TENANTRY_TLS_KEY), or neither")
+	}
+	if err := e.parseSessionIdle(c); err != nil {
+		return nil, err
 	}
 	if c.cacheTTL == 0 {
 		if v := e.getenv("TENANTRY_CACHE_TTL"); v != "" {
@@ -165,7 +170,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
 	bus := dbBus
-	var sessions ui.SessionStore
+	// Browser sessions live in the database, shared by every process on it
+	// and kept across restarts, unless Redis shares them faster.
+	sessions, err := browserSessions(db, c.sessionIdle)
+	if err != nil {
+		return err
+	}
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
 		if err != nil {
@@ -183,7 +193,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
-		sessions = redis.NewSessionStore(client, "tenantry:session:", ui.DefaultIdleTimeout)
+		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
 		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
 	}
 
@@ -211,6 +221,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Limiter:       limiter,
 		// SignInThrottle is the API's: one budget for both.
 		SignInThrottle: throttle,
+		IdleTimeout:    c.sessionIdle,
+		Secret:         secret,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,

@@ -136,6 +136,29 @@ func TestParseServeCacheTTL(t *testing.T) {
 	}
 }
 
+func TestParseServeSessionIdle(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want time.Duration
+	}{
+		{"default", nil, nil, 12 * time.Hour},
+		{"flag", nil, []string{"--session-idle", "30m"}, 30 * time.Minute},
+		{"env", map[string]string{"TENANTRY_SESSION_IDLE": "2h"}, nil, 2 * time.Hour},
+	}
+	for _, tt := range tests {
+		env := &environment{getenv: func(k string) string { return tt.env[k] }, stderr: io.Discard}
+		c, err := env.parseServe(tt.args)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if c.sessionIdle != tt.want {
+			t.Errorf("%s: session idle = %v, want %v", tt.name, c.sessionIdle, tt.want)
+		}
+	}
+}
+
 func TestServeRejectsBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name string
@@ -156,6 +179,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"bad trusted proxy env", map[string]string{"TENANTRY_TRUSTED_PROXIES": "10.0.0.0/99"}, nil},
 		{"allowed host with a port", map[string]string{"TENANTRY_OPENAI_ALLOWED_HOSTS": "api.example.com:8443"}, nil},
 		{"bad openai base url", map[string]string{"TENANTRY_OPENAI_BASE_URL": "api.example.com"}, nil},
+		{"negative session idle", nil, []string{"--session-idle", "-1s"}},
+		{"bad session idle env", map[string]string{"TENANTRY_SESSION_IDLE": "soon"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,143 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/tenantry/tenantry"
+)
+
+// RunBrowserSessions runs the conformance suite of tenantry.BrowserSessionStore
+// against the stores that open returns: fresh and empty, with the idle
+// timeout tenantry.BrowserSessionIdle. Each sub-test opens a store of its
+// own.
+func RunBrowserSessions(t *testing.T, open func(t *testing.T) tenantry.BrowserSessionStore) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s tenantry.BrowserSessionStore)
+	}{
+		{"RoundTrip", testBrowserSessionRoundTrip},
+		{"Expiry", testBrowserSessionExpiry},
+		{"PerUserCap", testBrowserSessionPerUserCap},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+	}
+}
+
+// browserSession returns a session of user seen at lastSeen.
+func browserSession(id, user string, lastSeen time.Time) *tenantry.BrowserSession {
+	return &tenantry.BrowserSession{
+		ID: id, Host: "acme.localhost:8080", UserID: user,
+		RefreshHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		CreatedAt:   lastSeen.Add(-time.Minute).UTC().Truncate(time.Millisecond),
+		LastSeen:    lastSeen.UTC().Truncate(time.Millisecond),
+	}
+}
+
+func testBrowserSessionRoundTrip(t *testing.T, s tenantry.BrowserSessionStore) {
+	ctx := context.Background()
+	want := browserSession("sess-round-trip", "user-1", time.Now())
+	want.Chats = map[string]string{"tenant-1": "chat-1"}
+	want.Flash, want.Secret = "Saved.", "tk_secret"
+	if err := s.Save(ctx, want); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	got, err := s.Get(ctx, want.ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if got == nil {
+		t.Fatal("Get after Save: got nil")
+	}
+	got.CreatedAt, got.LastSeen = got.CreatedAt.UTC(), got.LastSeen.UTC()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Get: got %+v, want %+v", got, want)
+	}
+
+	// Saving again replaces the session.
+	want.Flash, want.Chats = "", nil
+	if err := s.Save(ctx, want); err != nil {
+		t.Fatalf("Save again: %v", err)
+	}
+	got, err = s.Get(ctx, want.ID)
+	if err != nil || got == nil {
+		t.Fatalf("Get after the second Save: got %v, %v", got, err)
+	}
+	if got.Flash != "" || len(got.Chats) != 0 {
+		t.Errorf("Get after the second Save: got flash %q chats %v, want them cleared", got.Flash, got.Chats)
+	}
+
+	if err := s.Delete(ctx, want.ID); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if got, err := s.Get(ctx, want.ID); err != nil || got != nil {
+		t.Errorf("Get after Delete: got %v, %v; want nil, nil", got, err)
+	}
+	if err := s.Delete(ctx, want.ID); err != nil {
+		t.Errorf("Delete of an unknown session: got %v, want nil", err)
+	}
+	if got, err := s.Get(ctx, "never-saved"); err != nil || got != nil {
+		t.Errorf("Get of an unknown session: got %v, %v; want nil, nil", got, err)
+	}
+}
+
+func testBrowserSessionExpiry(t *testing.T, s tenantry.BrowserSessionStore) {
+	ctx := context.Background()
+	now := time.Now()
+	tests := []struct {
+		id       string
+		lastSeen time.Time
+		want     bool
+	}{
+		{"sess-fresh", now, true},
+		{"sess-nearly-idle", now.Add(-tenantry.BrowserSessionIdle + 10*time.Minute), true},
+		{"sess-idle", now.Add(-tenantry.BrowserSessionIdle - time.Minute), false},
+		{"sess-long-gone", now.Add(-30 * 24 * time.Hour), false},
+	}
+	for _, tt := range tests {
+		if err := s.Save(ctx, browserSession(tt.id, "user-"+tt.id, tt.lastSeen)); err != nil {
+			t.Fatalf("Save %s: %v", tt.id, err)
+		}
+	}
+	for _, tt := range tests {
+		got, err := s.Get(ctx, tt.id)
+		if err != nil {
+			t.Fatalf("Get %s: %v", tt.id, err)
+		}
+		if (got != nil) != tt.want {
+			t.Errorf("Get %s (last seen %v ago): got %v, want found=%v", tt.id, now.Sub(tt.lastSeen).Round(time.Minute), got, tt.want)
+		}
+	}
+}
+
+func testBrowserSessionPerUserCap(t *testing.T, s tenantry.BrowserSessionStore) {
+	ctx := context.Background()
+	start := time.Now().Add(-time.Hour)
+	const extra = 3
+	n := tenantry.MaxBrowserSessionsPerUser + extra
+	for i := range n {
+		if err := s.Save(ctx, browserSession(fmt.Sprintf("sess-cap-%02d", i), "user-many", start.Add(time.Duration(i)*time.Second))); err != nil {
+			t.Fatalf("Save %d: %v", i, err)
+		}
+	}
+	// Another user's session is not counted against user-many.
+	if err := s.Save(ctx, browserSession("sess-other", "user-other", start)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		got, err := s.Get(ctx, fmt.Sprintf("sess-cap-%02d", i))
+		if err != nil {
+			t.Fatalf("Get %d: %v", i, err)
+		}
+		if want := i >= extra; (got != nil) != want {
+			t.Errorf("session %d of %d: got found=%v, want %v (the %d least recently seen are dropped)", i, n, got != nil, want, extra)
+		}
+	}
+	if got, err := s.Get(ctx, "sess-other"); err != nil || got == nil {
+		t.Errorf("another user's session: got %v, %v; want it kept", got, err)
+	}
+}
