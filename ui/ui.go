@@ -92,7 +92,7 @@ func New(cfg Config) *Handler {
 	if err != nil {
 		panic(err)
 	}
-	h.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	h.static = staticFiles{fsys: sub}
 	h.routes = h.tenantRoutes()
 	h.centralMx = h.centralRoutes()
 	return h
