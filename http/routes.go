@@ -91,10 +91,14 @@ func handleNotFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 // prologue records the route, limits the body to limit bytes and refuses
-// bodies that are not JSON (nor NDJSON).
+// bodies that are not JSON (nor NDJSON) and query parameters that are not
+// text (tenantry.ValidQuery).
 func prologue(r *http.Request, w http.ResponseWriter, limit int64) error {
 	if info := infoOf(r); info != nil {
 		info.route = r.Pattern
+	}
+	if err := tenantry.ValidQuery(r.URL.Query()); err != nil {
+		return err
 	}
 	if r.ContentLength > limit {
 		return tenantry.Errorf(tenantry.ETOOLARGE, "The request body is larger than %d bytes.", limit)

@@ -142,6 +142,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(q, err)
 		return
 	}
+	if err := tenantry.ValidQuery(r2.URL.Query()); err != nil {
+		h.fail(q, err)
+		return
+	}
 	if r.Method == http.MethodPost {
 		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormSize)
 		if err := r2.ParseForm(); err != nil {
@@ -150,6 +154,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if !validCSRF(q.sess, r2.PostForm.Get("csrf")) {
 			h.fail(q, tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again."))
+			return
+		}
+		if err := tenantry.ValidForm(r2.PostForm); err != nil {
+			h.fail(q, err)
 			return
 		}
 	}
