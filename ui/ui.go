@@ -52,6 +52,17 @@ type Config struct {
 	// Limiter, when set, bounds sign-in and sign-up attempts per client IP
 	// and per e-mail address, as the JSON API does.
 	Limiter tenantry.RateLimiter
+	// BaseDomains are the server's base domains (nil: "localhost"); the
+	// console refuses a custom domain that is one or under one.
+	BaseDomains []string
+}
+
+// baseDomains returns the configured base domains, or "localhost".
+func (h *Handler) baseDomains() []string {
+	if len(h.cfg.BaseDomains) == 0 {
+		return []string{"localhost"}
+	}
+	return h.cfg.BaseDomains
 }
 
 // Handler serves the web UI. It is an http.Handler.
