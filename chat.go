@@ -21,6 +21,12 @@ const (
 	ChatRoleAssistant = "assistant"
 )
 
+// ValidChatRole reports whether role is a chat message role: system, user
+// or assistant.
+func ValidChatRole(role string) bool {
+	return role == ChatRoleSystem || role == ChatRoleUser || role == ChatRoleAssistant
+}
+
 // ChatMessage is one message of a session.
 type ChatMessage struct {
 	ID        string    `json:"id"`

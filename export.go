@@ -1,8 +1,11 @@
 package tenantry
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"time"
+	"unicode/utf8"
 )
 
 // ExportRecord is one line of a tenant export (NDJSON). The first line is
@@ -56,4 +59,25 @@ type ExportedUsage struct {
 	Day     time.Time `json:"day"`
 	Counter string    `json:"counter"`
 	Value   int64     `json:"value"`
+}
+
+// ValidText reports whether every string of the record's data, object keys
+// included, is ValidText and the data itself is valid UTF-8: an import
+// refuses any other record before it reaches the database.
+func (r ExportRecord) ValidText() bool {
+	if !utf8.Valid(r.Data) {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(r.Data))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return true
+		} else if err != nil {
+			return true // not JSON: decoding the record reports it
+		}
+		if s, ok := tok.(string); ok && !ValidText(s) {
+			return false
+		}
+	}
 }

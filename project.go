@@ -30,9 +30,7 @@ func (pc *ProjectCreate) Validate() error {
 	pc.Name = strings.TrimSpace(pc.Name)
 	fields := map[string]string{}
 	validateProjectName(pc.Name, fields)
-	if len(pc.Description) > 10000 {
-		fields["description"] = "too long"
-	}
+	validateProjectDescription(pc.Description, fields)
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}
@@ -55,8 +53,8 @@ func (pu *ProjectUpdate) Validate() error {
 		pu.Name = &n
 		validateProjectName(n, fields)
 	}
-	if pu.Description != nil && len(*pu.Description) > 10000 {
-		fields["description"] = "too long"
+	if pu.Description != nil {
+		validateProjectDescription(*pu.Description, fields)
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)
@@ -65,10 +63,18 @@ func (pu *ProjectUpdate) Validate() error {
 }
 
 func validateProjectName(name string, fields map[string]string) {
-	if name == "" {
+	switch {
+	case !CheckText(fields, "name", name):
+	case name == "":
 		fields["name"] = "required"
-	} else if len(name) > 200 {
+	case len(name) > 200:
 		fields["name"] = "too long"
+	}
+}
+
+func validateProjectDescription(desc string, fields map[string]string) {
+	if CheckText(fields, "description", desc) && len(desc) > 10000 {
+		fields["description"] = "too long"
 	}
 }
 

@@ -16,6 +16,9 @@ const MaxSettingsSize = 64 << 10
 
 // Validate returns "" when the settings are acceptable, else why not.
 func (s Settings) Validate() string {
+	if msg := settingsText(s); msg != "" {
+		return msg
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return "must be a JSON object"

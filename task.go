@@ -64,9 +64,11 @@ func (tu *TaskUpdate) Validate() error {
 }
 
 func validateTaskTitle(title string, fields map[string]string) {
-	if title == "" {
+	switch {
+	case !CheckText(fields, "title", title):
+	case title == "":
 		fields["title"] = "required"
-	} else if len(title) > 500 {
+	case len(title) > 500:
 		fields["title"] = "too long"
 	}
 }

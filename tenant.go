@@ -139,30 +139,30 @@ func NormalizeDomain(host string) string {
 func (tc *TenantCreate) Validate(plans Plans) error {
 	fields := map[string]string{}
 	tc.Name = strings.TrimSpace(tc.Name)
-	tc.Slug = strings.ToLower(strings.TrimSpace(tc.Slug))
-	if tc.Name == "" {
-		fields["name"] = "required"
-	} else if len(tc.Name) > 200 {
-		fields["name"] = "too long"
-	}
-	if tc.Slug == "" {
+	validateTenantName(tc.Name, fields)
+	switch {
+	case !CheckText(fields, "slug", tc.Slug):
+	case strings.TrimSpace(tc.Slug) == "":
 		fields["slug"] = "required"
-	} else if IsReservedSlug(tc.Slug) {
-		fields["slug"] = "reserved"
-	} else if !ValidSlug(tc.Slug) {
-		fields["slug"] = "must be 2-63 lower-case letters, digits or hyphens"
+	default:
+		tc.Slug = strings.ToLower(strings.TrimSpace(tc.Slug))
+		if IsReservedSlug(tc.Slug) {
+			fields["slug"] = "reserved"
+		} else if !ValidSlug(tc.Slug) {
+			fields["slug"] = "must be 2-63 lower-case letters, digits or hyphens"
+		}
 	}
 	if tc.Domain != "" {
-		d := NormalizeDomain(tc.Domain)
-		if d == "" || !strings.Contains(d, ".") {
-			fields["domain"] = "must be a host name"
-		}
-		tc.Domain = d
+		tc.Domain = validateTenantDomain(tc.Domain, fields)
 	}
-	if tc.Plan == "" {
+	switch {
+	case !CheckText(fields, "plan", tc.Plan):
+	case tc.Plan == "":
 		tc.Plan = "free"
-	} else if _, ok := plans[tc.Plan]; !ok {
-		fields["plan"] = "unknown plan"
+	default:
+		if _, ok := plans[tc.Plan]; !ok {
+			fields["plan"] = "unknown plan"
+		}
 	}
 	if tc.ID != "" {
 		id, ok := ParseID(tc.ID)
@@ -189,26 +189,45 @@ func (tu *TenantUpdate) Validate(plans Plans) error {
 	if tu.Name != nil {
 		n := strings.TrimSpace(*tu.Name)
 		tu.Name = &n
-		if n == "" {
-			fields["name"] = "required"
-		} else if len(n) > 200 {
-			fields["name"] = "too long"
-		}
+		validateTenantName(n, fields)
 	}
-	if tu.Plan != nil {
+	if tu.Plan != nil && CheckText(fields, "plan", *tu.Plan) {
 		if _, ok := plans[*tu.Plan]; !ok {
 			fields["plan"] = "unknown plan"
 		}
 	}
 	if tu.Domain != nil && *tu.Domain != "" {
-		d := NormalizeDomain(*tu.Domain)
-		if d == "" || !strings.Contains(d, ".") {
-			fields["domain"] = "must be a host name"
-		}
+		d := validateTenantDomain(*tu.Domain, fields)
 		tu.Domain = &d
+	}
+	if msg := settingsText(tu.SettingsPatch); msg != "" {
+		fields["settings"] = msg
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}
 	return nil
+}
+
+func validateTenantName(name string, fields map[string]string) {
+	switch {
+	case !CheckText(fields, "name", name):
+	case name == "":
+		fields["name"] = "required"
+	case len(name) > 200:
+		fields["name"] = "too long"
+	}
+}
+
+// validateTenantDomain returns the normalised form of a non-empty domain,
+// recording in fields why it is not a host name.
+func validateTenantDomain(domain string, fields map[string]string) string {
+	if !CheckText(fields, "domain", domain) {
+		return domain
+	}
+	d := NormalizeDomain(domain)
+	if d == "" || !strings.Contains(d, ".") {
+		fields["domain"] = "must be a host name"
+	}
+	return d
 }

@@ -33,12 +33,19 @@ type UserCreate struct {
 	PlatformAdmin bool
 }
 
-// NormalizeEmail trims and lower-cases an e-mail address.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail trims and lower-cases an e-mail address. Text that is not
+// ValidText is returned as it is, so that ValidEmail still refuses it
+// (lower-casing would turn invalid bytes into U+FFFD).
+func NormalizeEmail(s string) string {
+	if !ValidText(s) {
+		return s
+	}
+	return strings.ToLower(strings.TrimSpace(s))
+}
 
 // ValidEmail reports whether s is a plain addr-spec e-mail address.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+	if len(s) > 254 || !ValidText(s) || strings.ContainsAny(s, " <>") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -50,14 +57,18 @@ func (uc *UserCreate) Validate() error {
 	fields := map[string]string{}
 	uc.Email = NormalizeEmail(uc.Email)
 	uc.Name = strings.TrimSpace(uc.Name)
-	if uc.Email == "" {
+	switch {
+	case !CheckText(fields, "email", uc.Email):
+	case uc.Email == "":
 		fields["email"] = "required"
-	} else if !ValidEmail(uc.Email) {
+	case !ValidEmail(uc.Email):
 		fields["email"] = "must be an e-mail address"
 	}
-	if uc.Name == "" {
+	switch {
+	case !CheckText(fields, "name", uc.Name):
+	case uc.Name == "":
 		fields["name"] = "required"
-	} else if len(uc.Name) > 200 {
+	case len(uc.Name) > 200:
 		fields["name"] = "too long"
 	}
 	if uc.Password == "" && uc.PasswordHash == "" {

@@ -283,7 +283,7 @@ func validateMessage(message string) error {
 	switch {
 	case message == "":
 		return tenantry.Invalid(map[string]string{"message": "required"})
-	case !utf8.ValidString(message):
+	case !tenantry.ValidText(message):
 		return tenantry.Invalid(map[string]string{"message": "must be UTF-8 text"})
 	case utf8.RuneCountInString(message) > MaxMessageChars:
 		return tenantry.Invalid(map[string]string{"message": "too long (at most 8000 characters)"})

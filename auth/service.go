@@ -187,11 +187,16 @@ func errBadLogin() error {
 }
 
 // Login signs a user in by e-mail and password. An unknown e-mail and a
-// wrong password get the same unauthenticated error after the same work.
+// wrong password get the same unauthenticated error after the same work;
+// an e-mail that is not tenantry.ValidText is unknown without a look-up.
 func (s *Service) Login(ctx context.Context, email, password string) (*Session, error) {
-	u, err := s.store.UserByEmail(ctx, tenantry.NormalizeEmail(email))
-	if err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
-		return nil, fmt.Errorf("auth: login: %w", err)
+	var u *tenantry.User
+	if email = tenantry.NormalizeEmail(email); tenantry.ValidText(email) {
+		var err error
+		u, err = s.store.UserByEmail(ctx, email)
+		if err != nil && !tenantry.IsCode(err, tenantry.ENOTFOUND) {
+			return nil, fmt.Errorf("auth: login: %w", err)
+		}
 	}
 	hash := s.dummyHash
 	if u != nil && u.PasswordHash != "" {
@@ -475,9 +480,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 	}
 	name = strings.TrimSpace(name)
 	fields := map[string]string{}
-	if name == "" {
+	switch {
+	case !tenantry.CheckText(fields, "name", name):
+	case name == "":
 		fields["name"] = "required"
-	} else if len(name) > 200 {
+	case len(name) > 200:
 		fields["name"] = "too long"
 	}
 	if !role.Valid() {
@@ -592,6 +599,9 @@ func errNoInvitation() error {
 // is then true). An existing user's password and name are left alone.
 func (s *Service) EnsurePlatformAdmin(ctx context.Context, email, password, name string) (*tenantry.User, bool, error) {
 	email = tenantry.NormalizeEmail(email)
+	if !tenantry.ValidText(email) {
+		return nil, false, tenantry.Invalid(map[string]string{"email": tenantry.NotText})
+	}
 	u, err := s.store.UserByEmail(ctx, email)
 	switch {
 	case err == nil:

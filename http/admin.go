@@ -65,6 +65,9 @@ func (s *Server) handleAdminTenantCreate(w http.ResponseWriter, r *http.Request)
 	if err := tc.Validate(s.plans); err != nil {
 		return err
 	}
+	if err := tenantry.ValidateCustomDomain(tc.Domain, s.cfg.BaseDomains); err != nil {
+		return err
+	}
 	t, err := s.store.Platform().CreateTenant(ctx, tc)
 	if err != nil {
 		return err
@@ -136,6 +139,11 @@ func (s *Server) handleAdminTenantUpdate(w http.ResponseWriter, r *http.Request)
 	tu := tenantry.TenantUpdate{Name: in.Name, Plan: in.Plan, Domain: in.Domain, SettingsPatch: in.Settings}
 	if err := tu.Validate(s.plans); err != nil {
 		return err
+	}
+	if tu.Domain != nil {
+		if err := tenantry.ValidateCustomDomain(*tu.Domain, s.cfg.BaseDomains); err != nil {
+			return err
+		}
 	}
 	t, err = s.store.Platform().UpdateTenant(r.Context(), t.ID, tu)
 	if err != nil {

@@ -117,10 +117,14 @@ func (s *Server) allowedMethods(r *http.Request) string {
 func isCatchAll(pattern string) bool { return pattern == "/api/" || pattern == "/" }
 
 // prologue records the route, limits the body to limit bytes and refuses
-// bodies that are not JSON (nor NDJSON).
+// bodies that are not JSON (nor NDJSON) and query parameters that are not
+// text (tenantry.ValidQuery).
 func prologue(r *http.Request, w http.ResponseWriter, limit int64) error {
 	if info := infoOf(r); info != nil {
 		info.route = r.Pattern
+	}
+	if err := tenantry.ValidQuery(r.URL.Query()); err != nil {
+		return err
 	}
 	if r.ContentLength > limit {
 		return tenantry.Errorf(tenantry.ETOOLARGE, "The request body is larger than %d bytes.", limit)

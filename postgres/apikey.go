@@ -39,9 +39,11 @@ func (s *TenantService) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) 
 	}
 	key.Name = strings.TrimSpace(key.Name)
 	fields := map[string]string{}
-	if key.Name == "" {
+	switch {
+	case !tenantry.CheckText(fields, "name", key.Name):
+	case key.Name == "":
 		fields["name"] = "required"
-	} else if len(key.Name) > 200 {
+	case len(key.Name) > 200:
 		fields["name"] = "too long"
 	}
 	if !key.Role.Valid() {

@@ -386,6 +386,8 @@ func mapErr(err error) error {
 			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
 		case "57014", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
 			return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
+		case "22021", "22P05":
+			return tenantry.Errorf(tenantry.EINVALID, "A text value is not UTF-8 or has NUL characters.")
 		case "23514", "22P02", "22001":
 			return tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid.")
 		}

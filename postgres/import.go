@@ -60,6 +60,9 @@ func readImport(r io.Reader) ([]importLine, error) {
 			if (len(out) == 0) != (rank == 0) || rank < last {
 				return nil, badImport("line %d (%s) is out of order.", n, rec.Type)
 			}
+			if !rec.ValidText() {
+				return nil, badImport("line %d (%s) holds text that is not UTF-8 or has NUL characters.", n, rec.Type)
+			}
 			last = rank
 			out = append(out, importLine{n: n, rec: rec})
 		}
@@ -221,6 +224,9 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			if err != nil {
 				return nil, err
 			}
+			if !inv.Role.Valid() {
+				return nil, badImport("line %d (%s) has an unknown role.", l.n, l.rec.Type)
+			}
 			add(l, `INSERT INTO invitations (tenant_id, id, email, role, token_hash, created_by, expires_at, accepted_at, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, tid, id, inv.Email, string(inv.Role), inv.TokenHash,
 				inv.CreatedBy, inv.ExpiresAt, inv.AcceptedAt, inv.CreatedAt)
@@ -235,6 +241,9 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			}
 			if k.Hash == "" {
 				return nil, badImport("line %d (api_key) has no hash.", l.n)
+			}
+			if !k.Role.Valid() {
+				return nil, badImport("line %d (%s) has an unknown role.", l.n, l.rec.Type)
 			}
 			add(l, `INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tid, id, k.Name, string(k.Role), k.Prefix, k.Hash,
@@ -298,6 +307,9 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			sid, err := lineID(l, m.SessionID)
 			if err != nil {
 				return nil, err
+			}
+			if !tenantry.ValidChatRole(m.Role) {
+				return nil, badImport("line %d (%s) has an unknown role.", l.n, l.rec.Type)
 			}
 			add(l, `INSERT INTO chat_messages (tenant_id, id, session_id, role, content, model, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7)`, tid, id, sid, m.Role, m.Content, m.Model, m.CreatedAt)

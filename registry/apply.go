@@ -14,9 +14,13 @@ import (
 // entry changes its name, plan, domain or one of the settings it names,
 // and settings it does not name are kept. It stops at the first failure
 // and returns how many tenants it created and updated until then. Each
-// change is one audited Platform call made as the actor in ctx.
-func Apply(ctx context.Context, p tenantry.Platform, store tenantry.Store, entries []Entry) (created, updated int, err error) {
+// change is one audited Platform call made as the actor in ctx. A domain
+// that is one of baseDomains or under one is validation_failed.
+func Apply(ctx context.Context, p tenantry.Platform, store tenantry.Store, entries []Entry, baseDomains ...string) (created, updated int, err error) {
 	for _, e := range entries {
+		if err := tenantry.ValidateCustomDomain(e.Domain, baseDomains); err != nil {
+			return created, updated, fmt.Errorf("registry: line %d: tenant %q: %w", e.Line, e.Slug, err)
+		}
 		changed, isNew, err := apply(ctx, p, store, e)
 		if err != nil {
 			return created, updated, fmt.Errorf("registry: line %d: tenant %q: %w", e.Line, e.Slug, err)

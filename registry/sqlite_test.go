@@ -65,3 +65,22 @@ func TestApplySQLite(t *testing.T) {
 		t.Errorf("audit actions = %v, want one tenant.create and one tenant.update", actions)
 	}
 }
+
+// TestApplyDomainUnderBase checks that a registry entry whose domain is a
+// base domain or under one is refused before anything is written.
+func TestApplyDomainUnderBase(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tenantry.db"), tenantry.DefaultPlans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	file := `{"id":"globex","name":"Globex","domain":"acme.localhost"}` + "\n"
+	created, updated, err := registry.Apply(ctx, db.Platform(), db, mustParse(t, file), "localhost")
+	if !tenantry.IsCode(err, tenantry.EINVALID) || created+updated != 0 {
+		t.Fatalf("Apply: got %d created, %d updated, %v; want 0, 0, validation_failed", created, updated, err)
+	}
+	if _, err := db.TenantBySlug(ctx, "globex"); !tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
+		t.Errorf("TenantBySlug(globex): got %v, want tenant_not_found", err)
+	}
+}

@@ -406,7 +406,8 @@ func (db *DB) read(ctx context.Context, fn func(tx *rtx) error) error {
 	return nil
 }
 
-// dbErr turns errors of a closed or unreachable database into unavailable
+// dbErr turns errors of a closed or unreachable database into unavailable,
+// CHECK constraint failures into validation_failed (with a generic message)
 // and leaves every other error as it is.
 func dbErr(err error) error {
 	if err == nil {
@@ -421,6 +422,9 @@ func dbErr(err error) error {
 	}
 	var se *msqlite.Error
 	if errors.As(err, &se) {
+		if se.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK {
+			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A value is not allowed."), err)
+		}
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL:
 			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)

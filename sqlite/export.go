@@ -194,6 +194,9 @@ func readExport(r io.Reader) ([]tenantry.ExportRecord, error) {
 		if (len(recs) == 0) != (rank == 0) || rank < last {
 			return nil, badExport("line %d (%s) is out of order.", len(recs)+1, rec.Type)
 		}
+		if !rec.ValidText() {
+			return nil, badExport("line %d (%s) holds text that is not UTF-8 or has NUL characters.", len(recs)+1, rec.Type)
+		}
 		last = rank
 		recs = append(recs, rec)
 	}
@@ -354,6 +357,9 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		if _, err := importID("invitation", inv.ID); err != nil {
 			return err
 		}
+		if !inv.Role.Valid() {
+			return badExport("a %s record has an unknown role.", rec.Type)
+		}
 		v := inv.Invitation
 		v.TenantID, v.TokenHash = tid, inv.TokenHash
 		return insertInvitation(ctx, tx, &v)
@@ -364,6 +370,9 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		}
 		if _, err := importID("api key", k.ID); err != nil {
 			return err
+		}
+		if !k.Role.Valid() {
+			return badExport("a %s record has an unknown role.", rec.Type)
 		}
 		v := k.APIKey
 		v.TenantID, v.Hash = tid, k.Hash
@@ -419,6 +428,9 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		}
 		if _, err := importID("chat message", m.ID); err != nil {
 			return err
+		}
+		if !tenantry.ValidChatRole(m.Role) {
+			return badExport("a %s record has an unknown role.", rec.Type)
 		}
 		m.TenantID = tid
 		return insertChatMessage(ctx, tx, &m)

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"PlatformAddUsage", testPlatformAddUsage},
 		{"DeleteTenant", testDeleteTenant},
 		{"ExportImport", testExportImport},
+		{"ImportMalformedRecords", testImportMalformedRecords},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {

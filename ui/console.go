@@ -93,6 +93,9 @@ func (h *Handler) consoleCreate(q *request) error {
 	if err := tc.Validate(h.cfg.Plans); err != nil {
 		return h.renderConsole(q, statusOf(err), err, form)
 	}
+	if err := tenantry.ValidateCustomDomain(tc.Domain, h.baseDomains()); err != nil {
+		return h.renderConsole(q, statusOf(err), err, form)
+	}
 	t, err := h.cfg.Store.Platform().CreateTenant(ctx, tc)
 	if err != nil {
 		return h.renderConsole(q, statusOf(err), err, form)

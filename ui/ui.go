@@ -67,6 +67,17 @@ type Config struct {
 	// API's throttle so that both count against one budget. Nil: a
 	// throttle over Limiter with the default budgets.
 	SignInThrottle *auth.SignInThrottle
+	// BaseDomains are the server's base domains (nil: "localhost"); the
+	// console refuses a custom domain that is one or under one.
+	BaseDomains []string
+}
+
+// baseDomains returns the configured base domains, or "localhost".
+func (h *Handler) baseDomains() []string {
+	if len(h.cfg.BaseDomains) == 0 {
+		return []string{"localhost"}
+	}
+	return h.cfg.BaseDomains
 }
 
 // Handler serves the web UI. It is an http.Handler.
@@ -116,7 +127,7 @@ func New(cfg Config) *Handler {
 	if err != nil {
 		panic(err)
 	}
-	h.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	h.static = staticFiles{fsys: sub}
 	h.routes = h.tenantRoutes()
 	h.centralMx = h.centralRoutes()
 	return h
@@ -166,6 +177,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(q, err)
 		return
 	}
+	if err := tenantry.ValidQuery(r2.URL.Query()); err != nil {
+		h.fail(q, err)
+		return
+	}
 	if r.Method == http.MethodPost {
 		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormSize)
 		if err := r2.ParseForm(); err != nil {
@@ -174,6 +189,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if !q.validCSRF(r2.PostForm.Get("csrf")) {
 			h.fail(q, tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again."))
+			return
+		}
+		if err := tenantry.ValidForm(r2.PostForm); err != nil {
+			h.fail(q, err)
 			return
 		}
 	}

@@ -119,6 +119,14 @@ func TestTenantLifecycle(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--plan", "pro")
 	c.mustRun("tenant", "create", "--name", "Globex", "--slug", "globex", "--domain", "globex.example.com")
+	for _, d := range []string{"acme.localhost", "localhost.", "x.acme.localhost"} {
+		if _, err := c.run("tenant", "create", "--name", "Shadow", "--slug", "shadow", "--domain", d); err == nil || !strings.Contains(err.Error(), "domain") {
+			t.Fatalf("tenant create --domain %s: got %v, want a domain error", d, err)
+		}
+	}
+	if _, err := c.run("tenant", "create", "--name", "Shadow", "--slug", "shadow", "--domain", "shadow.example.org", "--base-domain", "example.org"); err == nil {
+		t.Fatal("tenant create under --base-domain example.org: got nil error, want a domain error")
+	}
 	if _, err := c.run("tenant", "create", "--name", "Again", "--slug", "acme"); err == nil {
 		t.Fatal("creating a second tenant with slug acme: got nil error, want conflict")
 	}

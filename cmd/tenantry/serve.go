@@ -149,7 +149,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if c.seed != "" {
-		changed, err := seed(ctx, db, c.seed, logger)
+		changed, err := seed(ctx, db, c.seed, splitList(c.baseDomains), logger)
 		if changed {
 			// Other servers may hold the tenants seeded: drop them all.
 			if err := dbBus.Publish(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant}); err != nil {
@@ -223,6 +223,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		SignInThrottle: throttle,
 		IdleTimeout:    c.sessionIdle,
 		Secret:         secret,
+		BaseDomains:    splitList(c.baseDomains),
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
@@ -321,7 +322,7 @@ func bootstrapAdmin(ctx context.Context, env *environment, a *auth.Service, logg
 
 // seed applies a tenants.jsonl registry; a bad line aborts the start. It
 // reports whether any tenant was created or changed.
-func seed(ctx context.Context, db tenantry.Store, path string, logger *slog.Logger) (changed bool, err error) {
+func seed(ctx context.Context, db tenantry.Store, path string, baseDomains []string, logger *slog.Logger) (changed bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, fmt.Errorf("--seed: %w", err)
@@ -331,7 +332,7 @@ func seed(ctx context.Context, db tenantry.Store, path string, logger *slog.Logg
 	if err != nil {
 		return false, fmt.Errorf("--seed %s: %w", path, describe(err))
 	}
-	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
+	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries, baseDomains...)
 	if err != nil {
 		return created+updated > 0, fmt.Errorf("--seed %s: %w", path, describe(err))
 	}

@@ -46,10 +46,15 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		q          = fs.String("q", "", "search name, slug or domain (list)")
 		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
 		yes        = fs.Bool("yes", false, "delete without asking for the slug again (delete)")
+		bases      = fs.String("base-domain", env.getenv("TENANTRY_BASE_DOMAIN"), "comma-separated base domains a custom domain must not be or be under; default localhost (create, import; TENANTRY_BASE_DOMAIN)")
 	)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	baseDomains := splitList(*bases)
+	if len(baseDomains) == 0 {
+		baseDomains = []string{"localhost"}
 	}
 	plans := tenantry.DefaultPlans()
 	db, err := sf.open(ctx, plans)
@@ -62,6 +67,9 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 	switch sub {
 	case "create":
 		tc := tenantry.TenantCreate{Name: *name, Slug: *slug, Domain: *domain, Plan: *plan}
+		if err := tenantry.ValidateCustomDomain(tc.Domain, baseDomains); err != nil {
+			return describe(err)
+		}
 		if *ownerEmail != "" {
 			u, err := db.UserByEmail(ctx, tenantry.NormalizeEmail(*ownerEmail))
 			if err != nil {
@@ -103,7 +111,7 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
-		return importTenants(ctx, env, db, pos[0])
+		return importTenants(ctx, env, db, pos[0], baseDomains)
 	}
 	return errors.New(tenantUsage)
 }
@@ -208,7 +216,7 @@ func findTenant(ctx context.Context, db tenantry.Store, ref string) (*tenantry.T
 
 // importTenants reads a tenant export (first line {"type":"tenant",...})
 // or a tenants.jsonl registry, applies it and announces the change.
-func importTenants(ctx context.Context, env *environment, db database, path string) error {
+func importTenants(ctx context.Context, env *environment, db database, path string, baseDomains []string) error {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -232,7 +240,7 @@ func importTenants(ctx context.Context, env *environment, db database, path stri
 	if err != nil {
 		return describe(err)
 	}
-	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries)
+	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries, baseDomains...)
 	if created+updated > 0 {
 		// Several tenants may have changed, the lines before a failing one
 		// included: no TenantID drops them all.
