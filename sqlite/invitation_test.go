@@ -84,8 +84,8 @@ func TestAcceptInvitationPlanLimit(t *testing.T) {
 	db := openTest(t)
 	ctx := t.Context()
 	owner := mustUser(t, db, "owner@example.com")
-	_, h := mustTenant(t, db, "acme", "free", owner.ID)
-	if _, err := h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxMembers: 1}); err != nil {
+	tn, h := mustTenant(t, db, "acme", "free", owner.ID)
+	if _, err := db.Platform().UpdateTenant(ctx, tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxMembers: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	bob := mustUser(t, db, "bob@example.com")
