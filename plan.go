@@ -1,6 +1,13 @@
 package tenantry
 
-import "slices"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+)
 
 // Limit names. A limit of Unlimited means no limit.
 const (
@@ -27,8 +34,111 @@ func limitNames() map[string]bool {
 	return map[string]bool{LimitMaxProjects: true, LimitMaxMembers: true, LimitRequestsPerSecond: true, LimitChatPer10s: true, LimitMaxInFlight: true}
 }
 
-// Limits maps limit names to values.
+// IsLimitName reports whether name is a known limit.
+func IsLimitName(name string) bool { return limitNames()[name] }
+
+// LimitNames returns the known limit names, sorted.
+func LimitNames() []string {
+	out := make([]string, 0, 5)
+	for n := range limitNames() {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Limits maps limit names to values. As Tenant.Limits it holds the
+// platform's overrides of the tenant's plan limits.
 type Limits map[string]int64
+
+// UnmarshalJSON decodes an object of limit names to whole numbers; a
+// number with a fraction part of zero (4.0, 2e0) is that whole number, and
+// anything else is an error.
+func (l *Limits) UnmarshalJSON(b []byte) error {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*l = nil
+		return nil
+	}
+	out := make(Limits, len(raw))
+	for k, v := range raw {
+		n, ok := v.(json.Number)
+		f, err := n.Float64()
+		if !ok || err != nil || f != math.Trunc(f) || f < -(1<<53) || f > 1<<53 {
+			return fmt.Errorf("limit %s: %v is not a whole number", k, v)
+		}
+		out[k] = int64(f)
+	}
+	*l = out
+	return nil
+}
+
+// Check returns validation_failed naming (prefix+name) each unknown limit
+// and each value below Unlimited, or nil.
+func (l Limits) Check(prefix string) error {
+	fields := map[string]string{}
+	for name, v := range l {
+		switch {
+		case !IsLimitName(name):
+			fields[prefix+name] = "unknown limit"
+		case v < Unlimited:
+			fields[prefix+name] = "must be a whole number >= -1"
+		}
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}
+
+// LimitsPatch is a JSON Merge Patch of a tenant's limit overrides: a limit
+// name maps to a whole number >= -1 (-1 is unlimited), or to null, which
+// removes the override so the plan's limit applies.
+type LimitsPatch map[string]any
+
+// Check returns validation_failed naming (prefix+name) each unknown limit
+// and each value that is neither null nor a whole number >= -1, or nil.
+func (p LimitsPatch) Check(prefix string) error {
+	fields := map[string]string{}
+	for name, v := range p {
+		if !IsLimitName(name) {
+			fields[prefix+name] = "unknown limit"
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		if _, ok := asLimit(v); !ok {
+			fields[prefix+name] = "must be a whole number >= -1"
+		}
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}
+
+// MergePatch returns a copy of l with the checked patch p applied: null
+// removes an override, a number sets it. l is not modified.
+func (l Limits) MergePatch(p LimitsPatch) Limits {
+	out := make(Limits, len(l)+len(p))
+	for k, v := range l {
+		out[k] = v
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(out, k)
+		} else if n, ok := asLimit(v); ok && IsLimitName(k) {
+			out[k] = n
+		}
+	}
+	return out
+}
 
 // Plan is a named set of limits and features.
 type Plan struct {
@@ -54,13 +164,12 @@ func DefaultPlans() Plans {
 	}
 }
 
-// Limit returns the effective value of the named limit for t: the tenant's
-// settings override the plan. An unknown plan or limit is Unlimited.
+// Limit returns the effective value of the named limit for t: the
+// platform's override in t.Limits, else the plan's. An unknown plan or
+// limit is Unlimited. Settings never hold limits.
 func (ps Plans) Limit(t *Tenant, name string) int64 {
-	if v, ok := t.Settings[name]; ok {
-		if n, ok := asLimit(v); ok {
-			return n
-		}
+	if n, ok := t.Limits[name]; ok {
+		return n
 	}
 	if n, ok := ps[t.Plan].Limits[name]; ok {
 		return n

@@ -1,6 +1,7 @@
 package tenantry
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -22,15 +23,29 @@ func (s TenantStatus) Valid() bool {
 
 // Tenant is a customer organisation.
 type Tenant struct {
-	ID        string       `json:"id"`
-	Name      string       `json:"name"`
-	Slug      string       `json:"slug"`
-	Domain    string       `json:"domain"`
-	Plan      string       `json:"plan"`
-	Status    TenantStatus `json:"status"`
-	Settings  Settings     `json:"settings"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       string       `json:"id"`
+	Name     string       `json:"name"`
+	Slug     string       `json:"slug"`
+	Domain   string       `json:"domain"`
+	Plan     string       `json:"plan"`
+	Status   TenantStatus `json:"status"`
+	Settings Settings     `json:"settings"`
+	// Limits are the platform's overrides of the plan's limits for this
+	// tenant (see Plans.Limit); the tenant cannot change them.
+	Limits    Limits    `json:"limits"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ForRole returns t as a member of role may see it: a copy without the
+// platform-only settings unless role is owner or admin.
+func (t *Tenant) ForRole(role Role) *Tenant {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Settings = t.Settings.ForRole(role)
+	return &c
 }
 
 // Usable returns nil for an active tenant, and the tenant_suspended or
@@ -54,17 +69,21 @@ type TenantCreate struct {
 	Domain   string
 	Plan     string
 	Settings Settings
+	// Limits are the tenant's limit overrides.
+	Limits Limits
 	// OwnerID, when set, is an existing user who becomes the owner.
 	OwnerID string
 }
 
 // TenantUpdate is the input of Platform.UpdateTenant; nil fields are left
-// alone. SettingsPatch is a JSON Merge Patch (RFC 7386).
+// alone. SettingsPatch and LimitsPatch are JSON Merge Patches (RFC 7386);
+// the platform may set platform-only settings keys.
 type TenantUpdate struct {
 	Name          *string
 	Plan          *string
 	Domain        *string
 	SettingsPatch Settings
+	LimitsPatch   LimitsPatch
 }
 
 // TenantFilter selects tenants in Platform.Tenants.
@@ -174,9 +193,11 @@ func (tc *TenantCreate) Validate(plans Plans) error {
 	if tc.Settings == nil {
 		tc.Settings = Settings{}
 	}
-	if msg := tc.Settings.Validate(); msg != "" {
-		fields["settings"] = msg
+	addFields(fields, tc.Settings.CheckPatch(ByPlatform, "settings."))
+	if tc.Limits == nil {
+		tc.Limits = Limits{}
 	}
+	addFields(fields, tc.Limits.Check("limits."))
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}
@@ -200,9 +221,10 @@ func (tu *TenantUpdate) Validate(plans Plans) error {
 		d := validateTenantDomain(*tu.Domain, fields)
 		tu.Domain = &d
 	}
-	if msg := settingsText(tu.SettingsPatch); msg != "" {
-		fields["settings"] = msg
+	if tu.SettingsPatch != nil {
+		addFields(fields, tu.SettingsPatch.CheckPatch(ByPlatform, "settings."))
 	}
+	addFields(fields, tu.LimitsPatch.Check("limits."))
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}
@@ -230,4 +252,14 @@ func validateTenantDomain(domain string, fields map[string]string) string {
 		fields["domain"] = "must be a host name"
 	}
 	return d
+}
+
+// addFields copies the fields of a validation_failed err into fields.
+func addFields(fields map[string]string, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		for k, v := range e.Fields {
+			fields[k] = v
+		}
+	}
 }

@@ -83,7 +83,13 @@ func TestTenantCreateValidate(t *testing.T) {
 		{"unknown plan", tenantry.TenantCreate{Name: "A", Slug: "acme", Plan: "gold"}, []string{"plan"}, ""},
 		{"bad domain", tenantry.TenantCreate{Name: "A", Slug: "acme", Domain: "nodots"}, []string{"domain"}, ""},
 		{"bad id", tenantry.TenantCreate{Name: "A", Slug: "acme", ID: "x"}, []string{"id"}, ""},
-		{"bad limit override", tenantry.TenantCreate{Name: "A", Slug: "acme", Settings: tenantry.Settings{"max_projects": "many"}}, []string{"settings"}, ""},
+		{"limit in settings", tenantry.TenantCreate{Name: "A", Slug: "acme", Settings: tenantry.Settings{"max_projects": 5}}, []string{"settings.max_projects"}, ""},
+		{"unknown setting", tenantry.TenantCreate{Name: "A", Slug: "acme", Settings: tenantry.Settings{"theme": "dark"}}, []string{"settings.theme"}, ""},
+		{"unknown limit", tenantry.TenantCreate{Name: "A", Slug: "acme", Limits: tenantry.Limits{"max_widgets": 5}}, []string{"limits.max_widgets"}, ""},
+		{"negative limit", tenantry.TenantCreate{Name: "A", Slug: "acme", Limits: tenantry.Limits{"max_projects": -2}}, []string{"limits.max_projects"}, ""},
+		{"ok platform settings and limits", tenantry.TenantCreate{Name: "Acme", Slug: "acme",
+			Settings: tenantry.Settings{"provider": "openai", "openai_base_url": "https://llm.example.com/v1"},
+			Limits:   tenantry.Limits{"max_projects": -1}}, nil, "free"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 func tutorialTenants() []*tenantry.Tenant {
 	mk := func(slug, name, welcome, model string, chat int) *tenantry.Tenant {
 		return &tenantry.Tenant{ID: tenantry.NewID(), Slug: slug, Name: name, Plan: "free", Status: tenantry.TenantActive,
-			Settings: tenantry.Settings{"welcome": welcome, "model": model, "chat_per_10s": float64(chat)}}
+			Settings: tenantry.Settings{"welcome": welcome, "model": model}, Limits: tenantry.Limits{tenantry.LimitChatPer10s: int64(chat)}}
 	}
 	return []*tenantry.Tenant{
 		mk("acme", "Acme Corp", "Howdy from Acme!", "mock-1", 8),
@@ -245,7 +245,7 @@ func TestChatRateLimited(t *testing.T) {
 func TestChatLimitZeroAndUnlimited(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
-		limit float64
+		limit int64
 		code  string
 		calls int
 	}{
@@ -255,7 +255,7 @@ func TestChatLimitZeroAndUnlimited(t *testing.T) {
 	for _, tt := range tests {
 		svc, _, lim := newService(t)
 		tn := tutorialTenants()[0]
-		tn.Settings["chat_per_10s"] = tt.limit
+		tn.Limits[tenantry.LimitChatPer10s] = tt.limit
 		sess, err := svc.CreateSession(ctx, tn)
 		if err != nil {
 			t.Fatal(err)

@@ -28,7 +28,7 @@ func BenchmarkChatBuiltinFake(b *testing.B) {
 
 func benchChat(b *testing.B, svc *assistant.Service, tn *tenantry.Tenant) {
 	ctx := context.Background()
-	tn.Settings["chat_per_10s"] = float64(tenantry.Unlimited)
+	tn.Limits[tenantry.LimitChatPer10s] = tenantry.Unlimited
 	sess, err := svc.CreateSession(ctx, tn)
 	if err != nil {
 		b.Fatal(err)

@@ -52,7 +52,7 @@ func TestConfigFor(t *testing.T) {
 		want     assistant.Config
 	}{
 		{tenantry.Settings{}, assistant.Config{Welcome: "Welcome to Initech.", Model: "mock-1", Provider: "builtin", SystemPrompt: "You are the assistant of Initech."}},
-		{tenantry.Settings{"welcome": " Hi. ", "model": "gpt-4o", "provider": "openai", "system_prompt": "Be terse.", "chat_per_10s": float64(3)},
+		{tenantry.Settings{"welcome": " Hi. ", "model": "gpt-4o", "provider": "openai", "system_prompt": "Be terse."},
 			assistant.Config{Welcome: "Hi.", Model: "gpt-4o", Provider: "openai", SystemPrompt: "Be terse."}},
 		{tenantry.Settings{"welcome": 7, "model": ""}, assistant.Config{Welcome: "Welcome to Initech.", Model: "mock-1", Provider: "builtin", SystemPrompt: "You are the assistant of Initech."}},
 	}

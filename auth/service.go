@@ -332,6 +332,9 @@ func (s *Service) session(ctx context.Context, u *tenantry.User, refreshToken, s
 	if ms == nil {
 		ms = []*tenantry.UserMembership{}
 	}
+	for _, m := range ms {
+		m.Tenant = m.Tenant.ForRole(m.Role)
+	}
 	sess := &Session{
 		AccessToken:  access,
 		RefreshToken: refreshToken,

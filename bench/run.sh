@@ -115,7 +115,7 @@ load() {
 }
 
 # main NAME SERVER-ARGS...: the four endpoints on the main data set (rate
-# limits lifted by the load program's default -settings), then the
+# limits lifted by the load program's default -limits), then the
 # noisy-neighbour run on pro-plan tenants with the plan's own limits. The
 # SQLite run also saves one real list page for the bare baseline to serve.
 main_run() {
@@ -124,7 +124,7 @@ main_run() {
 	start_server "$name" "$@"
 	load "$name" -tenants "$TENANTS" -users "$USERS" -projects "$PROJECTS" -page-out "$WORK/$name-list-page.json"
 	echo "== $name: noisy neighbour (two load -pace processes)"
-	load "$name-noisy" -noisy -plan pro -settings '{}'
+	load "$name-noisy" -noisy -plan pro -limits '{}'
 	stop_server
 }
 

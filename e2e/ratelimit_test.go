@@ -14,7 +14,7 @@ import (
 
 // Parameters of TestSharedRateLimit.
 const (
-	sharedRate    = 20 // requests_per_second set in the tenant's settings
+	sharedRate    = 20 // requests_per_second the platform sets for the tenant
 	sharedBurst   = 2 * sharedRate
 	hammerFor     = 3 * time.Second
 	hammerWorkers = 2                     // per process; under the free plan's max_in_flight of 8
@@ -89,12 +89,12 @@ func hammerRound(t *testing.T, c *client, servers []*server, adminToken, slug st
 	tn := c.createTenant(t, a, adminToken, slug, adminEmail)
 	_, key := c.createAPIKey(t, a, adminToken, slug, "member")
 	var patched struct {
-		Settings map[string]any `json:"settings"`
+		Limits map[string]any `json:"limits"`
 	}
 	c.must(t, http.StatusOK, "PATCH", a.base+"/api/admin/tenants/"+tn.ID, adminToken, nil,
-		map[string]any{"settings": map[string]any{"requests_per_second": sharedRate}}, &patched)
-	if got, ok := patched.Settings["requests_per_second"].(float64); !ok || got != sharedRate {
-		t.Fatalf("settings after PATCH = %v, want requests_per_second %d", patched.Settings, sharedRate)
+		map[string]any{"limits": map[string]any{"requests_per_second": sharedRate}}, &patched)
+	if got, ok := patched.Limits["requests_per_second"].(float64); !ok || got != sharedRate {
+		t.Fatalf("limits after PATCH = %v, want requests_per_second %d", patched.Limits, sharedRate)
 	}
 	// Let the PATCH's invalidation reach every process (Redis at once, the
 	// database within its poll interval) and the bucket (touched by the API

@@ -179,7 +179,7 @@ func TestRedisOutage(t *testing.T) {
 	// fallback alike.
 	const rate = 5
 	c.must(t, http.StatusOK, "PATCH", s.base+"/api/admin/tenants/steady", admin.AccessToken, nil,
-		map[string]any{"settings": map[string]any{"requests_per_second": rate}}, nil)
+		map[string]any{"limits": map[string]any{"requests_per_second": rate}}, nil)
 
 	// check asserts that every request of a phase was answered, promptly,
 	// with 200 or 429, that some were admitted and, when limited is set,

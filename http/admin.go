@@ -44,7 +44,7 @@ func (s *Server) handleAdminTenantCreate(w http.ResponseWriter, r *http.Request)
 		Settings   tenantry.Settings `json:"settings"`
 		OwnerEmail string            `json:"owner_email"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := decodeShallow(r, &in, tenantry.MaxSettingsDepth+1); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -120,23 +120,25 @@ func (s *Server) handleAdminTenantGet(w http.ResponseWriter, r *http.Request) er
 	return writeJSON(w, http.StatusOK, adminTenant{Tenant: t, Usage: &u})
 }
 
-// handleAdminTenantUpdate changes a tenant's name, plan, domain or
-// settings (merge patch).
+// handleAdminTenantUpdate changes a tenant's name, plan, domain, settings
+// (merge patch; platform-only keys allowed) or limit overrides (merge
+// patch by limit name; null removes an override).
 func (s *Server) handleAdminTenantUpdate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Name     *string           `json:"name"`
-		Plan     *string           `json:"plan"`
-		Domain   *string           `json:"domain"`
-		Settings tenantry.Settings `json:"settings"`
+		Name     *string              `json:"name"`
+		Plan     *string              `json:"plan"`
+		Domain   *string              `json:"domain"`
+		Settings tenantry.Settings    `json:"settings"`
+		Limits   tenantry.LimitsPatch `json:"limits"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := decodeShallow(r, &in, tenantry.MaxSettingsDepth+1); err != nil {
 		return err
 	}
 	t, err := s.adminTenantOf(r)
 	if err != nil {
 		return err
 	}
-	tu := tenantry.TenantUpdate{Name: in.Name, Plan: in.Plan, Domain: in.Domain, SettingsPatch: in.Settings}
+	tu := tenantry.TenantUpdate{Name: in.Name, Plan: in.Plan, Domain: in.Domain, SettingsPatch: in.Settings, LimitsPatch: in.Limits}
 	if err := tu.Validate(s.plans); err != nil {
 		return err
 	}

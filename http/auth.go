@@ -125,6 +125,9 @@ func (s *Server) me(r *http.Request, userID string) (*meResponse, error) {
 	if ms == nil {
 		ms = []*tenantry.UserMembership{}
 	}
+	for _, m := range ms {
+		m.Tenant = m.Tenant.ForRole(m.Role)
+	}
 	out := &meResponse{User: u, Memberships: ms}
 	for _, m := range ms {
 		if m.Tenant != nil && m.Tenant.ID == u.DefaultTenantID {

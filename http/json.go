@@ -222,3 +222,20 @@ func newList[T any](items []T, next string) listResponse[T] {
 	}
 	return l
 }
+
+// decodeShallow is decode for a body that may nest at most maxDepth levels
+// (the body object itself is level 1): a deeper body is validation_failed
+// on "settings" before it is decoded into memory.
+func decodeShallow(r *http.Request, v any, maxDepth int) error {
+	if !isJSONType(r.Header.Get("Content-Type")) {
+		return decode(r, v)
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if tenantry.JSONTooDeep(b, maxDepth) {
+		return tenantry.Invalid(map[string]string{"settings": "nested too deeply (at most 8 levels)"})
+	}
+	return decodeBytes(b, v)
+}

@@ -17,7 +17,7 @@ func TestTenantRateLimit(t *testing.T) {
 	e := newSQLiteEnv(t, func(c *Config) { c.Limiter = lim })
 	f := e.newFixture(t, "limited", "free")
 	// 2 requests a second, burst 4.
-	e.must(t, f.Owner, "PATCH", "/api/settings", map[string]any{"requests_per_second": 2}, 200, nil)
+	e.must(t, e.admin(t), "PATCH", "/api/admin/tenants/"+f.Tenant.ID, map[string]any{"limits": map[string]any{"requests_per_second": 2}}, 200, nil)
 	var limited resp
 	for i := 0; i < 10; i++ {
 		r := e.do(t, f.Owner, "GET", "/api/projects", nil)

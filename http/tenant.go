@@ -16,7 +16,9 @@ type tenantResponse struct {
 }
 
 // handleTenantGet answers GET /api/tenant: the current tenant, the caller's
-// role, the effective limits and features of its plan, and its usage.
+// role, the effective limits (the platform's overrides, else the plan's)
+// and features of its plan, and its usage. Only owners and admins see the
+// platform-only settings.
 func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 	ts := s.scope(r)
 	t, err := ts.Tenant(r.Context())
@@ -27,13 +29,14 @@ func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	role := tenantry.IdentityFromContext(r.Context()).Role
 	features := s.plans.Features(t)
 	if features == nil {
 		features = []string{}
 	}
 	return writeJSON(w, http.StatusOK, tenantResponse{
-		Tenant:   t,
-		Role:     tenantry.IdentityFromContext(r.Context()).Role,
+		Tenant:   t.ForRole(role),
+		Role:     role,
 		Limits:   s.plans.Limits(t),
 		Features: features,
 		Usage:    usage,

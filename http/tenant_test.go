@@ -14,7 +14,7 @@ func TestTenantGet(t *testing.T) {
 	f := e.newFixture(t, "acme", "pro")
 	p := e.createProject(t, f.Owner, "Alpha")
 	e.createTask(t, f.Owner, p.ID, "one", nil)
-	e.must(t, f.Owner, "PATCH", "/api/settings", map[string]any{"max_projects": 7}, 200, nil)
+	e.must(t, e.admin(t), "PATCH", "/api/admin/tenants/"+f.Tenant.ID, map[string]any{"limits": map[string]any{"max_projects": 7}}, 200, nil)
 
 	type body struct {
 		Tenant   *tenantry.Tenant `json:"tenant"`
@@ -34,7 +34,7 @@ func TestTenantGet(t *testing.T) {
 				t.Errorf("got role %q, want %q", got.Role, role)
 			}
 			if got.Limits[tenantry.LimitMaxProjects] != 7 || got.Limits[tenantry.LimitMaxMembers] != 100 {
-				t.Errorf("got limits %v, want max_projects 7 (settings) and max_members 100 (pro)", got.Limits)
+				t.Errorf("got limits %v, want max_projects 7 (override) and max_members 100 (pro)", got.Limits)
 			}
 			if !slices.Equal(got.Features, []string{"api", "export", "analytics"}) {
 				t.Errorf("got features %v, want pro's", got.Features)

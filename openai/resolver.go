@@ -8,13 +8,14 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// Tenant settings read by a Resolver.
+// Platform-only tenant settings read by a Resolver (set through the
+// platform API, never by the tenant).
 const (
 	// SettingBaseURL is a tenant's own API root.
-	SettingBaseURL = "openai_base_url"
+	SettingBaseURL = tenantry.SettingOpenAIBaseURL
 	// SettingAPIKeyEnv names the environment variable that holds the
 	// tenant's API key; settings never hold the key itself.
-	SettingAPIKeyEnv = "openai_api_key_env"
+	SettingAPIKeyEnv = tenantry.SettingOpenAIKeyEnv
 )
 
 // DefaultKeyEnvPrefix is the prefix of every key variable.

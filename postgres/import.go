@@ -115,6 +115,7 @@ type importRow struct {
 type importPlan struct {
 	tenant   *tenantry.Tenant
 	settings string
+	limits   string
 	users    []importUser
 	rows     []importRow
 	// userArgs names the row arguments that hold an exported user id.
@@ -140,7 +141,7 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 	if t.ID == "" {
 		return nil, badImport("line %d (tenant) has no id.", first.n)
 	}
-	tc := tenantry.TenantCreate{ID: t.ID, Name: t.Name, Slug: t.Slug, Domain: t.Domain, Plan: t.Plan, Settings: t.Settings}
+	tc := tenantry.TenantCreate{ID: t.ID, Name: t.Name, Slug: t.Slug, Domain: t.Domain, Plan: t.Plan, Settings: t.Settings, Limits: t.Limits}
 	if err := tc.Validate(db.plans); err != nil {
 		return nil, err
 	}
@@ -163,7 +164,12 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 		t.UpdatedAt = t.CreatedAt
 	}
 	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
-	pl.tenant, pl.settings = &t, string(raw)
+	t.Limits = tc.Limits
+	rawLimits, err := json.Marshal(t.Limits)
+	if err != nil {
+		return nil, fmt.Errorf("encode limits: %w", err)
+	}
+	pl.tenant, pl.settings, pl.limits = &t, string(raw), string(rawLimits)
 	tid := t.ID
 
 	// Member row ids keep the join order: fresh ids, sorted, given out in
@@ -421,9 +427,9 @@ func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenan
 	}
 	t := pl.tenant
 	err = p.db.globalTx(ctx, nil, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan,
-			string(t.Status), pl.settings, t.CreatedAt, t.UpdatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, limits, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan,
+			string(t.Status), pl.settings, pl.limits, t.CreatedAt, t.UpdatedAt); err != nil {
 			if err = tenantConflict(err); dataError(err) {
 				return badImport("line %d (tenant) does not fit the database.", lines[0].n)
 			}

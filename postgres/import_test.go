@@ -104,7 +104,8 @@ func testImportRoundTrip(t *testing.T, db *postgres.DB) {
 	ctx := context.Background()
 	owner, a := fixture(t, db, "alpha", "pro")
 	if _, err := db.Platform().UpdateTenant(ctx, a.ID, tenantry.TenantUpdate{Domain: ptr("alpha.example.com"),
-		SettingsPatch: tenantry.Settings{"welcome": "hi", "nested": map[string]any{"k": 1.5, "list": []any{"x", true}}}}); err != nil {
+		SettingsPatch: tenantry.Settings{"welcome": "hi", "custom": map[string]any{"k": 1.5, "list": []any{"x", true}}},
+		LimitsPatch:   tenantry.LimitsPatch{tenantry.LimitMaxMembers: 12}}); err != nil {
 		t.Fatal(err)
 	}
 	fillForImport(t, db, a, owner)
@@ -132,7 +133,7 @@ func testImportRoundTrip(t *testing.T, db *postgres.DB) {
 		t.Fatalf("ImportTenant: got error %v, want none", err)
 	}
 	if got.ID != a.ID || got.Slug != "alpha" || got.Domain != "alpha.example.com" || got.Status != tenantry.TenantSuspended ||
-		got.Settings.String("welcome") != "hi" || !got.CreatedAt.Equal(a.CreatedAt) {
+		got.Settings.String("welcome") != "hi" || got.Limits[tenantry.LimitMaxMembers] != 12 || !got.CreatedAt.Equal(a.CreatedAt) {
 		t.Errorf("ImportTenant: got %+v, want tenant %s as exported", got, a.ID)
 	}
 	if second := exportOf(t, db, a.ID); second != first {

@@ -245,16 +245,19 @@ func testAcceptInvitationPlanLimit(t *testing.T, db *postgres.DB) {
 	_, a := fixture(t, db, "pl-a", "free") // max_members 5
 	ctx := context.Background()
 	ts := db.Tenant(a.ID)
+	// Invited while there was room; the tenant then fills up.
+	guest := newUser(t, db, "pl-guest@example.com")
+	if err := ts.CreateInvitation(ctx, &tenantry.Invitation{Email: guest.Email, Role: tenantry.RoleMember, TokenHash: "tok"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"m1", "m2", "m3", "m4"} {
 		if _, err := ts.AddMember(ctx, newUser(t, db, "pl-"+name+"@example.com").ID, tenantry.RoleMember); err != nil {
 			t.Fatal(err)
 		}
 	}
-	guest := newUser(t, db, "pl-guest@example.com")
-	if err := ts.CreateInvitation(ctx, &tenantry.Invitation{Email: guest.Email, Role: tenantry.RoleMember, TokenHash: "tok"}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := ts.AcceptInvitation(ctx, "tok", guest.ID)
+	err := ts.CreateInvitation(ctx, &tenantry.Invitation{Email: "pl-late@example.com", Role: tenantry.RoleMember, TokenHash: "late"})
+	wantCode(t, err, tenantry.EPLANLIMIT)
+	_, err = ts.AcceptInvitation(ctx, "tok", guest.ID)
 	wantCode(t, err, tenantry.EPLANLIMIT)
 	// Refused, the invitation stays pending and works once there is room.
 	if is, _, err := ts.Invitations(ctx, tenantry.Page{}); err != nil || len(is) != 1 {

@@ -175,7 +175,6 @@ func otherOwners(ctx context.Context, tx pgx.Tx, tenantID, userID string) (int64
 	return n, err
 }
 
-
 // UpdateMember changes a member's role (not_found; validation_failed for
 // the last owner).
 func (s *TenantService) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {

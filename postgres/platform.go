@@ -61,8 +61,16 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 	if err := json.Unmarshal(raw, &t.Settings); err != nil {
 		return nil, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(raw), now); err != nil {
+	t.Limits = tc.Limits
+	if t.Limits == nil {
+		t.Limits = tenantry.Limits{}
+	}
+	limits, err := json.Marshal(t.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, limits, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $8)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(raw), string(limits), now); err != nil {
 		return nil, tenantConflict(err)
 	}
 	if err := db.execTenant(ctx, tx, t.ID); err != nil {
@@ -152,14 +160,18 @@ func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenant
 	b := &pgx.Batch{}
 	queueLockTenant(b, id, &t)
 	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+		changes := map[string]any{}
 		if tu.Name != nil {
 			t.Name = *tu.Name
+			changes["name"] = t.Name
 		}
 		if tu.Plan != nil {
 			t.Plan = *tu.Plan
+			changes["plan"] = t.Plan
 		}
 		if tu.Domain != nil {
 			t.Domain = *tu.Domain
+			changes["domain"] = t.Domain
 		}
 		if tu.SettingsPatch != nil {
 			next := t.Settings.MergePatch(tu.SettingsPatch)
@@ -167,6 +179,15 @@ func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenant
 				return tenantry.Invalid(map[string]string{"settings": msg})
 			}
 			t.Settings = next
+			changes["settings"] = tu.SettingsPatch
+		}
+		if tu.LimitsPatch != nil {
+			t.Limits = t.Limits.MergePatch(tu.LimitsPatch)
+			changes["limits"] = tu.LimitsPatch
+		}
+		limits, err := json.Marshal(t.Limits)
+		if err != nil {
+			return err
 		}
 		raw, err := json.Marshal(t.Settings)
 		if err != nil {
@@ -177,11 +198,15 @@ func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenant
 			return err
 		}
 		t.UpdatedAt = tenantry.Now()
-		if _, err := tx.Exec(ctx, `UPDATE tenants SET name = $2, plan = $3, domain = $4, settings = $5, updated_at = $6 WHERE id = $1`,
-			id, t.Name, t.Plan, nullString(t.Domain), string(raw), t.UpdatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET name = $2, plan = $3, domain = $4, settings = $5, limits = $6, updated_at = $7 WHERE id = $1`,
+			id, t.Name, t.Plan, nullString(t.Domain), string(raw), string(limits), t.UpdatedAt); err != nil {
 			return tenantConflict(err)
 		}
-		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, "tenant.update", "tenant", id))
+		ev := tenantry.NewAuditEvent(ctx, id, "tenant.update", "tenant", id)
+		if ev.Data, err = json.Marshal(changes); err != nil {
+			return err
+		}
+		return insertPlatformAudit(ctx, tx, ev)
 	})
 	if err != nil {
 		return nil, err

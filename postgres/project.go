@@ -91,8 +91,8 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 
 // createProjectSQL checks the quota and inserts the project and its audit
 // event, in one statement run after the tenant row is locked. It reads the
-// tenant's max_projects as tenantry.Plans.Limit does: an override in the
-// settings when it is a JSON number, else the plan's limit ($2, a JSON
+// tenant's max_projects as tenantry.Plans.Limit does: the platform's
+// override in the tenant's limits when it is a JSON number, else the plan's limit ($2, a JSON
 // object of plan name to max_projects; a plan not in it is unlimited, $3).
 // An override that is a number SQL and Go might read differently (not a
 // whole number, or outside -1..2^53) leaves the limit NULL: then nothing
@@ -104,11 +104,11 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 // outcome never fails the batch.
 const createProjectSQL = `WITH lim AS (
 	SELECT CASE
-		WHEN jsonb_typeof(t.settings -> 'max_projects') IS DISTINCT FROM 'number'
+		WHEN jsonb_typeof(t.limits -> 'max_projects') IS DISTINCT FROM 'number'
 			THEN coalesce(($2::jsonb ->> t.plan)::bigint, $3)
-		WHEN (t.settings ->> 'max_projects')::numeric BETWEEN -1 AND 9007199254740992
-			AND (t.settings ->> 'max_projects')::numeric % 1 = 0
-			THEN (t.settings ->> 'max_projects')::numeric::bigint
+		WHEN (t.limits ->> 'max_projects')::numeric BETWEEN -1 AND 9007199254740992
+			AND (t.limits ->> 'max_projects')::numeric % 1 = 0
+			THEN (t.limits ->> 'max_projects')::numeric::bigint
 		END AS n
 	FROM tenants t WHERE t.id = $1
 ), quota AS (

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/postgres"
@@ -32,7 +33,8 @@ func TestCreateProjectLimitReading(t *testing.T) {
 	plans := tenantry.DefaultPlans()
 	plans["tiny"] = tenantry.Plan{Name: "tiny", Limits: tenantry.Limits{tenantry.LimitMaxProjects: 1}}
 	plans["noquota"] = tenantry.Plan{Name: "noquota", Limits: tenantry.Limits{}}
-	db, err := postgres.Open(context.Background(), pgtest.URL(t), plans)
+	url := pgtest.URL(t)
+	db, err := postgres.Open(context.Background(), url, plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +65,7 @@ func TestCreateProjectLimitReading(t *testing.T) {
 			_, tn := fixture(t, db, fmt.Sprintf("lim-%02d", i), tt.plan)
 			ts := db.Tenant(tn.ID)
 			if tt.override != nil {
-				if _, err := ts.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxProjects: tt.override}); err != nil {
-					t.Fatalf("UpdateSettings(%v): %v", tt.override, err)
-				}
+				setLimitsOverride(t, db, url, tn.ID, tt.override)
 			}
 			tn, err := ts.Tenant(ctx)
 			if err != nil {
@@ -165,16 +165,38 @@ func TestCreateProjectOutcomes(t *testing.T) {
 	wantCode(t, err, tenantry.ETENANTNOTFOUND)
 }
 
+// setLimitsOverride sets tenant id's max_projects override: an integer
+// through the platform API, and a json.Number written as is into the
+// limits column (as a hand-edited or migrated row may hold it), so SQL
+// reads its exact text.
+func setLimitsOverride(t *testing.T, db *postgres.DB, url, id string, v any) {
+	t.Helper()
+	ctx := context.Background()
+	n, ok := v.(json.Number)
+	if !ok {
+		if _, err := db.Platform().UpdateTenant(ctx, id, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxProjects: v}}); err != nil {
+			t.Fatalf("UpdateTenant(limits %v): %v", v, err)
+		}
+		return
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `UPDATE tenants SET limits = jsonb_build_object('max_projects', $2::text::jsonb) WHERE id = $1`, id, n.String()); err != nil {
+		t.Fatalf("set limits %s: %v", n, err)
+	}
+}
+
 // TestCreateProjectQuotaConcurrentFallback races 20 creates on an override
 // that CreateProject leaves to Go (createProjectLocked).
 func TestCreateProjectQuotaConcurrentFallback(t *testing.T) {
-	db, _ := open(t)
+	db, url := open(t)
 	ctx := context.Background()
 	_, tn := fixture(t, db, "fallback-co", "free")
 	ts := db.Tenant(tn.ID)
-	if _, err := ts.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxProjects: json.Number("4.0000000000000001")}); err != nil {
-		t.Fatal(err)
-	}
+	setLimitsOverride(t, db, url, tn.ID, json.Number("4.0000000000000001"))
 	var wg sync.WaitGroup
 	errs := make([]error, 20)
 	for i := range errs {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -79,7 +78,18 @@ func TestCreateProjectRoundTrips(t *testing.T) {
 	}
 	ent := tenant("rt-ent", "enterprise", nil)
 	free := tenant("rt-free", "free", nil)
-	odd := tenant("rt-odd", "free", tenantry.Settings{tenantry.LimitMaxProjects: json.Number("3.0000000000000001")})
+	odd := tenant("rt-odd", "free", nil)
+	// An override SQL leaves to Go, as a hand-edited or migrated row may
+	// hold it (the platform API stores whole numbers).
+	conn, err := pgx.Connect(ctx, db.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(ctx, `UPDATE tenants SET limits = '{"max_projects": 3.0000000000000001}' WHERE id = $1`, odd.ID())
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	missing := db.Tenant(tenantry.NewID())
 	// Prepare the statements on the one connection, SET LOCAL included:
 	// its text names the tenant, so pgx prepares it once per tenant and

@@ -37,15 +37,14 @@ func testUpdateSettingsMergePatch(t *testing.T, db *postgres.DB) {
 		patch tenantry.Settings
 		want  string
 	}{
-		{"set", tenantry.Settings{"welcome": "hi", "nested": map[string]any{"a": 1, "b": 2}, "list": []any{1, "x"}},
-			`{"list":[1,"x"],"nested":{"a":1,"b":2},"welcome":"hi"}`},
-		{"merge nested, remove, add", tenantry.Settings{"nested": map[string]any{"b": nil, "c": 3}, "welcome": nil, "model": "m"},
-			`{"list":[1,"x"],"model":"m","nested":{"a":1,"c":3}}`},
-		{"replace array and object by scalar", tenantry.Settings{"list": []any{"y"}, "nested": "flat"},
-			`{"list":["y"],"model":"m","nested":"flat"}`},
-		{"remove unknown key", tenantry.Settings{"missing": nil}, `{"list":["y"],"model":"m","nested":"flat"}`},
-		{"empty patch", tenantry.Settings{}, `{"list":["y"],"model":"m","nested":"flat"}`},
-		{"limit override", tenantry.Settings{tenantry.LimitMaxProjects: 1}, `{"list":["y"],"max_projects":1,"model":"m","nested":"flat"}`},
+		{"set", tenantry.Settings{"welcome": "hi", "custom": map[string]any{"nested": map[string]any{"a": 1, "b": 2}, "list": []any{1, "x"}}},
+			`{"custom":{"list":[1,"x"],"nested":{"a":1,"b":2}},"welcome":"hi"}`},
+		{"merge nested, remove, add", tenantry.Settings{"custom": map[string]any{"nested": map[string]any{"b": nil, "c": 3}}, "welcome": nil, "model": "m"},
+			`{"custom":{"list":[1,"x"],"nested":{"a":1,"c":3}},"model":"m"}`},
+		{"replace array and object by scalar", tenantry.Settings{"custom": map[string]any{"list": []any{"y"}, "nested": "flat"}},
+			`{"custom":{"list":["y"],"nested":"flat"},"model":"m"}`},
+		{"remove absent key", tenantry.Settings{"system_prompt": nil}, `{"custom":{"list":["y"],"nested":"flat"},"model":"m"}`},
+		{"empty patch", tenantry.Settings{}, `{"custom":{"list":["y"],"nested":"flat"},"model":"m"}`},
 	}
 	for _, st := range steps {
 		before, err := ts.Tenant(ctx)
@@ -70,12 +69,6 @@ func testUpdateSettingsMergePatch(t *testing.T, db *postgres.DB) {
 			t.Errorf("%s: stored settings: got %s, want %s", st.name, s, st.want)
 		}
 	}
-	// The override applies: one project, then plan_limit.
-	if _, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "one"}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "two"})
-	wantCode(t, err, tenantry.EPLANLIMIT)
 	// Another tenant is untouched.
 	if other, err := db.TenantByID(ctx, b.ID); err != nil || len(other.Settings) != 0 {
 		t.Errorf("other tenant's settings: got %v, %v; want empty", other.Settings, err)
@@ -99,14 +92,15 @@ func testUpdateSettingsValidation(t *testing.T, db *postgres.DB) {
 		patch tenantry.Settings
 		code  string
 	}{
-		{"limit not a number", ts, tenantry.Settings{tenantry.LimitMaxProjects: "lots"}, tenantry.EINVALID},
-		{"limit fraction", ts, tenantry.Settings{tenantry.LimitMaxMembers: 1.5}, tenantry.EINVALID},
-		{"limit below -1", ts, tenantry.Settings{tenantry.LimitRequestsPerSecond: -2}, tenantry.EINVALID},
-		{"limit object", ts, tenantry.Settings{tenantry.LimitChatPer10s: map[string]any{"x": 1}}, tenantry.EINVALID},
-		{"too large", ts, tenantry.Settings{"big": strings.Repeat("x", tenantry.MaxSettingsSize)}, tenantry.EINVALID},
-		{"not JSON", ts, tenantry.Settings{"f": func() {}}, tenantry.EINVALID},
-		{"no tenant", db.Tenant("not-a-uuid"), tenantry.Settings{"a": 1}, tenantry.ETENANTREQUIRED},
-		{"unknown tenant", db.Tenant(tenantry.NewID()), tenantry.Settings{"a": 1}, tenantry.ETENANTNOTFOUND},
+		{"limit unlimited", ts, tenantry.Settings{tenantry.LimitMaxProjects: -1}, tenantry.EINVALID},
+		{"limit number", ts, tenantry.Settings{tenantry.LimitMaxMembers: 100}, tenantry.EINVALID},
+		{"limit null", ts, tenantry.Settings{tenantry.LimitRequestsPerSecond: nil}, tenantry.EINVALID},
+		{"unknown key", ts, tenantry.Settings{"theme": "dark"}, tenantry.EINVALID},
+		{"platform key", ts, tenantry.Settings{tenantry.SettingProvider: "openai"}, tenantry.EINVALID},
+		{"too large", ts, tenantry.Settings{"custom": map[string]any{"big": strings.Repeat("x", tenantry.MaxSettingsSize)}}, tenantry.EINVALID},
+		{"not JSON", ts, tenantry.Settings{"custom": map[string]any{"f": func() {}}}, tenantry.EINVALID},
+		{"no tenant", db.Tenant("not-a-uuid"), tenantry.Settings{"model": "m"}, tenantry.ETENANTREQUIRED},
+		{"unknown tenant", db.Tenant(tenantry.NewID()), tenantry.Settings{"model": "m"}, tenantry.ETENANTNOTFOUND},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,8 +120,8 @@ func testUpdateSettingsValidation(t *testing.T, db *postgres.DB) {
 	if err != nil || len(evs) != 1 {
 		t.Errorf("settings.update events: got %d (%v), want 1", len(evs), err)
 	}
-	// Removing an invalid key is always possible; -1 means unlimited.
-	if _, err := ts.UpdateSettings(ctx, tenantry.Settings{"welcome": nil, tenantry.LimitMaxProjects: -1}); err != nil {
-		t.Errorf("UpdateSettings(unlimited): got %v, want none", err)
+	// The tenant's limit stays the plan's.
+	if tn, err := ts.Tenant(ctx); err != nil || len(tn.Limits) != 0 {
+		t.Errorf("limits after refused patches: got %v, %v; want none", tn.Limits, err)
 	}
 }

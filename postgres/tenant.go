@@ -60,20 +60,21 @@ func (s *TenantService) read(ctx context.Context, b *pgx.Batch) error {
 	return s.db.tenantRead(ctx, s.id, b)
 }
 
-const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, created_at, updated_at`
+const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, limits, created_at, updated_at`
 
 // tenantColumnsT is tenantColumns qualified with the alias t.
-const tenantColumnsT = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.created_at, t.updated_at`
+const tenantColumnsT = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.limits, t.created_at, t.updated_at`
 
 // tenantRow receives the tenantColumns of a row.
 type tenantRow struct {
 	t        tenantry.Tenant
 	status   string
 	settings []byte
+	limits   []byte
 }
 
 func (r *tenantRow) dest() []any {
-	return []any{&r.t.ID, &r.t.Name, &r.t.Slug, &r.t.Domain, &r.t.Plan, &r.status, &r.settings, &r.t.CreatedAt, &r.t.UpdatedAt}
+	return []any{&r.t.ID, &r.t.Name, &r.t.Slug, &r.t.Domain, &r.t.Plan, &r.status, &r.settings, &r.limits, &r.t.CreatedAt, &r.t.UpdatedAt}
 }
 
 func (r *tenantRow) tenant() (*tenantry.Tenant, error) {
@@ -82,6 +83,10 @@ func (r *tenantRow) tenant() (*tenantry.Tenant, error) {
 	t.Settings = tenantry.Settings{}
 	if err := json.Unmarshal(r.settings, &t.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings: %w", err)
+	}
+	t.Limits = tenantry.Limits{}
+	if err := json.Unmarshal(r.limits, &t.Limits); err != nil {
+		return nil, fmt.Errorf("decode limits: %w", err)
 	}
 	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 	return &t, nil
@@ -177,8 +182,12 @@ func (s *TenantService) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	return s.db.tenantWhere(ctx, "id = $1", s.id)
 }
 
-// UpdateSettings merges patch into the settings and returns the tenant.
+// UpdateSettings merges patch into the settings and returns the tenant
+// (validation_failed naming each key a tenant may not set).
 func (s *TenantService) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
+		return nil, err
+	}
 	var t *tenantry.Tenant
 	b := &pgx.Batch{}
 	queueLockTenant(b, s.id, &t)

@@ -11,8 +11,8 @@ import (
 
 // Apply creates the tenants of entries that do not exist (found by slug)
 // and updates the others, idempotently: a tenant is updated only when the
-// entry changes its name, plan, domain or one of the settings it names,
-// and settings it does not name are kept. It stops at the first failure
+// entry changes its name, plan, domain or one of the settings or limits it
+// names, and settings and limit overrides it does not name are kept. It stops at the first failure
 // and returns how many tenants it created and updated until then. Each
 // change is one audited Platform call made as the actor in ctx. A domain
 // that is one of baseDomains or under one is validation_failed.
@@ -41,6 +41,7 @@ func apply(ctx context.Context, p tenantry.Platform, store tenantry.Store, e Ent
 	if tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
 		_, err = p.CreateTenant(ctx, tenantry.TenantCreate{
 			Name: e.Name, Slug: e.Slug, Domain: e.Domain, Plan: e.Plan, Settings: want,
+			Limits: e.TenantLimits(),
 		})
 		return err == nil, err == nil, err
 	} else if err != nil {
@@ -68,6 +69,16 @@ func apply(ctx context.Context, p tenantry.Platform, store tenantry.Store, e Ent
 	}
 	if len(patch) > 0 {
 		tu.SettingsPatch = patch
+		changed = true
+	}
+	limits := tenantry.LimitsPatch{}
+	for k, v := range e.Limits {
+		if old, ok := t.Limits[k]; !ok || old != v {
+			limits[k] = v
+		}
+	}
+	if len(limits) > 0 {
+		tu.LimitsPatch = limits
 		changed = true
 	}
 	if !changed {

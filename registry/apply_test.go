@@ -32,7 +32,7 @@ func (d *directory) fakes(plans tenantry.Plans) (*mock.Platform, *mock.Store) {
 			}
 			d.creates++
 			t := &tenantry.Tenant{ID: tenantry.NewID(), Name: tc.Name, Slug: tc.Slug, Domain: tc.Domain, Plan: tc.Plan,
-				Status: tenantry.TenantActive, Settings: tenantry.Settings{}.MergePatch(tc.Settings)}
+				Status: tenantry.TenantActive, Settings: tenantry.Settings{}.MergePatch(tc.Settings), Limits: tc.Limits}
 			d.bySlug[t.Slug] = t
 			return t, nil
 		},
@@ -56,6 +56,7 @@ func (d *directory) fakes(plans tenantry.Plans) (*mock.Platform, *mock.Store) {
 				}
 				// Round-trip like a database would: numbers come back as float64.
 				t.Settings = t.Settings.MergePatch(tu.SettingsPatch)
+				t.Limits = t.Limits.MergePatch(tu.LimitsPatch)
 				return t, nil
 			}
 			return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "no tenant")
@@ -98,9 +99,12 @@ func TestApply(t *testing.T) {
 	if acme == nil || acme.Name != "Acme Corp" || acme.Plan != "free" {
 		t.Fatalf("acme = %+v", acme)
 	}
-	want := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1", "chat_per_10s": float64(8)}
+	want := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1"}
 	if !reflect.DeepEqual(acme.Settings, want) {
 		t.Errorf("acme settings = %v, want %v", acme.Settings, want)
+	}
+	if want := (tenantry.Limits{"chat_per_10s": 8}); !reflect.DeepEqual(acme.Limits, want) {
+		t.Errorf("acme limits = %v, want %v", acme.Limits, want)
 	}
 	if got, want := tenantry.DefaultPlans().Limit(acme, tenantry.LimitChatPer10s), int64(8); got != want {
 		t.Errorf("acme chat limit = %d, want %d", got, want)
@@ -119,15 +123,25 @@ func TestApply(t *testing.T) {
 	acme.Settings["cors_origins"] = []any{"https://acme.com"}
 	changed := strings.Replace(tutorial, `"Howdy from Acme!"`, `"Hi from Acme!"`, 1)
 	changed = strings.Replace(changed, `"name":"Initech"`, `"name":"Initech LLC","plan":"pro"`, 1)
+	changed = strings.Replace(changed, `"chat_per_10s":4`, `"chat_per_10s":-1`, 1)
 	created, updated, err = registry.Apply(ctx, p, s, mustParse(t, changed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created != 0 || updated != 2 {
-		t.Errorf("third apply = %d created, %d updated, want 0, 2", created, updated)
+	if created != 0 || updated != 3 {
+		t.Errorf("third apply = %d created, %d updated, want 0, 3", created, updated)
 	}
 	if got, want := d.updates[0].SettingsPatch, (tenantry.Settings{"welcome": "Hi from Acme!"}); !reflect.DeepEqual(got, want) {
 		t.Errorf("acme patch = %v, want %v", got, want)
+	}
+	if got := d.updates[0].LimitsPatch; got != nil {
+		t.Errorf("acme limits patch = %v, want none", got)
+	}
+	if got, want := d.updates[1].LimitsPatch, (tenantry.LimitsPatch{"chat_per_10s": int64(-1)}); !reflect.DeepEqual(got, want) || d.updates[1].SettingsPatch != nil {
+		t.Errorf("globex patch = %v settings %v, want limits %v only", got, d.updates[1].SettingsPatch, want)
+	}
+	if got := tenantry.DefaultPlans().Limit(d.bySlug["globex"], tenantry.LimitChatPer10s); got != tenantry.Unlimited {
+		t.Errorf("globex chat limit = %d, want unlimited", got)
 	}
 	if got := d.bySlug["acme"].Settings["cors_origins"]; got == nil {
 		t.Errorf("cors_origins was dropped")

@@ -46,12 +46,6 @@ type Entry struct {
 	Settings     tenantry.Settings `json:"settings,omitempty"`
 }
 
-// limitNames are the limits a line may set.
-var limitNames = []string{
-	tenantry.LimitMaxProjects, tenantry.LimitMaxMembers, tenantry.LimitRequestsPerSecond,
-	tenantry.LimitChatPer10s, tenantry.LimitMaxInFlight,
-}
-
 // line is the wire form of a line.
 type line struct {
 	ID           *string                    `json:"id"`
@@ -203,7 +197,7 @@ func parseLine(text []byte) (Entry, string) {
 		}
 		sort.Strings(names)
 		for _, k := range names {
-			if !known(k) {
+			if !tenantry.IsLimitName(k) {
 				why = append(why, fmt.Sprintf("limits.%s is not a known limit", k))
 				continue
 			}
@@ -225,15 +219,6 @@ func parseLine(text []byte) (Entry, string) {
 		return Entry{}, strings.Join(why, ", ")
 	}
 	return e, ""
-}
-
-func known(limit string) bool {
-	for _, n := range limitNames {
-		if n == limit {
-			return true
-		}
-	}
-	return false
 }
 
 func wholeNumber(raw json.RawMessage) (int64, bool) {
@@ -307,7 +292,8 @@ func kind(k string) string {
 }
 
 // settings returns the settings the entry sets: its settings object, then
-// welcome, model, provider, system_prompt and the limits on top.
+// welcome, model, provider and system_prompt on top. Limits are not
+// settings: they are the tenant's limit overrides (TenantLimits).
 func (e Entry) settings() tenantry.Settings {
 	s := tenantry.Settings{}
 	for k, v := range e.Settings {
@@ -321,13 +307,18 @@ func (e Entry) settings() tenantry.Settings {
 			s[k] = v
 		}
 	}
-	for k, v := range e.Limits {
-		s[k] = float64(v)
-	}
 	return s
 }
 
 // TenantSettings returns the settings the entry sets on its tenant: the
-// "settings" object with welcome, model, provider, system_prompt and the
-// limits on top.
+// "settings" object with welcome, model, provider and system_prompt on top.
 func (e Entry) TenantSettings() tenantry.Settings { return e.settings() }
+
+// TenantLimits returns the limit overrides the entry sets on its tenant.
+func (e Entry) TenantLimits() tenantry.Limits {
+	l := tenantry.Limits{}
+	for k, v := range e.Limits {
+		l[k] = v
+	}
+	return l
+}

@@ -39,14 +39,17 @@ func TestParseTutorial(t *testing.T) {
 		t.Errorf("examples/tenants.jsonl differs from the tutorial's file")
 	}
 	s := got[0].TenantSettings()
-	wantS := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1", "chat_per_10s": float64(8)}
+	wantS := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1"}
 	if !reflect.DeepEqual(s, wantS) {
 		t.Errorf("settings = %v, want %v", s, wantS)
+	}
+	if l, want := got[0].TenantLimits(), (tenantry.Limits{"chat_per_10s": 8}); !reflect.DeepEqual(l, want) {
+		t.Errorf("limits = %v, want %v", l, want)
 	}
 }
 
 func TestParseExtras(t *testing.T) {
-	in := "\xef\xbb\xbf\n  \n" + `{"id":"Hooli","name":" Hooli ","plan":"pro","domain":"Chat.Hooli.com","provider":"openai","system_prompt":"Be kind.","settings":{"cors_origins":["https://hooli.com"],"requests_per_second":3,"nested":{"a":1}}}` + "\r\n\n"
+	in := "\xef\xbb\xbf\n  \n" + `{"id":"Hooli","name":" Hooli ","plan":"pro","domain":"Chat.Hooli.com","provider":"openai","system_prompt":"Be kind.","settings":{"cors_origins":["https://hooli.com"],"custom":{"nested":{"a":1}}}}` + "\r\n\n"
 	got, err := registry.Parse(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +62,8 @@ func TestParseExtras(t *testing.T) {
 		t.Errorf("entry = %+v", e)
 	}
 	want := tenantry.Settings{
-		"provider": "openai", "system_prompt": "Be kind.", "requests_per_second": float64(3),
-		"cors_origins": []any{"https://hooli.com"}, "nested": map[string]any{"a": float64(1)},
+		"provider": "openai", "system_prompt": "Be kind.",
+		"cors_origins": []any{"https://hooli.com"}, "custom": map[string]any{"nested": map[string]any{"a": float64(1)}},
 	}
 	if got := e.TenantSettings(); !reflect.DeepEqual(got, want) {
 		t.Errorf("settings = %#v, want %#v", got, want)
@@ -78,6 +81,8 @@ func TestParseErrors(t *testing.T) {
 		{"two values", `{"id":"acme","name":"A"} {}`, map[string]string{"line 1": "more than one"}},
 		{"missing id and name", `{"welcome":"hi"}`, map[string]string{"line 1": "id is required, name is required"}},
 		{"bad slug", `{"id":"Not Valid!","name":"A"}`, map[string]string{"line 1": "id must be"}},
+		{"limit in settings", `{"id":"acme","name":"A","settings":{"max_projects":-1}}`, map[string]string{"line 1": "max_projects is a limit"}},
+		{"unknown setting", `{"id":"acme","name":"A","settings":{"theme":"dark"}}`, map[string]string{"line 1": "theme unknown setting"}},
 		{"reserved slug", `{"id":"admin","name":"A"}`, map[string]string{"line 1": "reserved"}},
 		{"uuid slug", `{"id":"` + tenantry.NewID() + `","name":"A"}`, map[string]string{"line 1": "id must be"}},
 		{"id not a string", `{"id":7,"name":"A"}`, map[string]string{"line 1": "id must be a string"}},

@@ -46,9 +46,12 @@ func TestApplySQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1", "chat_per_10s": float64(9)}
+	want := tenantry.Settings{"welcome": "Howdy from Acme!", "model": "mock-1"}
 	if !reflect.DeepEqual(acme.Settings, want) || acme.Name != "Acme Corp" || acme.Plan != "free" {
 		t.Errorf("acme = %+v, want settings %v", acme, want)
+	}
+	if want := (tenantry.Limits{"chat_per_10s": 9}); !reflect.DeepEqual(acme.Limits, want) {
+		t.Errorf("acme limits = %v, want %v", acme.Limits, want)
 	}
 	if got, want := tenantry.DefaultPlans().Limit(acme, tenantry.LimitChatPer10s), int64(9); got != want {
 		t.Errorf("chat limit = %d, want %d", got, want)

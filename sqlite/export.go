@@ -277,7 +277,7 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		if err := decode(rec, &t); err != nil {
 			return err
 		}
-		tc := tenantry.TenantCreate{ID: t.ID, Name: t.Name, Slug: t.Slug, Domain: t.Domain, Plan: t.Plan, Settings: t.Settings}
+		tc := tenantry.TenantCreate{ID: t.ID, Name: t.Name, Slug: t.Slug, Domain: t.Domain, Plan: t.Plan, Settings: t.Settings, Limits: t.Limits}
 		if t.ID == "" {
 			return badExport("the tenant has no id.")
 		}
@@ -293,13 +293,17 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		if t.UpdatedAt.IsZero() {
 			t.UpdatedAt = t.CreatedAt
 		}
-		t.ID, t.Name, t.Slug, t.Domain, t.Plan, t.Settings = tc.ID, tc.Name, tc.Slug, tc.Domain, tc.Plan, tc.Settings
+		t.ID, t.Name, t.Slug, t.Domain, t.Plan, t.Settings, t.Limits = tc.ID, tc.Name, tc.Slug, tc.Domain, tc.Plan, tc.Settings, tc.Limits
 		settings, err := encSettings(t.Settings)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, encTime(t.CreatedAt), encTime(t.UpdatedAt))
+		limits, err := encLimits(t.Limits)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, limits, encTime(t.CreatedAt), encTime(t.UpdatedAt))
 		if c := tenantConflict(err); c != nil {
 			return c
 		} else if err != nil {

@@ -16,7 +16,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	bob := mustUser(t, db, "bob@example.com")
 	a, h := mustTenant(t, db, "aa", "pro", owner.ID)
 	if _, err := db.Platform().UpdateTenant(ctx, a.ID, tenantry.TenantUpdate{Domain: ptr("aa.example.com"),
-		SettingsPatch: tenantry.Settings{"welcome": "hi", "nested": map[string]any{"k": 1}}}); err != nil {
+		SettingsPatch: tenantry.Settings{"welcome": "hi", "custom": map[string]any{"k": 1}},
+		LimitsPatch:   tenantry.LimitsPatch{tenantry.LimitMaxMembers: 50}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.AddMember(ctx, bob.ID, tenantry.RoleAdmin); err != nil {

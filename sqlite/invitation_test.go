@@ -84,15 +84,18 @@ func TestAcceptInvitationPlanLimit(t *testing.T) {
 	db := openTest(t)
 	ctx := t.Context()
 	owner := mustUser(t, db, "owner@example.com")
-	_, h := mustTenant(t, db, "acme", "free", owner.ID)
-	if _, err := h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxMembers: 1}); err != nil {
-		t.Fatal(err)
-	}
+	tn, h := mustTenant(t, db, "acme", "free", owner.ID)
+	// Invited while there was room; the platform then lowers the limit.
 	bob := mustUser(t, db, "bob@example.com")
 	inv := &tenantry.Invitation{Email: bob.Email, Role: tenantry.RoleMember, TokenHash: "t"}
 	if err := h.CreateInvitation(ctx, inv); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Platform().UpdateTenant(ctx, tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxMembers: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	late := &tenantry.Invitation{Email: "cy@example.com", Role: tenantry.RoleMember, TokenHash: "t2"}
+	wantCode(t, "CreateInvitation at max_members", h.CreateInvitation(ctx, late), tenantry.EPLANLIMIT)
 	_, err := h.AcceptInvitation(ctx, "t", bob.ID)
 	wantCode(t, "AcceptInvitation over max_members", err, tenantry.EPLANLIMIT)
 	_, err = h.AddMember(ctx, bob.ID, tenantry.RoleMember)

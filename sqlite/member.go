@@ -158,7 +158,6 @@ func (h *TenantStore) otherOwners(ctx context.Context, tx *wtx, userID string) (
 	return n, nil
 }
 
-
 // UpdateMember changes a member's role (not_found; validation_failed when
 // it would leave the tenant without an owner).
 func (h *TenantStore) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {

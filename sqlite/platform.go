@@ -61,12 +61,17 @@ func createTenant(ctx context.Context, tx *wtx, plans tenantry.Plans, tc tenantr
 	if t.ID == "" {
 		t.ID = tx.newID()
 	}
+	t.Limits = tc.Limits
 	settings, err := encSettings(t.Settings)
 	if err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, encTime(now), encTime(now))
+	limits, err := encLimits(t.Limits)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, limits, encTime(now), encTime(now))
 	if c := tenantConflict(err); c != nil {
 		return nil, c
 	} else if err != nil {
@@ -183,13 +188,21 @@ func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.Tena
 			}
 			changes["settings"] = tu.SettingsPatch
 		}
+		if tu.LimitsPatch != nil {
+			t.Limits = t.Limits.MergePatch(tu.LimitsPatch)
+			changes["limits"] = tu.LimitsPatch
+		}
 		settings, err := encSettings(t.Settings)
 		if err != nil {
 			return err
 		}
+		limits, err := encLimits(t.Limits)
+		if err != nil {
+			return err
+		}
 		t.UpdatedAt = tenantry.Now()
-		_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, plan = ?, domain = ?, settings = ?, updated_at = ? WHERE id = ?`,
-			t.Name, t.Plan, nullString(t.Domain), settings, encTime(t.UpdatedAt), t.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, plan = ?, domain = ?, settings = ?, limits = ?, updated_at = ? WHERE id = ?`,
+			t.Name, t.Plan, nullString(t.Domain), settings, limits, encTime(t.UpdatedAt), t.ID)
 		if c := tenantConflict(err); c != nil {
 			return c
 		} else if err != nil {

@@ -12,14 +12,14 @@ import (
 )
 
 // tenantColumns are the columns scanTenant reads, in order.
-const tenantColumns = `id, name, slug, domain, plan, status, settings, created_at, updated_at`
+const tenantColumns = `id, name, slug, domain, plan, status, settings, limits, created_at, updated_at`
 
 // scanTenant scans one tenant row.
 func scanTenant(row interface{ Scan(...any) error }) (*tenantry.Tenant, error) {
 	var t tenantry.Tenant
 	var domain sql.NullString
-	var settings string
-	if err := row.Scan(&t.ID, &t.Name, &t.Slug, &domain, &t.Plan, &t.Status, &settings,
+	var settings, limits string
+	if err := row.Scan(&t.ID, &t.Name, &t.Slug, &domain, &t.Plan, &t.Status, &settings, &limits,
 		timeScan{&t.CreatedAt}, timeScan{&t.UpdatedAt}); err != nil {
 		return nil, err
 	}
@@ -27,6 +27,10 @@ func scanTenant(row interface{ Scan(...any) error }) (*tenantry.Tenant, error) {
 	t.Settings = tenantry.Settings{}
 	if err := json.Unmarshal([]byte(settings), &t.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings of tenant %s: %w", t.ID, err)
+	}
+	t.Limits = tenantry.Limits{}
+	if err := json.Unmarshal([]byte(limits), &t.Limits); err != nil {
+		return nil, fmt.Errorf("decode limits of tenant %s: %w", t.ID, err)
 	}
 	return &t, nil
 }
@@ -39,6 +43,18 @@ func encSettings(s tenantry.Settings) (string, error) {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return "", fmt.Errorf("encode settings: %w", err)
+	}
+	return string(b), nil
+}
+
+// encLimits encodes limit overrides for storage.
+func encLimits(l tenantry.Limits) (string, error) {
+	if l == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		return "", fmt.Errorf("encode limits: %w", err)
 	}
 	return string(b), nil
 }
@@ -159,8 +175,11 @@ func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 }
 
 // UpdateSettings merges patch into the settings (RFC 7386) and returns the
-// tenant (validation_failed).
+// tenant (validation_failed naming each key a tenant may not set).
 func (h *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
+		return nil, err
+	}
 	var out *tenantry.Tenant
 	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
 		t.Settings = t.Settings.MergePatch(patch)

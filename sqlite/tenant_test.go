@@ -149,13 +149,15 @@ func TestUpdateSettings(t *testing.T) {
 		want  map[string]any
 		code  string
 	}{
-		{"add", tenantry.Settings{"welcome": "hi", "theme": map[string]any{"color": "red", "font": "serif"}},
-			map[string]any{"welcome": "hi", "theme": map[string]any{"color": "red", "font": "serif"}}, ""},
-		{"merge nested and delete", tenantry.Settings{"welcome": nil, "theme": map[string]any{"font": nil}},
-			map[string]any{"theme": map[string]any{"color": "red"}}, ""},
-		{"bad limit", tenantry.Settings{"max_projects": "lots"}, map[string]any{"theme": map[string]any{"color": "red"}}, tenantry.EINVALID},
-		{"limit override", tenantry.Settings{"max_projects": 1},
-			map[string]any{"theme": map[string]any{"color": "red"}, "max_projects": float64(1)}, ""},
+		{"add", tenantry.Settings{"welcome": "hi", "custom": map[string]any{"color": "red", "font": "serif"}},
+			map[string]any{"welcome": "hi", "custom": map[string]any{"color": "red", "font": "serif"}}, ""},
+		{"merge nested and delete", tenantry.Settings{"welcome": nil, "custom": map[string]any{"font": nil}},
+			map[string]any{"custom": map[string]any{"color": "red"}}, ""},
+		{"limit", tenantry.Settings{"max_projects": 1}, map[string]any{"custom": map[string]any{"color": "red"}}, tenantry.EINVALID},
+		{"unknown key", tenantry.Settings{"theme": "dark"}, map[string]any{"custom": map[string]any{"color": "red"}}, tenantry.EINVALID},
+		{"platform key", tenantry.Settings{"provider": "openai"}, map[string]any{"custom": map[string]any{"color": "red"}}, tenantry.EINVALID},
+		{"model", tenantry.Settings{"model": "m"},
+			map[string]any{"custom": map[string]any{"color": "red"}, "model": "m"}, ""},
 	}
 	for _, tt := range tests {
 		_, err := h.UpdateSettings(ctx, tt.patch)

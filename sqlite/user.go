@@ -179,7 +179,7 @@ func (db *DB) HasPlatformAdmin(ctx context.Context) (bool, error) {
 // UserMemberships lists the user's memberships across tenants, in join
 // order.
 func (db *DB) UserMemberships(ctx context.Context, userID string) ([]*tenantry.UserMembership, error) {
-	rows, err := db.reader().QueryContext(ctx, `SELECT m.role, t.id, t.name, t.slug, t.domain, t.plan, t.status, t.settings, t.created_at, t.updated_at
+	rows, err := db.reader().QueryContext(ctx, `SELECT m.role, t.id, t.name, t.slug, t.domain, t.plan, t.status, t.settings, t.limits, t.created_at, t.updated_at
 		FROM members m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ? ORDER BY m.created_at, m.id`, userID)
 	if err != nil {
 		return nil, dbErr(fmt.Errorf("user memberships: %w", err))

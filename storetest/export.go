@@ -27,6 +27,8 @@ func fillTenant(t *testing.T, s tenantry.Store, slug string, owner *tenantry.Use
 	fatalIf(t, "AddUsage", h.AddUsage(ctx, tenantry.CounterRequests, 7))
 	_, err := h.UpdateSettings(ctx, tenantry.Settings{"welcome": "Hello " + slug})
 	fatalIf(t, "UpdateSettings", err)
+	_, err = s.Platform().UpdateTenant(ctx, tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxProjects: 42, tenantry.LimitChatPer10s: -1}})
+	fatalIf(t, "UpdateTenant(limits)", err)
 	return tn, h
 }
 
@@ -177,6 +179,7 @@ func testExportImport(t *testing.T, s tenantry.Store) {
 	fatalIf(t, "ImportTenant", err)
 	want := *tn
 	want.Settings = tenantry.Settings{"welcome": "Hello moving"}
+	want.Limits = tenantry.Limits{tenantry.LimitMaxProjects: 42, tenantry.LimitChatPer10s: -1}
 	if d := sameTenant(got, &want); d != "" {
 		t.Errorf("ImportTenant: %s", d)
 	}

@@ -255,8 +255,13 @@ func testProjectPlanLimit(t *testing.T, s tenantry.Store) {
 			t.Errorf("CreateProject(4th on free): got message %q, want %q", got, want)
 		}
 	}
-	_, err = h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxProjects: 5})
-	fatalIf(t, "UpdateSettings(max_projects 5)", err)
+	// The tenant cannot lift its own limit through its settings.
+	_, err = h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxProjects: -1})
+	wantCode(t, "UpdateSettings(max_projects -1)", err, tenantry.EINVALID)
+	wantCode(t, "CreateProject(4th after a refused settings override)", create("P3"), tenantry.EPLANLIMIT)
+	// The platform can.
+	_, err = s.Platform().UpdateTenant(ctx, h.ID(), tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxProjects: 5}})
+	fatalIf(t, "UpdateTenant(limits max_projects 5)", err)
 	fatalIf(t, "CreateProject(4th with override)", create("P3"))
 	fatalIf(t, "CreateProject(5th with override)", create("P4"))
 	wantCode(t, "CreateProject(6th with override)", create("P5"), tenantry.EPLANLIMIT)
@@ -271,8 +276,8 @@ func testProjectPlanLimit(t *testing.T, s tenantry.Store) {
 	wantCode(t, "CreateProject(over again)", create("P6"), tenantry.EPLANLIMIT)
 	// Lowering the override below the count refuses creates; removing it
 	// falls back to the plan.
-	_, err = h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxProjects: nil})
-	fatalIf(t, "UpdateSettings(remove override)", err)
+	_, err = s.Platform().UpdateTenant(ctx, h.ID(), tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxProjects: nil}})
+	fatalIf(t, "UpdateTenant(remove override)", err)
 	wantCode(t, "CreateProject(plan limit again)", create("P7"), tenantry.EPLANLIMIT)
 	// Upgrading the plan raises it.
 	_, err = s.Platform().UpdateTenant(ctx, h.ID(), tenantry.TenantUpdate{Plan: ptr("starter")})
@@ -315,7 +320,11 @@ func testMemberPlanLimit(t *testing.T, s tenantry.Store) {
 	_, err = h.Member(ctx, users[5].ID)
 	wantCode(t, "Member after a refused accept", err, tenantry.ENOTFOUND)
 	_, err = h.UpdateSettings(ctx, tenantry.Settings{tenantry.LimitMaxMembers: 6})
-	fatalIf(t, "UpdateSettings(max_members 6)", err)
+	wantCode(t, "UpdateSettings(max_members 6)", err, tenantry.EINVALID)
+	_, err = h.AcceptInvitation(ctx, "crowd-inv", users[5].ID)
+	wantCode(t, "AcceptInvitation(6th after a refused settings override)", err, tenantry.EPLANLIMIT)
+	_, err = s.Platform().UpdateTenant(ctx, h.ID(), tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{tenantry.LimitMaxMembers: 6}})
+	fatalIf(t, "UpdateTenant(limits max_members 6)", err)
 	_, err = h.AcceptInvitation(ctx, "crowd-inv", users[5].ID)
 	wantCode(t, "AcceptInvitation with the override", err, "")
 	u, err := h.Usage(ctx)

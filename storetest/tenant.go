@@ -30,10 +30,21 @@ func sameTenant(got, want *tenantry.Tenant) string {
 	if jsonOf(got.Settings) != jsonOf(want.Settings) {
 		d = append(d, "settings "+jsonOf(got.Settings)+" != "+jsonOf(want.Settings))
 	}
+	if jsonOf(limitsOrEmpty(got.Limits)) != jsonOf(limitsOrEmpty(want.Limits)) {
+		d = append(d, "limits "+jsonOf(got.Limits)+" != "+jsonOf(want.Limits))
+	}
 	if !got.CreatedAt.Equal(want.CreatedAt) {
 		d = append(d, "created_at "+got.CreatedAt.String()+" != "+want.CreatedAt.String())
 	}
 	return strings.Join(d, "; ")
+}
+
+// limitsOrEmpty returns l, or an empty Limits for nil.
+func limitsOrEmpty(l tenantry.Limits) tenantry.Limits {
+	if l == nil {
+		return tenantry.Limits{}
+	}
+	return l
 }
 
 func testCreateTenant(t *testing.T, s tenantry.Store) {
@@ -43,11 +54,14 @@ func testCreateTenant(t *testing.T, s tenantry.Store) {
 	id := tenantry.NewID()
 	tn, err := s.Platform().CreateTenant(ctx, tenantry.TenantCreate{
 		ID: strings.ToUpper(id), Name: " Acme Inc ", Slug: " Acme ", Domain: "Acme.Example.COM.",
-		Settings: tenantry.Settings{"welcome": "Hello"}, OwnerID: owner.ID,
+		Settings: tenantry.Settings{"welcome": "Hello"}, Limits: tenantry.Limits{"chat_per_10s": 9}, OwnerID: owner.ID,
 	})
 	fatalIf(t, "CreateTenant", err)
 	want := &tenantry.Tenant{ID: id, Name: "Acme Inc", Slug: "acme", Domain: "acme.example.com", Plan: "free",
-		Status: tenantry.TenantActive, Settings: tenantry.Settings{"welcome": "Hello"}, CreatedAt: tn.CreatedAt}
+		Status: tenantry.TenantActive, Settings: tenantry.Settings{"welcome": "Hello"}, Limits: tenantry.Limits{"chat_per_10s": 9}, CreatedAt: tn.CreatedAt}
+	if reread, err := s.TenantByID(ctx, tn.ID); err != nil || sameTenant(reread, want) != "" {
+		t.Errorf("TenantByID after CreateTenant: got %+v, %v, want %+v", reread, err, want)
+	}
 	if d := sameTenant(tn, want); d != "" || tn.CreatedAt.IsZero() {
 		t.Errorf("CreateTenant: got %+v, want %+v: %s", tn, want, d)
 	}
@@ -80,7 +94,9 @@ func testCreateTenant(t *testing.T, s tenantry.Store) {
 		{"unknown plan", tenantry.TenantCreate{Name: "X", Slug: "x2", Plan: "gold"}, tenantry.EINVALID},
 		{"bad domain", tenantry.TenantCreate{Name: "X", Slug: "x3", Domain: "not a host"}, tenantry.EINVALID},
 		{"bad id", tenantry.TenantCreate{ID: "nope", Name: "X", Slug: "x4"}, tenantry.EINVALID},
-		{"bad limit setting", tenantry.TenantCreate{Name: "X", Slug: "x5", Settings: tenantry.Settings{"max_projects": "many"}}, tenantry.EINVALID},
+		{"limit in settings", tenantry.TenantCreate{Name: "X", Slug: "x5", Settings: tenantry.Settings{"max_projects": 9}}, tenantry.EINVALID},
+		{"unknown setting", tenantry.TenantCreate{Name: "X", Slug: "x5", Settings: tenantry.Settings{"theme": "dark"}}, tenantry.EINVALID},
+		{"unknown limit", tenantry.TenantCreate{Name: "X", Slug: "x5", Limits: tenantry.Limits{"max_widgets": 1}}, tenantry.EINVALID},
 		{"taken slug", tenantry.TenantCreate{Name: "X", Slug: "ACME"}, tenantry.ECONFLICT},
 		{"taken domain", tenantry.TenantCreate{Name: "X", Slug: "x6", Domain: "ACME.example.com"}, tenantry.ECONFLICT},
 		{"taken id", tenantry.TenantCreate{ID: id, Name: "X", Slug: "x7"}, tenantry.ECONFLICT},
@@ -204,19 +220,22 @@ func testTenantFilters(t *testing.T, s tenantry.Store) {
 func testUpdateTenant(t *testing.T, s tenantry.Store) {
 	ctx := adminCtx(t, t.Context(), tenantry.NewID(), "req-update")
 	tn, err := s.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Up", Slug: "up", Domain: "up.example.com",
-		Settings: tenantry.Settings{"welcome": "hi", "theme": map[string]any{"color": "red", "font": "serif"}}})
+		Settings: tenantry.Settings{"welcome": "hi", "custom": map[string]any{"color": "red", "font": "serif"}},
+		Limits:   tenantry.Limits{"chat_per_10s": 9, "max_members": 7}})
 	fatalIf(t, "CreateTenant", err)
 	other, err := s.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Other", Slug: "other", Domain: "other.example.com"})
 	fatalIf(t, "CreateTenant", err)
 
 	got, err := s.Platform().UpdateTenant(ctx, tn.ID, tenantry.TenantUpdate{
 		Name: ptr(" Up Two "), Plan: ptr("pro"), Domain: ptr("NEW.example.com"),
-		SettingsPatch: tenantry.Settings{"welcome": nil, "theme": map[string]any{"color": "blue"}, "max_projects": 7},
+		SettingsPatch: tenantry.Settings{"welcome": nil, "custom": map[string]any{"color": "blue"}, "provider": "openai"},
+		LimitsPatch:   tenantry.LimitsPatch{"max_projects": 7, "chat_per_10s": nil},
 	})
 	fatalIf(t, "UpdateTenant", err)
 	want := *tn
 	want.Name, want.Plan, want.Domain = "Up Two", "pro", "new.example.com"
-	want.Settings = tenantry.Settings{"theme": map[string]any{"color": "blue", "font": "serif"}, "max_projects": 7}
+	want.Settings = tenantry.Settings{"custom": map[string]any{"color": "blue", "font": "serif"}, "provider": "openai"}
+	want.Limits = tenantry.Limits{"max_projects": 7, "max_members": 7}
 	if d := sameTenant(got, &want); d != "" {
 		t.Errorf("UpdateTenant: %s", d)
 	}
@@ -234,6 +253,14 @@ func testUpdateTenant(t *testing.T, s tenantry.Store) {
 	if ev != nil && ev.RequestID != "req-update" {
 		t.Errorf("tenant.update event: got request id %q, want req-update", ev.RequestID)
 	}
+	if ev != nil {
+		var data struct {
+			Limits map[string]any `json:"limits"`
+		}
+		if err := json.Unmarshal(ev.Data, &data); err != nil || jsonOf(data.Limits) != `{"chat_per_10s":null,"max_projects":7}` {
+			t.Errorf("tenant.update event data: got %s, want the limits patch {\"chat_per_10s\":null,\"max_projects\":7}", ev.Data)
+		}
+	}
 
 	bad := []struct {
 		name string
@@ -245,7 +272,11 @@ func testUpdateTenant(t *testing.T, s tenantry.Store) {
 		{"empty name", tn.ID, tenantry.TenantUpdate{Name: ptr(" ")}, tenantry.EINVALID},
 		{"unknown plan", tn.ID, tenantry.TenantUpdate{Plan: ptr("gold")}, tenantry.EINVALID},
 		{"bad domain", tn.ID, tenantry.TenantUpdate{Domain: ptr("no way")}, tenantry.EINVALID},
-		{"bad limit", tn.ID, tenantry.TenantUpdate{SettingsPatch: tenantry.Settings{"max_members": 1.5}}, tenantry.EINVALID},
+		{"bad limit", tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{"max_members": 1.5}}, tenantry.EINVALID},
+		{"limit below -1", tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{"max_members": -2}}, tenantry.EINVALID},
+		{"unknown limit", tn.ID, tenantry.TenantUpdate{LimitsPatch: tenantry.LimitsPatch{"max_widgets": 1}}, tenantry.EINVALID},
+		{"limit in settings", tn.ID, tenantry.TenantUpdate{SettingsPatch: tenantry.Settings{"max_members": 10}}, tenantry.EINVALID},
+		{"unknown setting", tn.ID, tenantry.TenantUpdate{SettingsPatch: tenantry.Settings{"theme": "dark"}}, tenantry.EINVALID},
 		{"taken domain", tn.ID, tenantry.TenantUpdate{Domain: ptr("Other.example.com")}, tenantry.ECONFLICT},
 	}
 	for _, tt := range bad {
@@ -428,16 +459,20 @@ func testSettings(t *testing.T, s tenantry.Store) {
 		want  tenantry.Settings
 		code  string
 	}{
-		{"add", tenantry.Settings{"welcome": "Hi", "model": "echo", "ui": map[string]any{"dark": true, "lang": "en"}},
-			tenantry.Settings{"welcome": "Hi", "model": "echo", "ui": map[string]any{"dark": true, "lang": "en"}}, ""},
-		{"merge", tenantry.Settings{"welcome": nil, "ui": map[string]any{"dark": false}, "max_projects": 5},
-			tenantry.Settings{"model": "echo", "ui": map[string]any{"dark": false, "lang": "en"}, "max_projects": 5}, ""},
-		{"bad limit", tenantry.Settings{"max_projects": "five", "model": "other"},
-			tenantry.Settings{"model": "echo", "ui": map[string]any{"dark": false, "lang": "en"}, "max_projects": 5}, tenantry.EINVALID},
-		{"negative limit", tenantry.Settings{"max_members": -2},
-			tenantry.Settings{"model": "echo", "ui": map[string]any{"dark": false, "lang": "en"}, "max_projects": 5}, tenantry.EINVALID},
-		{"too large", tenantry.Settings{"big": strings.Repeat("x", tenantry.MaxSettingsSize)},
-			tenantry.Settings{"model": "echo", "ui": map[string]any{"dark": false, "lang": "en"}, "max_projects": 5}, tenantry.EINVALID},
+		{"add", tenantry.Settings{"welcome": "Hi", "model": "echo", "custom": map[string]any{"dark": true, "lang": "en"}},
+			tenantry.Settings{"welcome": "Hi", "model": "echo", "custom": map[string]any{"dark": true, "lang": "en"}}, ""},
+		{"merge", tenantry.Settings{"welcome": nil, "custom": map[string]any{"dark": false}, "cors_origins": []any{"https://set.example"}},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, ""},
+		{"limit", tenantry.Settings{"max_projects": -1, "model": "other"},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, tenantry.EINVALID},
+		{"unknown key", tenantry.Settings{"ui": map[string]any{"dark": true}},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, tenantry.EINVALID},
+		{"platform key", tenantry.Settings{"openai_base_url": "https://evil.example/v1"},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, tenantry.EINVALID},
+		{"too deep", tenantry.Settings{"custom": map[string]any{"a": map[string]any{"b": map[string]any{"c": map[string]any{"d": map[string]any{"e": map[string]any{"f": map[string]any{"g": map[string]any{"h": 1}}}}}}}}},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, tenantry.EINVALID},
+		{"too large", tenantry.Settings{"custom": map[string]any{"big": strings.Repeat("x", tenantry.MaxSettingsSize)}},
+			tenantry.Settings{"model": "echo", "custom": map[string]any{"dark": false, "lang": "en"}, "cors_origins": []any{"https://set.example"}}, tenantry.EINVALID},
 	}
 	for _, st := range steps {
 		got, err := h.UpdateSettings(ctx, st.patch)

@@ -9,7 +9,7 @@
 //	load -base http://127.0.0.1:8080 -tenants 100 -users 2 -projects 200 -duration 10s -concurrency 16
 //	load -base http://127.0.0.1:8080 -seed-only -targets targets.tsv   # seed, then run wrk by hand
 //	load -baseline -targets targets.tsv -bare-body page.json           # wrk against a bare net/http process
-//	load -base http://127.0.0.1:8080 -noisy -plan pro -settings '{}'   # noisy neighbour
+//	load -base http://127.0.0.1:8080 -noisy -plan pro -limits '{}'   # noisy neighbour
 //	load -render DIR                                                   # docs/benchmarks.md
 package main
 
@@ -50,7 +50,7 @@ type config struct {
 	password                     string
 	label                        string
 	plan                         string
-	settings                     map[string]any
+	limits                       map[string]any
 	serverPID                    int
 	noisy                        bool
 	sharedUser                   bool
@@ -85,11 +85,11 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs.StringVar(&c.endpoints, "endpoints", "list,get,create,chat", "comma-separated wrk runs: list, get, create, chat")
 	fs.StringVar(&c.label, "label", "", "label copied into the JSON report")
 	fs.StringVar(&c.plan, "plan", "enterprise", "plan of the seeded tenants")
-	settings := fs.String("settings", `{"requests_per_second":100000,"chat_per_10s":1000000,"max_in_flight":100000}`,
-		"settings (JSON object) of the seeded tenants; the default lifts the per-tenant rate limits so a throughput run measures the server, not the limiter")
+	limits := fs.String("limits", `{"requests_per_second":100000,"chat_per_10s":1000000,"max_in_flight":100000}`,
+		"limit overrides (JSON object, set through the admin API) of the seeded tenants; the default lifts the per-tenant rate limits so a throughput run measures the server, not the limiter")
 	fs.BoolVar(&c.sharedUser, "shared-user", false, "one user owns every tenant instead of -users new users per tenant (argon2id makes each sign-up and login cost ~0.1–0.2 s of CPU; use this for 10,000 tenants)")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "pid of the server on this machine; its peak RSS (VmHWM) goes into the report")
-	fs.BoolVar(&c.noisy, "noisy", false, "noisy-neighbour run: a quiet tenant's latency alone, then next to a tenant sending -noisy-rate (both on -plan with -settings), each client in its own process")
+	fs.BoolVar(&c.noisy, "noisy", false, "noisy-neighbour run: a quiet tenant's latency alone, then next to a tenant sending -noisy-rate (both on -plan with -limits), each client in its own process")
 	fs.Float64Var(&c.quietRate, "quiet-rate", 50, "requests/s the quiet tenant sends in a -noisy run")
 	fs.Float64Var(&c.noisyRate, "noisy-rate", 5000, "requests/s the noisy tenant sends in a -noisy run (10× the pro plan's 500/s)")
 	fs.StringVar(&c.wrk.path, "wrk", "wrk", "the wrk binary (Debian: apt-get install wrk)")
@@ -131,8 +131,8 @@ func run(args []string, getenv func(string) string, stdout io.Writer) error {
 	}
 	c.adminEmail, c.adminPassword = getenv("TENANTRY_ADMIN_EMAIL"), getenv("TENANTRY_ADMIN_PASSWORD")
 	c.password = "bench-password-1"
-	if err := json.Unmarshal([]byte(*settings), &c.settings); err != nil {
-		return fmt.Errorf("-settings: %w", err)
+	if err := json.Unmarshal([]byte(*limits), &c.limits); err != nil {
+		return fmt.Errorf("-limits: %w", err)
 	}
 	if c.adminEmail == "" || c.adminPassword == "" {
 		return errors.New("TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD must name the platform admin")

@@ -144,7 +144,7 @@ func (d *dataSet) openSessions(a *apiClient) error {
 	return nil
 }
 
-// seed creates c.tenants tenants on plan c.plan with settings c.settings, each with c.users users
+// seed creates c.tenants tenants on plan c.plan with limit overrides c.limits, each with c.users users
 // (the first the owner, the others admins) and c.projects projects. A
 // run-unique suffix keeps slugs and emails fresh on a reused database.
 func seed(a *apiClient, c config) (*dataSet, error) {
@@ -225,11 +225,13 @@ func seedTenant(a *apiClient, admin, run string, i int, c config, shared *shared
 		owner = emails[0]
 	}
 	body := map[string]any{"name": "Bench " + slug, "slug": slug, "plan": c.plan, "owner_email": owner}
-	if len(c.settings) > 0 {
-		body["settings"] = c.settings
-	}
 	if _, err := a.call("POST", "/api/admin/tenants", admin, "", body, &created); err != nil {
 		return nil, err
+	}
+	if len(c.limits) > 0 {
+		if _, err := a.call("PATCH", "/api/admin/tenants/"+created.ID, admin, "", map[string]any{"limits": c.limits}, nil); err != nil {
+			return nil, err
+		}
 	}
 	t := &tenant{id: created.ID}
 	if shared != nil {
