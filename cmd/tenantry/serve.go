@@ -21,6 +21,7 @@ import (
 	"github.com/tenantry/tenantry/auth"
 	tenantryhttp "github.com/tenantry/tenantry/http"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/mail"
 	"github.com/tenantry/tenantry/openai"
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/registry"
@@ -45,6 +46,7 @@ type serveConfig struct {
 	cacheTTL    time.Duration
 	debugAddr   string
 	maxActive   int
+	mail        *mailFlags
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -60,6 +62,7 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.IntVar(&c.maxActive, "max-active", 0, "tenant requests served at once, shared fairly between tenants; others wait in their tenant's queue (default: the database connection pool size)")
 	fs.StringVar(&c.debugAddr, "debug-addr", e.getenv("TENANTRY_DEBUG_ADDR"), "listen address of the Go profiler (/debug/pprof/), off when empty; keep it on loopback (TENANTRY_DEBUG_ADDR)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", 0, "how long each process caches tenants, memberships and credentials (default 60s); changes reach every process through the database within about 250ms (at once through --redis-url), so the TTL only bounds staleness while the database cannot be polled (TENANTRY_CACHE_TTL)")
+	c.mail = e.addMailFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -110,7 +113,25 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	authSvc := auth.New(db, auth.Config{Secret: secret})
+	publicURL, err := c.mail.resolvePublicURL(c.addr)
+	if err != nil {
+		return err
+	}
+	sink, err := c.mail.mailer(logger)
+	if err != nil {
+		return err
+	}
+	// Mail leaves in the background, so that no request waits for the
+	// mail server; shutdown waits a little for what is queued.
+	mailQueue := mail.NewQueue(sink, logger, 0)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := mailQueue.Close(ctx); err != nil {
+			logger.Error("mail queue not drained", "error", err.Error())
+		}
+	}()
+	authSvc := auth.New(db, auth.Config{Secret: secret, Mailer: mailQueue, PublicURL: publicURL, Logger: logger})
 	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
 		return err
 	}
