@@ -34,7 +34,7 @@ func (o *outbox) all() []tenantry.Message {
 
 // newMailService returns a service over a fresh SQLite store that mails
 // into an outbox, with links under https://app.example.com.
-func newMailService(t *testing.T) (*auth.Service, tenantry.Store, *outbox) {
+func newMailService(t testing.TB) (*auth.Service, tenantry.Store, *outbox) {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "tenantry.db"), tenantry.DefaultPlans())
 	if err != nil {
@@ -157,4 +157,28 @@ func asError(err error, target **tenantry.Error) bool {
 	e, ok := err.(*tenantry.Error)
 	*target = e
 	return ok
+}
+
+// FuzzResetPassword checks that any token and password get a client error
+// (validation_failed or unauthenticated) from a store with no resets,
+// never a server error, a panic or a changed password.
+func FuzzResetPassword(f *testing.F) {
+	s, _, _ := newMailService(f)
+	for _, seed := range [][2]string{
+		{"pr_" + strings.Repeat("A", 42) + "E", "long enough"},
+		{"pr_", "long enough"},
+		{"inv_0123", "short"},
+		{" pr_" + strings.Repeat("_", 43) + " ", "\x00\x00\x00\x00\x00\x00\x00\x00"},
+		{"", ""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, token, password string) {
+		u, err := s.ResetPassword(t.Context(), token, password)
+		switch code := tenantry.ErrorCode(err); code {
+		case tenantry.EINVALID, tenantry.EUNAUTHENTICATED:
+		default:
+			t.Fatalf("ResetPassword(%q, %q) = %v, %v; want validation_failed or unauthenticated", token, password, u, err)
+		}
+	})
 }
