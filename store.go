@@ -9,6 +9,7 @@ import (
 // Store is a storage backend. One exported method is one transaction.
 type Store interface {
 	UserStore
+	PasswordResetStore
 
 	// Tenant returns the handle bound to tenantID. Every method of the
 	// handle reads and writes that tenant's rows only; a handle made with

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -29,7 +30,18 @@ type Config struct {
 	// Params are the argon2id parameters of new password hashes
 	// (DefaultParams). Tests use cheap ones.
 	Params *Params
+	// Mailer, when set, e-mails invitations and password-reset links.
+	Mailer tenantry.Mailer
+	// PublicURL is the base of the links in those e-mails, without a
+	// trailing slash (DefaultPublicURL).
+	PublicURL string
+	// Logger receives mail failures (none when nil).
+	Logger *slog.Logger
 }
+
+// DefaultPublicURL is the base of e-mailed links when Config.PublicURL is
+// empty.
+const DefaultPublicURL = "http://localhost:8080"
 
 // Service signs users in and authenticates requests against a store.
 type Service struct {
@@ -92,6 +104,13 @@ func New(store tenantry.Store, cfg Config) *Service {
 	}
 	if cfg.RefreshTTL <= 0 {
 		cfg.RefreshTTL = DefaultRefreshTTL
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = DefaultPublicURL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	params := DefaultParams()
 	if cfg.Params != nil {
@@ -524,7 +543,8 @@ func (s *Service) CreateAPIKey(ctx context.Context, ts tenantry.TenantStore, nam
 
 // CreateInvitation invites email into ts's tenant with role and returns
 // the invitation with its one-time token (validation_failed,
-// tenant_required). The inviter is the actor of ctx's identity.
+// tenant_required), and e-mails the accept link to the invitee when the
+// service has a Mailer. The inviter is the actor of ctx's identity.
 func (s *Service) CreateInvitation(ctx context.Context, ts tenantry.TenantStore, email string, role tenantry.Role) (*tenantry.Invitation, string, error) {
 	tenantID, ok := tenantry.ParseID(ts.ID())
 	if !ok {
@@ -559,6 +579,7 @@ func (s *Service) CreateInvitation(ctx context.Context, ts tenantry.TenantStore,
 	if err := ts.CreateInvitation(ctx, inv); err != nil {
 		return nil, "", err
 	}
+	s.mailInvitation(ctx, ts, inv, token)
 	return inv, token, nil
 }
 

@@ -26,6 +26,8 @@ func (s *Server) registerRoutes() {
 	s.route("POST /api/auth/logout", s.publicRoute(s.handleLogout))
 	s.route("GET /api/auth/me", s.userRoute(s.handleMe))
 	s.route("PUT /api/auth/me/default-tenant", s.userRoute(s.handleDefaultTenant))
+	s.route("POST /api/auth/password-reset", s.publicRoute(s.handlePasswordReset))
+	s.route("POST /api/auth/password-reset/confirm", s.publicRoute(s.handlePasswordResetConfirm))
 
 	// Platform administration (no tenant; platform admins only).
 	s.route("POST /api/admin/tenants", s.adminRoute(s.handleAdminTenantCreate))

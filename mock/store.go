@@ -31,6 +31,9 @@ type Store struct {
 	UserFn               func(ctx context.Context, id string) (*tenantry.User, error)
 	UserByEmailFn        func(ctx context.Context, email string) (*tenantry.User, error)
 	UserMembershipsFn    func(ctx context.Context, userID string) ([]*tenantry.UserMembership, error)
+
+	CreatePasswordResetFn func(ctx context.Context, pr *tenantry.PasswordReset) error
+	ResetPasswordFn       func(ctx context.Context, tokenHash, passwordHash string) (*tenantry.User, error)
 }
 
 // Close calls CloseFn.

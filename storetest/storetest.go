@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"ExportImport", testExportImport},
 		{"ImportMalformedRecords", testImportMalformedRecords},
 		{"Ping", testPing},
+		{"PasswordResets", testPasswordResets},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

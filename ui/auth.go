@@ -29,7 +29,11 @@ type authPage struct {
 func (h *Handler) login(q *request) error {
 	q.ensureCSRF()
 	next := safeNext(q.r.URL.Query().Get("next"), "")
-	return h.renderAuth(q, http.StatusOK, "login", &view{Title: "Sign in", Page: &authPage{Next: next}}, nil)
+	v := &view{Title: "Sign in", Page: &authPage{Next: next}}
+	if q.r.URL.Query().Get("reset") == "done" {
+		v.Flash = "Your password is set. Sign in with it; every other sign-in of your account was signed out."
+	}
+	return h.renderAuth(q, http.StatusOK, "login", v, nil)
 }
 
 // renderAuth renders a sign-in style page, keeping the typed e-mail and name.

@@ -113,6 +113,9 @@ func (h *Handler) consoleCreate(q *request) error {
 		}
 		q.sess.Secret = scheme + "://" + q.r.Host + "/invitations/" + token
 		q.sess.Flash += " No user has " + email + " yet: send them this owner invitation link, shown only once."
+		if h.cfg.Auth.SendsMail() {
+			q.sess.Flash += " It was e-mailed to them too."
+		}
 	} else if tc.OwnerID != "" {
 		q.sess.Flash += " " + email + " is its owner."
 	}

@@ -120,7 +120,7 @@ func (h *Handler) invitationCreate(q *request) error {
 		scheme = "https"
 	}
 	q.sess.Secret = scheme + "://" + q.r.Host + q.link("/invitations/"+token)
-	q.sess.Flash = "Invitation created for " + tenantry.NormalizeEmail(f.Get("email")) + ". Send them this link; it is shown only once."
+	q.sess.Flash = invitationFlash(h.cfg.Auth.SendsMail(), tenantry.NormalizeEmail(f.Get("email")))
 	if err := q.save(); err != nil {
 		return err
 	}

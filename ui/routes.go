@@ -64,6 +64,7 @@ func (h *Handler) authRoutes(m *http.ServeMux) {
 	m.Handle("POST /logout", h.page(h.logout))
 	m.Handle("GET /invitations/{token}", h.page(h.invitation))
 	m.Handle("POST /invitations/{token}", h.page(h.invitationAccept))
+	h.resetRoutes(m)
 }
 
 // page adapts a page function; its error becomes an error page.

@@ -21,6 +21,7 @@ import (
 	"github.com/tenantry/tenantry/auth"
 	tenantryhttp "github.com/tenantry/tenantry/http"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/mail"
 	"github.com/tenantry/tenantry/openai"
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/registry"
@@ -51,6 +52,7 @@ type serveConfig struct {
 	tlsCert     string
 	tlsKey      string
 	sessionIdle time.Duration
+	mail        *mailFlags
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -70,6 +72,7 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.StringVar(&c.tlsCert, "tls-cert", e.getenv("TENANTRY_TLS_CERT"), "PEM certificate chain file: listen with TLS (with --tls-key) (TENANTRY_TLS_CERT)")
 	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
+	c.mail = e.addMailFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -137,7 +140,25 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	authSvc := auth.New(db, auth.Config{Secret: secret})
+	publicURL, err := c.mail.resolvePublicURL(c.addr)
+	if err != nil {
+		return err
+	}
+	sink, err := c.mail.mailer(logger)
+	if err != nil {
+		return err
+	}
+	// Mail leaves in the background, so that no request waits for the
+	// mail server; shutdown waits a little for what is queued.
+	mailQueue := mail.NewQueue(sink, logger, 0)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := mailQueue.Close(ctx); err != nil {
+			logger.Error("mail queue not drained", "error", err.Error())
+		}
+	}()
+	authSvc := auth.New(db, auth.Config{Secret: secret, Mailer: mailQueue, PublicURL: publicURL, Logger: logger})
 	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
 		return err
 	}
