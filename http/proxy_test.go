@@ -130,10 +130,10 @@ func TestSessionCookieBehindTrustedProxy(t *testing.T) {
 		want    string
 		secure  bool
 	}{
-		{"trusted proxy, https", "127.0.0.0/8, ::1", map[string]string{"X-Forwarded-Proto": "https"}, "__Host-tenantry_session", true},
-		{"trusted proxy, http", "127.0.0.0/8, ::1", map[string]string{"X-Forwarded-Proto": "http"}, "tenantry_session", false},
-		{"untrusted peer, https", "192.0.2.0/24", map[string]string{"X-Forwarded-Proto": "https"}, "tenantry_session", false},
-		{"no proxy trusted, https", "", map[string]string{"X-Forwarded-Proto": "https"}, "tenantry_session", false},
+		{"trusted proxy, https", "127.0.0.0/8, ::1", map[string]string{"X-Forwarded-Proto": "https"}, "__Host-tenantry_csrf", true},
+		{"trusted proxy, http", "127.0.0.0/8, ::1", map[string]string{"X-Forwarded-Proto": "http"}, "tenantry_csrf", false},
+		{"untrusted peer, https", "192.0.2.0/24", map[string]string{"X-Forwarded-Proto": "https"}, "tenantry_csrf", false},
+		{"no proxy trusted, https", "", map[string]string{"X-Forwarded-Proto": "https"}, "tenantry_csrf", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,7 +111,8 @@ func TestServeTLS(t *testing.T) {
 				t.Fatalf("/healthz over TLS: got status %d, TLS %v", resp.StatusCode, resp.TLS)
 			}
 
-			// Pages served over TLS set the secure session cookie.
+			// Pages served over TLS set secure cookies (before sign-in, the
+			// CSRF cookie; the session cookie is named the same way).
 			resp, err = client.Get(base + "/login")
 			if err != nil {
 				t.Fatal(err)
@@ -120,12 +121,12 @@ func TestServeTLS(t *testing.T) {
 			var got []string
 			for _, c := range resp.Cookies() {
 				got = append(got, c.Name)
-				if c.Name == "__Host-tenantry_session" && !c.Secure {
+				if c.Name == "__Host-tenantry_csrf" && !c.Secure {
 					t.Errorf("cookie %s is not Secure", c.Name)
 				}
 			}
-			if len(got) != 1 || got[0] != "__Host-tenantry_session" {
-				t.Errorf("/login over TLS: got cookies %v, want [__Host-tenantry_session]", got)
+			if len(got) != 1 || got[0] != "__Host-tenantry_csrf" {
+				t.Errorf("/login over TLS: got cookies %v, want [__Host-tenantry_csrf]", got)
 			}
 
 			// TLS older than 1.2 is refused.
