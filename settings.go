@@ -23,6 +23,9 @@ func (s Settings) Validate() string {
 	if len(b) > MaxSettingsSize {
 		return "too large"
 	}
+	if v, ok := s[SettingPublicAssistant]; ok && !isBool(v) {
+		return SettingPublicAssistant + " must be true or false"
+	}
 	for name := range limitNames() {
 		v, ok := s[name]
 		if !ok {
@@ -40,6 +43,14 @@ func (s Settings) String(key string) string {
 	v, _ := s[key].(string)
 	return v
 }
+
+// Bool returns the boolean value of key, or false.
+func (s Settings) Bool(key string) bool {
+	v, _ := s[key].(bool)
+	return v
+}
+
+func isBool(v any) bool { _, ok := v.(bool); return ok }
 
 // MergePatch returns a copy of s with patch applied as a JSON Merge Patch
 // (RFC 7386): a null value removes a key, an object is merged recursively,

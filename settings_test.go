@@ -57,6 +57,10 @@ func TestSettingsValidate(t *testing.T) {
 		{`{"max_projects":1.5}`, true},
 		{`{"max_projects":"10"}`, true},
 		{`{"chat_per_10s":true}`, true},
+		{`{"public_assistant":true}`, false},
+		{`{"public_assistant":false}`, false},
+		{`{"public_assistant":"yes"}`, true},
+		{`{"public_assistant":1}`, true},
 	}
 	for _, tt := range tests {
 		if got := decodeSettings(t, tt.in).Validate(); (got != "") != tt.wantBad {
