@@ -443,3 +443,44 @@ func FuzzPublicTenantRef(f *testing.F) {
 		}
 	})
 }
+
+// TestPublicAssistantCORS checks that a tenant's website, listed in its
+// cors_origins, may call the public assistant from a browser on the
+// tenant's host or /t/{slug}/ path, and another site may not.
+func TestPublicAssistantCORS(t *testing.T) {
+	t.Parallel()
+	store := openSQLite(t)
+	seedPublicTutorial(t, store)
+	e := newPublicEnv(t, store)
+	admin := e.admin(t)
+	e.must(t, admin, "PATCH", "/api/admin/tenants/acme", map[string]any{"settings": map[string]any{"cors_origins": []string{"https://www.acme.example"}}}, 200, nil)
+	tests := []struct {
+		name, host, path, origin, want string
+	}{
+		{"tenant host", "acme.localhost", "/api/public/chat", "https://www.acme.example", "https://www.acme.example"},
+		{"tenant path", "", "/t/acme/api/public/session", "https://www.acme.example", "https://www.acme.example"},
+		{"another site", "acme.localhost", "/api/public/chat", "https://evil.example", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest("OPTIONS", e.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.host != "" {
+				req.Host = tt.host
+			}
+			req.Header.Set("Origin", tt.origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "Content-Type")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != tt.want {
+				t.Errorf("Access-Control-Allow-Origin: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
