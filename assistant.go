@@ -8,6 +8,9 @@ const (
 	SettingModel        = "model"
 	SettingProvider     = "provider"
 	SettingSystemPrompt = "system_prompt"
+	// SettingPublicAssistant (a boolean) opens the tenant's assistant to
+	// anonymous visitors through the public routes.
+	SettingPublicAssistant = "public_assistant"
 )
 
 // ChatAnswer is the reply to one chat message.

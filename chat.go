@@ -6,11 +6,15 @@ import (
 )
 
 // ChatSession is a conversation with a tenant's assistant. It belongs to one
-// tenant; used under another tenant it is refused.
+// tenant; used under another tenant it is refused. UserID is the member who
+// started it ("" for an API key or a visitor); Visitor marks a session of
+// the tenant's public assistant, started by an anonymous visitor, which
+// members' routes never see and which sees no member's session.
 type ChatSession struct {
 	ID        string    `json:"id"`
 	TenantID  string    `json:"tenant_id"`
 	UserID    string    `json:"user_id"`
+	Visitor   bool      `json:"visitor,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

@@ -10,6 +10,8 @@ const (
 	ActorUser   ActorType = "user"
 	ActorAPIKey ActorType = "api_key"
 	ActorSystem ActorType = "system"
+	// ActorVisitor is an anonymous visitor of a tenant's public assistant.
+	ActorVisitor ActorType = "visitor"
 )
 
 // Identity is who is making a request and on which tenant. It travels in the
@@ -25,6 +27,9 @@ type Identity struct {
 	TenantID string
 	// Role is the caller's role in TenantID.
 	Role Role
+	// Visitor is true for an anonymous visitor of TenantID's public
+	// assistant: no user, no role, only the visitor's own chat sessions.
+	Visitor bool
 }
 
 // Actor returns the audit actor of the identity.
@@ -34,6 +39,8 @@ func (id Identity) Actor() (ActorType, string) {
 		return ActorAPIKey, id.APIKeyID
 	case id.UserID != "":
 		return ActorUser, id.UserID
+	case id.Visitor:
+		return ActorVisitor, ""
 	}
 	return ActorSystem, ""
 }

@@ -45,6 +45,7 @@ const (
 	kindString settingKind = iota
 	kindOrigins
 	kindObject
+	kindBool
 )
 
 // settingKindOf returns what key holds, whether only the platform sets it,
@@ -57,6 +58,8 @@ func settingKindOf(key string) (kind settingKind, platformOnly, known bool) {
 		return kindOrigins, false, true
 	case SettingCustom:
 		return kindObject, false, true
+	case SettingPublicAssistant:
+		return kindBool, false, true
 	case SettingProvider, SettingOpenAIBaseURL, SettingOpenAIKeyEnv:
 		return kindString, true, true
 	}
@@ -187,6 +190,10 @@ func (k settingKind) check(v any) string {
 		if _, ok := asObject(v); !ok {
 			return "must be an object"
 		}
+	case kindBool:
+		if _, ok := v.(bool); !ok {
+			return "must be true or false"
+		}
 	}
 	return ""
 }
@@ -241,6 +248,12 @@ func (s Settings) ForRole(role Role) Settings {
 		out[k] = v
 	}
 	return out
+}
+
+// Bool returns the boolean value of key, or false.
+func (s Settings) Bool(key string) bool {
+	v, _ := s[key].(bool)
+	return v
 }
 
 // MergePatch returns a copy of s with patch applied as a JSON Merge Patch

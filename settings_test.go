@@ -123,6 +123,10 @@ func TestSettingsValidate(t *testing.T) {
 		{`{"welcome":null}`, true},
 		{nested(7), false},
 		{nested(8), true},
+		{`{"public_assistant":true}`, false},
+		{`{"public_assistant":false}`, false},
+		{`{"public_assistant":"yes"}`, true},
+		{`{"public_assistant":1}`, true},
 	}
 	for _, tt := range tests {
 		if got := decodeSettings(t, tt.in).Validate(); (got != "") != tt.wantBad {

@@ -99,16 +99,20 @@ func New(store tenantry.Store, plans tenantry.Plans, limiter tenantry.RateLimite
 	return s
 }
 
-// CreateSession starts a session in tenant t for the caller in ctx. The
-// returned session's ID is the opaque public id (see PublicSessionID).
+// CreateSession starts a session in tenant t for the caller in ctx: a
+// visitor's session when the caller is a visitor of t's public assistant,
+// else a member's. The returned session's ID is the opaque public id (see
+// PublicSessionID).
 func (s *Service) CreateSession(ctx context.Context, t *tenantry.Tenant) (*tenantry.ChatSession, error) {
 	if err := t.Usable(); err != nil {
 		return nil, err
 	}
+	id := tenantry.IdentityFromContext(ctx)
 	sess := &tenantry.ChatSession{
 		ID:        tenantry.NewID(),
 		TenantID:  t.ID,
-		UserID:    tenantry.IdentityFromContext(ctx).UserID,
+		UserID:    id.UserID,
+		Visitor:   id.Visitor,
 		CreatedAt: tenantry.Now(),
 	}
 	if err := s.store.Tenant(t.ID).CreateChatSession(ctx, sess); err != nil {
@@ -125,9 +129,11 @@ func (s *Service) CreateSession(ctx context.Context, t *tenantry.Tenant) (*tenan
 
 // Chat sends message in the session sessionID (a public id) of tenant t and
 // returns the reply. A session of another tenant is forbidden before any
-// read; a malformed or unknown one, or one started by another user of the
-// tenant when the caller is a plain member, is not_found. The user's message and the reply are stored together
-// once the provider has answered; a failed provider call stores nothing.
+// read; a malformed or unknown one, one started by another user of the
+// tenant when the caller is a plain member, and a visitor's session used by
+// a member or a member's used by a visitor, is not_found. The user's
+// message and the reply are stored together once the provider has
+// answered; a failed provider call stores nothing.
 func (s *Service) Chat(ctx context.Context, t *tenantry.Tenant, sessionID, message string) (*tenantry.ChatAnswer, error) {
 	if err := t.Usable(); err != nil {
 		return nil, err
@@ -236,8 +242,10 @@ func (s *Service) Messages(ctx context.Context, t *tenantry.Tenant, sessionID st
 }
 
 // checkSession checks that session sid exists in ts and that the caller in
-// ctx may use it: a session started by a signed-in user is that user's
-// (and readable by the tenant's owners and admins); others get not_found.
+// ctx may use it: visitors' sessions are for visitors only and members'
+// sessions for members only; a session started by a signed-in user is that
+// user's (and readable by the tenant's owners and admins); others get
+// not_found.
 func checkSession(ctx context.Context, ts tenantry.TenantStore, sid string) error {
 	sess, err := ts.ChatSession(ctx, sid)
 	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
@@ -246,6 +254,9 @@ func checkSession(ctx context.Context, ts tenantry.TenantStore, sid string) erro
 		return err
 	}
 	id := tenantry.IdentityFromContext(ctx)
+	if sess.Visitor != id.Visitor {
+		return errSessionNotFound()
+	}
 	if sess.UserID != "" && id.UserID != "" && id.UserID != sess.UserID && !id.Role.CanManage() {
 		return errSessionNotFound()
 	}

@@ -448,3 +448,46 @@ func TestSessionsArePrivateToTheirUser(t *testing.T) {
 		})
 	}
 }
+
+func TestVisitorAndMemberSessionsAreApart(t *testing.T) {
+	svc, _, _ := newService(t)
+	tn := tutorialTenants()[0]
+	member := tenantry.NewContextWithIdentity(context.Background(), tenantry.Identity{UserID: tenantry.NewID(), TenantID: tn.ID, Role: tenantry.RoleOwner})
+	apiKey := tenantry.NewContextWithIdentity(context.Background(), tenantry.Identity{APIKeyID: tenantry.NewID(), TenantID: tn.ID, Role: tenantry.RoleAdmin})
+	visitor := tenantry.NewContextWithIdentity(context.Background(), tenantry.Identity{TenantID: tn.ID, Visitor: true})
+	msess, err := svc.CreateSession(member, tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vsess, err := svc.CreateSession(visitor, tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msess.Visitor || !vsess.Visitor || vsess.UserID != "" {
+		t.Fatalf("got member session %+v and visitor session %+v, want only the second a visitor's", msess, vsess)
+	}
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		session string
+		code    string
+	}{
+		{"visitor in its session", visitor, vsess.ID, ""},
+		{"visitor in a member's session", visitor, msess.ID, tenantry.ENOTFOUND},
+		{"owner in a visitor's session", member, vsess.ID, tenantry.ENOTFOUND},
+		{"API key in a visitor's session", apiKey, vsess.ID, tenantry.ENOTFOUND},
+		{"owner in its session", member, msess.ID, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.Chat(tt.ctx, tn, tt.session, "hi")
+			if got := tenantry.ErrorCode(err); got != tt.code {
+				t.Errorf("chat code = %q, want %q", got, tt.code)
+			}
+			_, _, err = svc.Messages(tt.ctx, tn, tt.session, tenantry.Page{})
+			if got := tenantry.ErrorCode(err); got != tt.code {
+				t.Errorf("messages code = %q, want %q", got, tt.code)
+			}
+		})
+	}
+}

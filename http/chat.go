@@ -44,6 +44,12 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 	if err := decodeOptional(r, &in); err != nil {
 		return err
 	}
+	return s.startSession(w, r)
+}
+
+// startSession starts an assistant session in the request's tenant for the
+// caller in its context and answers 201 with it.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.assistantOf()
 	if err != nil {
 		return err

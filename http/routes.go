@@ -75,6 +75,11 @@ func (s *Server) registerRoutes() {
 	s.route("POST /api/chat", s.tenantRouteRemote(s.handleChat))
 	s.route("GET /api/sessions/{id}/messages", s.tenantRoute(s.handleSessionMessages))
 
+	// Public assistant (tenant resolved, no sign-in; only a tenant whose
+	// settings say public_assistant: true).
+	s.route("POST /api/public/session", s.publicTenantRoute(true, s.handlePublicSession))
+	s.route("POST /api/public/chat", s.publicTenantRoute(false, s.handlePublicChat))
+
 	// Anything else: JSON 404 under /api/, the UI (when configured)
 	// elsewhere.
 	s.mux.Handle("/api/", s.publicRoute(s.handleNoRoute))

@@ -89,6 +89,13 @@ type Config struct {
 	// same one so that both count against one budget. Nil: a throttle over
 	// Limiter with LoginRatePerIP and LoginRatePerEmail.
 	SignInThrottle *auth.SignInThrottle
+	// PublicRatePerAddress and PublicRatePerTenant bound the public
+	// assistant's requests (session starts and chat messages together) per
+	// client address within a tenant and per tenant (defaults: 30 a minute
+	// with bursts of 10, and 600 a minute with bursts of 100); they apply
+	// only with a Limiter, on top of the tenant's own rates.
+	PublicRatePerAddress *tenantry.Rate
+	PublicRatePerTenant  *tenantry.Rate
 }
 
 // Server is the HTTP API server.
@@ -159,6 +166,12 @@ func NewServer(cfg Config) *Server {
 	if cfg.SignInThrottle == nil {
 		cfg.SignInThrottle = auth.NewSignInThrottle(cfg.Limiter, auth.ThrottleConfig{
 			PerIP: cfg.LoginRatePerIP, PerEmail: cfg.LoginRatePerEmail, Logger: cfg.Logger})
+	}
+	if cfg.PublicRatePerAddress == nil {
+		cfg.PublicRatePerAddress = &tenantry.Rate{Events: 30, Per: time.Minute, Burst: 10}
+	}
+	if cfg.PublicRatePerTenant == nil {
+		cfg.PublicRatePerTenant = &tenantry.Rate{Events: 600, Per: time.Minute, Burst: 100}
 	}
 	s := &Server{
 		cfg:       cfg,

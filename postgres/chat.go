@@ -30,17 +30,17 @@ func (s *TenantService) CreateChatSession(ctx context.Context, sess *tenantry.Ch
 		sess.CreatedAt = tenantry.Now()
 	}
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO chat_sessions (tenant_id, id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
-		s.id, sess.ID, sess.UserID, sess.CreatedAt)
+	b.Queue(`INSERT INTO chat_sessions (tenant_id, id, user_id, visitor, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		s.id, sess.ID, sess.UserID, sess.Visitor, sess.CreatedAt)
 	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "chat_session.create", "chat_session", sess.ID))
 	return s.tx(ctx, b, nil)
 }
 
 func queueSession(b *pgx.Batch, tenantID, id string, out **tenantry.ChatSession) {
-	b.Queue(`SELECT tenant_id, id, user_id, created_at FROM chat_sessions WHERE tenant_id = $1 AND id = $2`,
+	b.Queue(`SELECT tenant_id, id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = $1 AND id = $2`,
 		tenantID, id).QueryRow(func(row pgx.Row) error {
 		var cs tenantry.ChatSession
-		if err := row.Scan(&cs.TenantID, &cs.ID, &cs.UserID, &cs.CreatedAt); err == pgx.ErrNoRows {
+		if err := row.Scan(&cs.TenantID, &cs.ID, &cs.UserID, &cs.Visitor, &cs.CreatedAt); err == pgx.ErrNoRows {
 			return sessionNotFound()
 		} else if err != nil {
 			return err

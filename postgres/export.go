@@ -78,10 +78,10 @@ func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writ
 		func(r pgx.Rows) (any, error) { return scanProject(r) })
 	each(b, tenantry.ExportTask, `SELECT `+taskColumns+` FROM tasks WHERE tenant_id = $1 ORDER BY id`,
 		func(r pgx.Rows) (any, error) { return scanTask(r) })
-	each(b, tenantry.ExportChatSession, `SELECT tenant_id, id, user_id, created_at FROM chat_sessions WHERE tenant_id = $1 ORDER BY id`,
+	each(b, tenantry.ExportChatSession, `SELECT tenant_id, id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = $1 ORDER BY id`,
 		func(r pgx.Rows) (any, error) {
 			var s tenantry.ChatSession
-			err := r.Scan(&s.TenantID, &s.ID, &s.UserID, &s.CreatedAt)
+			err := r.Scan(&s.TenantID, &s.ID, &s.UserID, &s.Visitor, &s.CreatedAt)
 			s.CreatedAt = s.CreatedAt.UTC()
 			return s, err
 		})

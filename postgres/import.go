@@ -298,8 +298,8 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			if err != nil {
 				return nil, err
 			}
-			i := add(l, `INSERT INTO chat_sessions (tenant_id, id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
-				tid, id, s.UserID, s.CreatedAt)
+			i := add(l, `INSERT INTO chat_sessions (tenant_id, id, user_id, visitor, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				tid, id, s.UserID, s.Visitor, s.CreatedAt)
 			pl.userArgs = append(pl.userArgs, userArg{row: i, arg: 2})
 		case tenantry.ExportChatMessage:
 			var m tenantry.ChatMessage

@@ -24,8 +24,8 @@ func scanChatMessage(row interface{ Scan(...any) error }) (*tenantry.ChatMessage
 
 // insertChatSession inserts s into tx as it is.
 func insertChatSession(ctx context.Context, tx *wtx, s *tenantry.ChatSession) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO chat_sessions (id, tenant_id, user_id, created_at) VALUES (?, ?, ?, ?)`,
-		s.ID, s.TenantID, s.UserID, encTime(s.CreatedAt))
+	_, err := tx.ExecContext(ctx, `INSERT INTO chat_sessions (id, tenant_id, user_id, visitor, created_at) VALUES (?, ?, ?, ?, ?)`,
+		s.ID, s.TenantID, s.UserID, s.Visitor, encTime(s.CreatedAt))
 	if isUnique(err, "") {
 		return tenantry.Errorf(tenantry.ECONFLICT, "This chat session already exists.")
 	} else if err != nil {
@@ -73,8 +73,8 @@ func (h *TenantStore) CreateChatSession(ctx context.Context, s *tenantry.ChatSes
 // chatSession reads session id of tenantID (not_found).
 func chatSession(ctx context.Context, q querier, tenantID, id string) (*tenantry.ChatSession, error) {
 	var s tenantry.ChatSession
-	err := q.QueryRowContext(ctx, `SELECT id, tenant_id, user_id, created_at FROM chat_sessions WHERE tenant_id = ? AND id = ?`,
-		tenantID, id).Scan(&s.ID, &s.TenantID, &s.UserID, timeScan{&s.CreatedAt})
+	err := q.QueryRowContext(ctx, `SELECT id, tenant_id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = ? AND id = ?`,
+		tenantID, id).Scan(&s.ID, &s.TenantID, &s.UserID, &s.Visitor, timeScan{&s.CreatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Chat session not found.")
 	} else if err != nil {

@@ -110,9 +110,9 @@ func (p *Platform) ExportTenant(ctx context.Context, id string, w io.Writer) err
 				}
 				return e.write(tenantry.ExportTask, t)
 			}},
-			{`SELECT id, tenant_id, user_id, created_at FROM chat_sessions WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			{`SELECT id, tenant_id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
 				var s tenantry.ChatSession
-				if err := rows.Scan(&s.ID, &s.TenantID, &s.UserID, timeScan{&s.CreatedAt}); err != nil {
+				if err := rows.Scan(&s.ID, &s.TenantID, &s.UserID, &s.Visitor, timeScan{&s.CreatedAt}); err != nil {
 					return fmt.Errorf("export chat sessions: %w", err)
 				}
 				return e.write(tenantry.ExportChatSession, s)

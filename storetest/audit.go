@@ -145,6 +145,22 @@ func testChat(t *testing.T, s tenantry.Store) {
 	if got.ID != sess.ID || got.TenantID != tn.ID || got.UserID != u.ID || !got.CreatedAt.Equal(sess.CreatedAt) {
 		t.Errorf("ChatSession: got %+v, want %+v", got, sess)
 	}
+	if got.Visitor {
+		t.Errorf("ChatSession: got a visitor session, want a member's")
+	}
+	// A visitor session of the public assistant: no user, marked visitor,
+	// audited with the visitor as actor.
+	vctx := tenantry.NewContextWithIdentity(t.Context(), tenantry.Identity{TenantID: tn.ID, Visitor: true})
+	vsess := &tenantry.ChatSession{Visitor: true}
+	fatalIf(t, "CreateChatSession(visitor)", h.CreateChatSession(vctx, vsess))
+	vgot, err := h.ChatSession(ctx, vsess.ID)
+	fatalIf(t, "ChatSession(visitor)", err)
+	if !vgot.Visitor || vgot.UserID != "" || vgot.TenantID != tn.ID {
+		t.Errorf("ChatSession(visitor): got %+v, want a visitor session of %s with no user", vgot, tn.ID)
+	}
+	if ev := wantAudit(t, ctx, h, "chat_session.create", vsess.ID); ev != nil && ev.Actor.Type != tenantry.ActorVisitor {
+		t.Errorf("chat_session.create of a visitor: got actor %+v, want type %q", ev.Actor, tenantry.ActorVisitor)
+	}
 	osess := &tenantry.ChatSession{UserID: u.ID}
 	fatalIf(t, "CreateChatSession(other)", other.CreateChatSession(ctx, osess))
 	fatalIf(t, "AppendChatMessages(other)", other.AppendChatMessages(ctx, osess.ID, &tenantry.ChatMessage{Role: tenantry.ChatRoleUser, Content: "theirs"}))

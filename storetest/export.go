@@ -129,6 +129,8 @@ func testExportImport(t *testing.T, s tenantry.Store) {
 	owner := newUser(t, ctx, s, "owner@example.com")
 	tn, h := fillTenant(t, s, "moving", owner)
 	_, other := fillTenant(t, s, "staying", owner)
+	visitor := &tenantry.ChatSession{Visitor: true}
+	fatalIf(t, "CreateChatSession(visitor)", h.CreateChatSession(ctx, visitor))
 	before := snapshot(t, h)
 	otherBefore := snapshot(t, other)
 	var buf bytes.Buffer
@@ -192,6 +194,9 @@ func testExportImport(t *testing.T, s tenantry.Store) {
 	if k, err := h.APIKeyByHash(ctx, "moving-key"); err != nil || k.TenantID != tn.ID || k.ExpiresAt == nil ||
 		!k.ExpiresAt.Equal(time.Date(2031, 2, 3, 4, 5, 6, 789000, time.UTC)) {
 		t.Errorf("APIKeyByHash after import: got %+v, %v; want the key with its expiry", k, err)
+	}
+	if v, err := h.ChatSession(ctx, visitor.ID); err != nil || !v.Visitor {
+		t.Errorf("visitor session after import: got %+v, %v; want it still a visitor's", v, err)
 	}
 	wantPlatformAudit(t, ctx, s, tn.ID, "tenant.import", tn.ID)
 }
