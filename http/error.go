@@ -12,40 +12,9 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// codeStatus is the one table mapping error codes to HTTP statuses.
-var codeStatus = map[string]int{
-	tenantry.EBADREQUEST:       http.StatusBadRequest,
-	tenantry.ETENANTREQUIRED:   http.StatusBadRequest,
-	tenantry.ETENANTCONFLICT:   http.StatusBadRequest,
-	tenantry.EUNAUTHENTICATED:  http.StatusUnauthorized,
-	tenantry.ETENANTSUSPENDED:  http.StatusForbidden,
-	tenantry.ETENANTARCHIVED:   http.StatusForbidden,
-	tenantry.ENOTAMEMBER:       http.StatusForbidden,
-	tenantry.EFORBIDDEN:        http.StatusForbidden,
-	tenantry.EPLANLIMIT:        http.StatusForbidden,
-	tenantry.EFEATUREDISABLED:  http.StatusForbidden,
-	tenantry.ETENANTNOTFOUND:   http.StatusNotFound,
-	tenantry.ENOTFOUND:         http.StatusNotFound,
-	tenantry.ECONFLICT:         http.StatusConflict,
-	tenantry.ETOOLARGE:         http.StatusRequestEntityTooLarge,
-	tenantry.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
-	tenantry.EMETHODNOTALLOWED: http.StatusMethodNotAllowed,
-	tenantry.EINVALID:          http.StatusUnprocessableEntity,
-	tenantry.ERATELIMITED:      http.StatusTooManyRequests,
-	tenantry.EUPSTREAM:         http.StatusBadGateway,
-	tenantry.EUPSTREAMTIMEOUT:  http.StatusGatewayTimeout,
-	tenantry.EUNAVAILABLE:      http.StatusServiceUnavailable,
-	tenantry.EINTERNAL:         http.StatusInternalServerError,
-}
-
-// ErrorStatus returns the HTTP status of an error code (500 for an unknown
-// code).
-func ErrorStatus(code string) int {
-	if st, ok := codeStatus[code]; ok {
-		return st
-	}
-	return http.StatusInternalServerError
-}
+// ErrorStatus returns the HTTP status of an error code (tenantry.Status,
+// the one table the API and the pages share).
+func ErrorStatus(code string) int { return tenantry.Status(code) }
 
 // errorBody is the error envelope.
 type errorBody struct {

@@ -114,6 +114,11 @@ type requestCounts struct {
 	n  map[string]int64
 }
 
+// CountRequest counts one request of tenant tenantID in its usage, as
+// every tenant route does: the web pages pass it as ui.Config.CountRequest
+// so that their requests count too.
+func (s *Server) CountRequest(tenantID string) { s.requests.add(tenantID) }
+
 // add counts one request of a tenant.
 func (c *requestCounts) add(tenantID string) {
 	c.mu.Lock()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tenantry/tenantry"
@@ -31,6 +32,26 @@ type env struct {
 	Sessions *inmem.BrowserSessions
 	Handler  *ui.Handler
 	Server   *httptest.Server
+	// Counted is what the pages counted in tenants' usage, by tenant id.
+	Counted *counter
+}
+
+// counter is a ui.Config.CountRequest that remembers.
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *counter) count(tenantID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[tenantID]++
+}
+
+func (c *counter) of(tenantID string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[tenantID]
 }
 
 // newEnv starts the UI on a fresh SQLite store, with browser sessions in
@@ -54,17 +75,19 @@ func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
 		sessions = inmem.NewBrowserSessions(0, 0)
 		store = sessions
 	}
+	counted := &counter{n: map[string]int{}}
 	h := ui.New(ui.Config{
-		Store:     db,
-		Auth:      a,
-		Plans:     tenantry.DefaultPlans(),
-		Assistant: assistant.New(db, tenantry.DefaultPlans(), inmem.NewRateLimiter(inmem.RateLimiterOptions{}), nil),
-		Sessions:  store,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:        db,
+		Auth:         a,
+		Plans:        tenantry.DefaultPlans(),
+		Assistant:    assistant.New(db, tenantry.DefaultPlans(), inmem.NewRateLimiter(inmem.RateLimiterOptions{}), nil),
+		Sessions:     store,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		CountRequest: counted.count,
 	})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
-	return &env{Store: db, Auth: a, Sessions: sessions, Handler: h, Server: srv}
+	return &env{Store: db, Auth: a, Sessions: sessions, Handler: h, Server: srv, Counted: counted}
 }
 
 // client is a browser without JavaScript: a cookie jar, no automatic

@@ -140,32 +140,7 @@ func safeNext(next, fallback string) string {
 }
 
 // statusOf maps a tenantry error code to an HTTP status.
-func statusOf(err error) int {
-	switch tenantry.ErrorCode(err) {
-	case tenantry.EBADREQUEST, tenantry.ETENANTREQUIRED, tenantry.ETENANTCONFLICT:
-		return http.StatusBadRequest
-	case tenantry.EUNAUTHENTICATED:
-		return http.StatusUnauthorized
-	case tenantry.ETENANTSUSPENDED, tenantry.ETENANTARCHIVED, tenantry.ENOTAMEMBER, tenantry.EFORBIDDEN,
-		tenantry.EPLANLIMIT, tenantry.EFEATUREDISABLED:
-		return http.StatusForbidden
-	case tenantry.ETENANTNOTFOUND, tenantry.ENOTFOUND:
-		return http.StatusNotFound
-	case tenantry.ECONFLICT:
-		return http.StatusConflict
-	case tenantry.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case tenantry.EINVALID:
-		return http.StatusUnprocessableEntity
-	case tenantry.ERATELIMITED:
-		return http.StatusTooManyRequests
-	case tenantry.EUPSTREAM, tenantry.EUPSTREAMTIMEOUT:
-		return http.StatusBadGateway
-	case tenantry.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return tenantry.Status(tenantry.ErrorCode(err)) }
 
 // fieldLabels names form fields in messages.
 var fieldLabels = map[string]string{
@@ -240,6 +215,31 @@ type errorPage struct {
 }
 
 // notFound renders the 404 page.
+// noPage answers a request that no page of mux takes, before anything else
+// looks at it (a form's CSRF token included): 405 with Allow when the path
+// has pages for other methods, 404 otherwise. It reports whether it
+// answered.
+func (h *Handler) noPage(q *request, mux *http.ServeMux) bool {
+	if _, pattern := mux.Handler(q.r); pattern != "/" {
+		return false
+	}
+	var allow []string
+	probe := q.r.Clone(q.r.Context())
+	for _, m := range [...]string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		h.fail(q, tenantry.Errorf(tenantry.ENOTFOUND, "There is no page here."))
+		return true
+	}
+	q.w.Header().Set("Allow", strings.Join(allow, ", "))
+	h.fail(q, tenantry.Errorf(tenantry.EMETHODNOTALLOWED, "This page does not take %s.", q.r.Method))
+	return true
+}
+
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.fail(requestOf(r), tenantry.Errorf(tenantry.ENOTFOUND, "There is no page here."))
 }

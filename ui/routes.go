@@ -98,6 +98,9 @@ func (h *Handler) memberPage(manage bool, fn func(q *request) error) http.Handle
 		if manage && !m.Role.CanManage() {
 			return tenantry.Errorf(tenantry.EFORBIDDEN, "Only owners and admins can open this page.")
 		}
+		if h.cfg.CountRequest != nil {
+			h.cfg.CountRequest(q.tenant.ID)
+		}
 		return fn(q)
 	})
 }

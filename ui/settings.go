@@ -12,9 +12,34 @@ import (
 type settingsPage struct {
 	Welcome, Model, SystemPrompt string
 	Defaults                     assistant.Config
-	Limits                       tenantry.Limits
+	Limits                       []limitRow
 	Features                     []string
-	Names                        []string
+}
+
+// limitRow is one limit of the tenant as the settings page lists it.
+type limitRow struct {
+	Label string
+	Value int64
+	// Override is set when the platform overrides the plan's value.
+	Override bool
+}
+
+// limitLabel names a limit for people; a limit it does not know (an
+// extension's) keeps its name.
+func limitLabel(name string) string {
+	switch name {
+	case tenantry.LimitMaxProjects:
+		return "Projects"
+	case tenantry.LimitMaxMembers:
+		return "Members"
+	case tenantry.LimitRequestsPerSecond:
+		return "API requests per second"
+	case tenantry.LimitChatPer10s:
+		return "Assistant messages per 10 seconds"
+	case tenantry.LimitMaxInFlight:
+		return "Requests at once"
+	}
+	return name
 }
 
 // settings shows the assistant persona and the plan (owners and admins).
@@ -31,14 +56,18 @@ func (h *Handler) renderSettings(q *request, status int, formErr error) error {
 		names = append(names, k)
 	}
 	sortStrings(names)
+	rows := make([]limitRow, len(names))
+	for i, n := range names {
+		_, over := t.Limits[n]
+		rows[i] = limitRow{Label: limitLabel(n), Value: limits[n], Override: over}
+	}
 	p := &settingsPage{
 		Welcome:      t.Settings.String(tenantry.SettingWelcome),
 		Model:        t.Settings.String(tenantry.SettingModel),
 		SystemPrompt: t.Settings.String(tenantry.SettingSystemPrompt),
 		Defaults:     assistant.ConfigFor(&tenantry.Tenant{Name: t.Name}),
-		Limits:       limits,
+		Limits:       rows,
 		Features:     h.cfg.Plans.Features(t),
-		Names:        names,
 	}
 	v := &view{Title: "Settings", Nav: "settings", Page: p}
 	v.formErr(formErr)

@@ -67,6 +67,10 @@ type Config struct {
 	// API's throttle so that both count against one budget. Nil: a
 	// throttle over Limiter with the default budgets.
 	SignInThrottle *auth.SignInThrottle
+	// CountRequest, when set, counts a page served to a member of a tenant
+	// in the tenant's usage, as the JSON API counts its requests (the
+	// server passes its own counter).
+	CountRequest func(tenantID string)
 	// BaseDomains are the server's base domains (nil: "localhost"); the
 	// console refuses a custom domain that is one or under one.
 	BaseDomains []string
@@ -181,6 +185,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(q, err)
 		return
 	}
+	mux := h.centralMx
+	if t != nil {
+		mux = h.routes
+	}
+	if h.noPage(q, mux) {
+		return
+	}
 	if r.Method == http.MethodPost {
 		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormSize)
 		if err := r2.ParseForm(); err != nil {
@@ -201,10 +212,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.fail(q, uerr)
 			return
 		}
-		h.routes.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
-		return
 	}
-	h.centralMx.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
+	mux.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
 }
 
 // splitTenantPath splits "/t/{slug}/rest" into slug and "/rest".

@@ -236,6 +236,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Plans:         plans,
 		Assistant:     asst,
 		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
+		CountRequest:  func(tenantID string) { srv.CountRequest(tenantID) },
 		Logger:        logger,
 		Bus:           bus,
 		Sessions:      sessions,
