@@ -48,6 +48,14 @@ type TenantStore interface {
 	// audited.
 	AddUsage(ctx context.Context, counter string, n int64) error
 
+	// Write runs fn in one write transaction of the tenant, with the
+	// tenant's row locked (tenant_not_found); fn's error rolls it back.
+	// See Tx.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn in one read-only transaction of the tenant: its queries
+	// see one snapshot.
+	Read(ctx context.Context, fn func(Tx) error) error
+
 	MemberStore
 	InvitationStore
 	APIKeyStore

@@ -47,6 +47,8 @@ type TenantStore struct {
 	UpdateSettingsFn     func(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error)
 	UpdateTaskFn         func(ctx context.Context, id string, tu tenantry.TaskUpdate) (*tenantry.Task, error)
 	UsageFn              func(ctx context.Context) (tenantry.Usage, error)
+	WriteFn              func(ctx context.Context, fn func(tenantry.Tx) error) error
+	ReadFn               func(ctx context.Context, fn func(tenantry.Tx) error) error
 }
 
 // APIKey calls APIKeyFn.
@@ -335,4 +337,20 @@ func (m *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
 		panic("mock: TenantStore.Usage called but UsageFn is nil")
 	}
 	return m.UsageFn(ctx)
+}
+
+// Write calls WriteFn.
+func (m *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
+	if m.WriteFn == nil {
+		panic("mock: TenantStore.Write called but WriteFn is nil")
+	}
+	return m.WriteFn(ctx, fn)
+}
+
+// Read calls ReadFn.
+func (m *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
+	if m.ReadFn == nil {
+		panic("mock: TenantStore.Read called but ReadFn is nil")
+	}
+	return m.ReadFn(ctx, fn)
 }

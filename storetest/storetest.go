@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"DeleteTenant", testDeleteTenant},
 		{"ExportImport", testExportImport},
 		{"ImportMalformedRecords", testImportMalformedRecords},
+		{"Tx", testTx},
 		{"Ping", testPing},
 		{"PasswordResets", testPasswordResets},
 	}

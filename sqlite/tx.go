@@ -1,0 +1,173 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/tenantry/tenantry"
+)
+
+// Write runs fn in one write transaction of the handle's tenant, on the
+// store's single writer: the tenant row is read first (tenant_not_found),
+// and since SQLite's writer holds the whole database, nothing changes it
+// until commit. Hooks added with AfterCommit run after a commit.
+func (h *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
+	var hooks []func()
+	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
+		return fn(&writeTx{txBase: txBase{q: tx, id: h.id, tenant: t, hooks: &hooks}, h: h, w: tx})
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range hooks {
+		f()
+	}
+	return nil
+}
+
+// Read runs fn in one read-only transaction of the handle's tenant, on the
+// reader pool: its queries see one snapshot. AfterCommit hooks run when fn
+// returns nil.
+func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
+	var hooks []func()
+	err := h.read(ctx, func(tx *rtx) error {
+		return fn(&txBase{q: tx, id: h.id, hooks: &hooks})
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range hooks {
+		f()
+	}
+	return nil
+}
+
+// txBase is a tenantry.Tx over a read or write transaction.
+type txBase struct {
+	q      querier
+	id     string
+	tenant *tenantry.Tenant // read lazily in a read transaction
+	hooks  *[]func()
+}
+
+// TenantID returns the id of the transaction's tenant.
+func (tx *txBase) TenantID() string { return tx.id }
+
+// Tenant returns the tenant (tenant_not_found).
+func (tx *txBase) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+	if tx.tenant == nil {
+		t, err := tenantWhere(ctx, tx.q, `id = ?`, tx.id)
+		if err != nil {
+			return nil, err
+		}
+		tx.tenant = t
+	}
+	return tx.tenant, nil
+}
+
+// Exec runs a statement and returns the number of rows it changed.
+func (tx *txBase) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if err := tenantry.CheckArgs(args); err != nil {
+		return 0, err
+	}
+	res, err := tx.q.ExecContext(ctx, numbered(query), args...)
+	if err != nil {
+		return 0, txErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, txErr(err)
+	}
+	return n, nil
+}
+
+// Query runs a query.
+func (tx *txBase) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
+	if err := tenantry.CheckArgs(args); err != nil {
+		return nil, err
+	}
+	rows, err := tx.q.QueryContext(ctx, numbered(query), args...)
+	if err != nil {
+		return nil, txErr(err)
+	}
+	return txRows{rows}, nil
+}
+
+// QueryRow runs a query that returns at most one row.
+func (tx *txBase) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
+	if err := tenantry.CheckArgs(args); err != nil {
+		return errRow{err}
+	}
+	return txRow{tx.q.QueryRowContext(ctx, numbered(query), args...)}
+}
+
+// Audit fails: a read transaction changes nothing, so it has nothing to
+// audit.
+func (tx *txBase) Audit(context.Context, string, string, string, any) error {
+	return errors.New("sqlite: Audit in a read transaction")
+}
+
+// AfterCommit registers fn to run after the transaction.
+func (tx *txBase) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
+
+// writeTx is a tenantry.Tx over a write transaction.
+type writeTx struct {
+	txBase
+	h *TenantStore
+	w *wtx
+}
+
+// Audit writes an audit event of the tenant in the transaction.
+func (tx *writeTx) Audit(ctx context.Context, action, targetType, targetID string, data any) error {
+	return tx.h.audit(ctx, tx.w, action, targetType, targetID, data)
+}
+
+// txRows adapts *sql.Rows.
+type txRows struct{ r *sql.Rows }
+
+func (r txRows) Next() bool             { return r.r.Next() }
+func (r txRows) Scan(dest ...any) error { return txErr(r.r.Scan(dest...)) }
+func (r txRows) Err() error             { return txErr(r.r.Err()) }
+func (r txRows) Close()                 { _ = r.r.Close() }
+
+// txRow adapts *sql.Row.
+type txRow struct{ r *sql.Row }
+
+func (r txRow) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+	}
+	return txErr(err)
+}
+
+// errRow is a Row whose query was refused before it ran.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// txErr maps the errors of a builder's statement to tenantry errors: the
+// constraint violations a client causes become client errors, the rest as
+// dbErr says.
+func txErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.ECONFLICT, "It already exists."), err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.ENOTFOUND, "A record it refers to does not exist."), err)
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A required value is missing."), err)
+		}
+	}
+	return dbErr(err)
+}
