@@ -125,7 +125,56 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 		pool.Close()
 		return nil, err
 	}
+	if err := db.checkTenantTables(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// checkTenantTables refuses to serve while any table of the database with
+// a tenant_id column, Tenantry's or anybody else's, lacks the wall: row
+// level security enabled and forced, and a policy with both USING and WITH
+// CHECK. A builder's table added by hand without them stops the server
+// with its name, instead of serving every tenant's rows to every tenant.
+func (db *DB) checkTenantTables(ctx context.Context) error {
+	rows, err := db.pool.Query(ctx, `SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,
+		EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polqual IS NOT NULL AND p.polwithcheck IS NOT NULL)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+		AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+		ORDER BY 1, 2`)
+	if err != nil {
+		return fmt.Errorf("postgres: check tenant tables: %w", err)
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var schema, table string
+		var enabled, forced, policy bool
+		if err := rows.Scan(&schema, &table, &enabled, &forced, &policy); err != nil {
+			return fmt.Errorf("postgres: check tenant tables: %w", err)
+		}
+		var why string
+		switch {
+		case !enabled:
+			why = "row level security is not enabled"
+		case !forced:
+			why = "row level security is not forced"
+		case !policy:
+			why = "no policy has both USING and WITH CHECK"
+		default:
+			continue
+		}
+		bad = append(bad, schema+"."+table+" ("+why+")")
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: check tenant tables: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("postgres: tables with a tenant_id column lack row level security: %s: refusing to start", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // checkRole refuses a runtime role that would bypass row level security.
