@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -75,32 +74,12 @@ func (s *Server) servePublicTenant(w http.ResponseWriter, r *http.Request, gated
 	if err := s.limitVisitor(r, t); err != nil {
 		return err
 	}
-	if err := s.rateLimitTenant(w, r, t); err != nil {
-		return err
-	}
-	release, err := s.acquireInFlight(t)
-	if err != nil {
-		return err
-	}
-	defer release()
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
-	defer cancel()
-	if gated {
-		leave, err := s.gate.acquire(ctx, t.ID, s.cfg.QueueTimeout)
-		if err != nil {
-			return err
-		}
-		defer leave()
-	}
-	s.requests.add(t.ID)
-	ctx = tenantry.NewContextWithIdentity(withTenant(ctx, t), tenantry.Identity{TenantID: t.ID, Visitor: true})
-	r = r.WithContext(ctx)
 	if body == nil {
 		r.Body = http.NoBody
 	} else {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return h(w, r)
+	return s.runTenant(w, r, t, tenantry.Identity{TenantID: t.ID, Visitor: true}, gated, h)
 }
 
 // publicTenantRef returns the tenant_id of a public assistant body, or ""
@@ -130,46 +109,22 @@ func publicTenantRef(body []byte) (string, error) {
 // their assistant private. No source is tenant_required; a suspended or
 // archived tenant is refused as on every tenant route.
 func (s *Server) resolvePublicTenant(r *http.Request, ref string) (*tenantry.Tenant, error) {
-	ctx := r.Context()
-	var found tenantOnce
-	add := func(t *tenantry.Tenant, err error) error {
+	t, err := s.tenantOfSources(r, ref, func(t *tenantry.Tenant, err error) error {
 		if tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) || err == nil && t != nil && !t.Settings.Bool(tenantry.SettingPublicAssistant) {
 			return errTenantNotFound()
 		}
-		return found.add(t, err)
-	}
-	if vs := r.Header.Values(hdrTenant); len(vs) > 0 {
-		if len(vs) > 1 {
-			return nil, tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names more than one tenant.")
-		}
-		v := strings.TrimSpace(vs[0])
-		if v == "" {
-			return nil, errTenantNotFound()
-		}
-		if err := add(s.tenantByRef(ctx, v)); err != nil {
-			return nil, err
-		}
-	}
-	if err := add(s.tenantOfHost(ctx, r.Host)); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	if info := infoOf(r); info != nil && info.pathSlug != "" {
-		if err := add(s.tenantByRef(ctx, info.pathSlug)); err != nil {
-			return nil, err
-		}
-	}
-	if ref != "" {
-		if err := add(s.tenantByRef(ctx, ref)); err != nil {
-			return nil, err
-		}
-	}
-	if found.t == nil {
+	if t == nil {
 		return nil, tenantry.Errorf(tenantry.ETENANTREQUIRED, "This route needs a tenant: send tenant_id, X-Tenant-ID, use the tenant's host or a /t/{slug}/ path.")
 	}
-	if err := found.t.Usable(); err != nil {
+	if err := t.Usable(); err != nil {
 		return nil, err
 	}
-	return found.t, nil
+	return t, nil
 }
 
 // limitVisitor applies the public assistant's rates: per client address

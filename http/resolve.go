@@ -70,9 +70,25 @@ func (s *Server) findTenant(r *http.Request, p *auth.Principal) (*tenantry.Tenan
 // X-Tenant-ID header, the host and the /t/{slug}/ prefix, in that order.
 // It returns nil and no error when none names a tenant.
 func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
+	return s.tenantOfSources(r, "", nil)
+}
+
+// tenantOfSources is tenantOfRequest with, after the request's own sources,
+// the tenant that ref (a slug or id from a body, "" for none) names; keep,
+// when set, sees each source's answer first and may turn it into another
+// one (the public assistant makes tenants without it unknown).
+func (s *Server) tenantOfSources(r *http.Request, ref string, keep func(*tenantry.Tenant, error) error) (*tenantry.Tenant, error) {
 	ctx := r.Context()
 	var found tenantOnce
 	add := found.add
+	if keep != nil {
+		add = func(t *tenantry.Tenant, err error) error {
+			if err := keep(t, err); err != nil {
+				return err
+			}
+			return found.add(t, err)
+		}
+	}
 	if vs := r.Header.Values(hdrTenant); len(vs) > 0 {
 		if len(vs) > 1 {
 			return nil, tenantry.Errorf(tenantry.ETENANTCONFLICT, "The request names more than one tenant.")
@@ -90,6 +106,11 @@ func (s *Server) tenantOfRequest(r *http.Request) (*tenantry.Tenant, error) {
 	}
 	if info := infoOf(r); info != nil && info.pathSlug != "" {
 		if err := add(s.tenantByRef(ctx, info.pathSlug)); err != nil {
+			return nil, err
+		}
+	}
+	if ref != "" {
+		if err := add(s.tenantByRef(ctx, ref)); err != nil {
 			return nil, err
 		}
 	}

@@ -272,6 +272,14 @@ func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, gated bool,
 	if info := infoOf(r); info != nil {
 		info.tenantID, info.userID, info.apiKeyID = t.ID, id.UserID, id.APIKeyID
 	}
+	return s.runTenant(w, r.WithContext(ctx), t, id, gated, h)
+}
+
+// runTenant is the end of every tenant chain, members' and visitors' alike:
+// it applies tenant t's rate limit and in-flight cap, the request deadline
+// and (gated) a seat of the fair gate, counts the request in t's usage,
+// and calls h with t and id in the context.
+func (s *Server) runTenant(w http.ResponseWriter, r *http.Request, t *tenantry.Tenant, id tenantry.Identity, gated bool, h handlerFunc) error {
 	if err := s.rateLimitTenant(w, r, t); err != nil {
 		return err
 	}
@@ -280,7 +288,7 @@ func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, gated bool,
 		return err
 	}
 	defer release()
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 	defer cancel()
 	if gated {
 		leave, err := s.gate.acquire(ctx, t.ID, s.cfg.QueueTimeout)
