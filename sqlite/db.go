@@ -55,6 +55,9 @@ type DB struct {
 	ids   idGen
 	ws    *stmtCache // statements prepared on w
 	rs    *stmtCache // statements prepared on r
+	// exts are the builder's extensions: migrated after Tenantry's
+	// schema, their tables checked.
+	exts []tenantry.Extension
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -72,11 +75,15 @@ func (db *DB) Stats() tenantry.PoolStats {
 var _ tenantry.Store = (*DB)(nil)
 
 // Open opens (creating when needed) the SQLite database at path, creating
-// its directory, and applies the pending migrations. plans are the plans
-// whose limits the store enforces.
-func Open(ctx context.Context, path string, plans tenantry.Plans) (*DB, error) {
+// its directory, and applies the pending migrations, Tenantry's and then
+// each extension's; it refuses a declared table that breaks
+// tenantry.CheckTable. plans are the plans whose limits the store enforces.
+func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenantry.Extension) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("sqlite: empty path")
+	}
+	if err := tenantry.ValidateExtensions(exts); err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -107,7 +114,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans) (*DB, error) {
 	r.SetMaxIdleConns(readerConns)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r)}
+	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -128,7 +135,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	return nil
+	return db.migrateExtensions(ctx)
 }
 
 // Close closes both connection pools.

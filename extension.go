@@ -1,0 +1,159 @@
+package tenantry
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+)
+
+// Extension is a builder's set of tenant-scoped tables, declared to a store
+// at open (sqlite.Open, postgres.Options.Extensions) so that Tenantry
+// migrates them, checks them and secures them the way it does its own:
+//
+//   - its migrations run after Tenantry's, per dialect, with a version
+//     table of their own ("goose_" + Name);
+//   - every declared table must follow the key rules of CheckTable
+//     (tenant_id leads the primary key and every unique key, is part of
+//     every foreign key, and a foreign key to tenants deletes the rows with
+//     their tenant), or the store refuses to open, naming the table and the
+//     rule;
+//   - on PostgreSQL Tenantry itself enables and forces row level security
+//     on each declared table, creates its tenant policy and grants the
+//     runtime role, so a builder's migration holds only the builder's DDL.
+//
+// Rows are then reached through TenantStore.Write and Read (Tx), never
+// without a tenant. Tenantry checks and secures the builder's SQL; it does
+// not write it.
+type Extension struct {
+	// Name is lower-case letters, digits and underscores, starting with a
+	// letter.
+	Name string
+	// Tables are the extension's tenant tables, parents before children.
+	Tables []string
+	// SQLite and Postgres hold the goose migrations (*.sql at the root of
+	// each) of each dialect; a store of a dialect without them refuses to
+	// open.
+	SQLite, Postgres fs.FS
+}
+
+// Validate checks an extension's declaration.
+func (e Extension) Validate() error {
+	if !validIdent(e.Name) {
+		return fmt.Errorf("tenantry: extension name %q: want lower-case letters, digits and _, starting with a letter", e.Name)
+	}
+	if len(e.Tables) == 0 {
+		return fmt.Errorf("tenantry: extension %s declares no table", e.Name)
+	}
+	for i, t := range e.Tables {
+		if !validIdent(t) {
+			return fmt.Errorf("tenantry: extension %s: table name %q: want lower-case letters, digits and _", e.Name, t)
+		}
+		if slices.Contains(e.Tables[:i], t) {
+			return fmt.Errorf("tenantry: extension %s declares table %s twice", e.Name, t)
+		}
+	}
+	return nil
+}
+
+// ValidateExtensions checks each extension and that no two share a name or
+// a table.
+func ValidateExtensions(exts []Extension) error {
+	names, tables := map[string]bool{}, map[string]string{}
+	for _, e := range exts {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if names[e.Name] {
+			return fmt.Errorf("tenantry: two extensions are named %s", e.Name)
+		}
+		names[e.Name] = true
+		for _, t := range e.Tables {
+			if other, ok := tables[t]; ok {
+				return fmt.Errorf("tenantry: table %s is declared by extensions %s and %s", t, other, e.Name)
+			}
+			tables[t] = e.Name
+		}
+	}
+	return nil
+}
+
+func validIdent(s string) bool {
+	if s == "" || len(s) > 48 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// TableShape is what a store's catalog says of a table's keys, for
+// CheckTable.
+type TableShape struct {
+	Name    string
+	Columns []string
+	// PrimaryKey lists the primary key's columns in key order.
+	PrimaryKey []string
+	// Unique lists the columns of each unique index or constraint, in key
+	// order.
+	Unique [][]string
+	// ForeignKeys are the table's foreign keys.
+	ForeignKeys []ForeignKey
+}
+
+// ForeignKey is one foreign key of a TableShape.
+type ForeignKey struct {
+	Columns    []string
+	RefTable   string
+	RefColumns []string
+	// Cascade is set when deleting the referenced row deletes this one.
+	Cascade bool
+}
+
+// CheckTable returns nil when a tenant table follows Tenantry's key rules,
+// the ones that make "another tenant's row" unreachable by any key and let
+// the schema be distributed by tenant_id, else an error naming the table
+// and the broken rule. The rules: a tenant_id column; tenant_id first in
+// the primary key and in every unique key; tenant_id in every foreign key,
+// matched to the referenced table's tenant_id (or to tenants.id); and a
+// foreign key to tenants (id) that cascades, so the rows go with their
+// tenant.
+func CheckTable(t TableShape) error {
+	fail := func(rule string) error { return fmt.Errorf("tenantry: table %s: %s", t.Name, rule) }
+	if !slices.Contains(t.Columns, "tenant_id") {
+		return fail("has no tenant_id column")
+	}
+	if len(t.PrimaryKey) == 0 || t.PrimaryKey[0] != "tenant_id" {
+		return fail("tenant_id must lead the primary key (PRIMARY KEY (tenant_id, ...)), got (" + strings.Join(t.PrimaryKey, ", ") + ")")
+	}
+	for _, u := range t.Unique {
+		if len(u) == 0 || u[0] != "tenant_id" {
+			return fail("tenant_id must lead every unique key, got UNIQUE (" + strings.Join(u, ", ") + ")")
+		}
+	}
+	cascades := false
+	for _, fk := range t.ForeignKeys {
+		i := slices.Index(fk.Columns, "tenant_id")
+		if i < 0 || i >= len(fk.RefColumns) {
+			return fail("every foreign key must include tenant_id, got (" + strings.Join(fk.Columns, ", ") + ") REFERENCES " + fk.RefTable)
+		}
+		want := "tenant_id"
+		if fk.RefTable == "tenants" {
+			want = "id"
+		}
+		if fk.RefColumns[i] != want {
+			return fail("the foreign key to " + fk.RefTable + " must match tenant_id to " + fk.RefTable + "." + want)
+		}
+		if fk.RefTable == "tenants" && fk.Cascade {
+			cascades = true
+		}
+	}
+	if !cascades {
+		return fail("needs FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE, so its rows go with their tenant")
+	}
+	return nil
+}

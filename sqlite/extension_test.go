@@ -1,0 +1,120 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/sqlite"
+)
+
+// invoices is a builder's extension with one migration of the given DDL.
+func invoices(ddl string) tenantry.Extension {
+	return tenantry.Extension{
+		Name:   "billing",
+		Tables: []string{"invoices"},
+		SQLite: fstest.MapFS{"00001_invoices.sql": {Data: []byte("-- +goose Up\n" + ddl + "\n")}},
+	}
+}
+
+const goodInvoices = `CREATE TABLE invoices (
+	tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+	id TEXT NOT NULL,
+	number TEXT NOT NULL,
+	amount INTEGER NOT NULL CHECK (amount >= 0),
+	PRIMARY KEY (tenant_id, id),
+	UNIQUE (tenant_id, number)
+);`
+
+func TestExtensionTablesChecked(t *testing.T) {
+	tests := []struct {
+		name, ddl, want string
+	}{
+		{"follows the rules", goodInvoices, ""},
+		{"id leads the key", `CREATE TABLE invoices (tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, id TEXT NOT NULL, PRIMARY KEY (id, tenant_id));`,
+			"table invoices: tenant_id must lead the primary key"},
+		{"unique without tenant_id", `CREATE TABLE invoices (tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, id TEXT NOT NULL, number TEXT UNIQUE, PRIMARY KEY (tenant_id, id));`,
+			"table invoices: tenant_id must lead every unique key"},
+		{"foreign key without tenant_id", `CREATE TABLE invoices (tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, id TEXT NOT NULL, project_id TEXT REFERENCES projects (id), PRIMARY KEY (tenant_id, id));`,
+			"table invoices: every foreign key must include tenant_id"},
+		{"no cascade with the tenant", `CREATE TABLE invoices (tenant_id TEXT NOT NULL REFERENCES tenants (id), id TEXT NOT NULL, PRIMARY KEY (tenant_id, id));`,
+			"table invoices: needs FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE"},
+		{"no tenant_id", `CREATE TABLE invoices (id TEXT PRIMARY KEY);`, "table invoices: has no tenant_id column"},
+		{"not created", `CREATE TABLE other (x TEXT);`, "table invoices does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans(), invoices(tt.ddl))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+				db.Close()
+				return
+			}
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open: got nil error, want one naming %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Open: got %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtensionTableThroughTx(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db")
+	db, err := sqlite.Open(ctx, path, tenantry.DefaultPlans(), invoices(goodInvoices))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "A", Slug: "inv-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "B", Slug: "inv-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tenantID, number string, amount int) error {
+		return db.Tenant(tenantID).Write(ctx, func(tx tenantry.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO invoices (tenant_id, id, number, amount) VALUES ($1, $2, $3, $4)`,
+				tx.TenantID(), tenantry.NewID(), number, amount)
+			return err
+		})
+	}
+	if err := insert(a.ID, "2026-001", 100); err != nil {
+		t.Fatal(err)
+	}
+	// The same number in another tenant is no conflict; in the same one it is.
+	if err := insert(b.ID, "2026-001", 5); err != nil {
+		t.Errorf("same number in tenant B: %v", err)
+	}
+	if got := tenantry.ErrorCode(insert(a.ID, "2026-001", 1)); got != tenantry.ECONFLICT {
+		t.Errorf("same number in tenant A: got %q, want conflict", got)
+	}
+	if got := tenantry.ErrorCode(insert(a.ID, "2026-002", -1)); got != tenantry.EINVALID {
+		t.Errorf("negative amount: got %q, want validation_failed", got)
+	}
+	// Reopening runs no migration twice; the tables go with their tenant.
+	db.Close()
+	if db, err = sqlite.Open(ctx, path, tenantry.DefaultPlans(), invoices(goodInvoices)); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db.Close()
+	if err := db.Platform().DeleteTenant(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = db.Tenant(b.ID).Read(ctx, func(tx tenantry.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM invoices`).Scan(&n)
+	})
+	if err != nil || n != 1 {
+		t.Errorf("invoices left after deleting A: %d, %v; want B's 1", n, err)
+	}
+}
