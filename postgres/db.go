@@ -67,6 +67,10 @@ type Options struct {
 	TenantSetting TenantSetting
 	// SkipMigrate opens the pool without migrating first.
 	SkipMigrate bool
+	// Extensions are a builder's tenant tables: migrated after Tenantry's
+	// schema, checked (tenantry.CheckTable) and given row level security,
+	// their policy and the runtime role's grant by Tenantry itself.
+	Extensions []tenantry.Extension
 }
 
 // DB is the PostgreSQL store. It implements tenantry.Store.
@@ -75,6 +79,7 @@ type DB struct {
 	pool   *pgxpool.Pool
 	plans  tenantry.Plans
 	tenant TenantSetting
+	exts   []tenantry.Extension
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -93,7 +98,10 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if plans == nil {
 		plans = tenantry.DefaultPlans()
 	}
-	db := &DB{url: url, plans: plans, tenant: o.TenantSetting}
+	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
+		return nil, err
+	}
+	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions}
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -231,7 +239,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	return nil
+	return db.migrateExtensions(ctx, sqlDB, locker)
 }
 
 // Ping checks that the database answers.
