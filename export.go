@@ -30,7 +30,41 @@ const (
 	ExportChatMessage = "chat_message" // ChatMessage
 	ExportUsage       = "usage"        // ExportedUsage
 	ExportAuditEvent  = "audit_event"  // AuditEvent
+	// ExportRow is a row of an extension's table, after every record of
+	// Tenantry's own tables, tables in their extension's declared order.
+	ExportRow = "row" // ExportedRow
 )
+
+// ExportedRow is one row of an extension table: its columns by name, as
+// the database encodes them in JSON (on SQLite, a BLOB column is exported
+// as text).
+type ExportedRow struct {
+	Table string          `json:"table"`
+	Row   json.RawMessage `json:"row"`
+}
+
+// ExtensionTables returns the tables of exts in declared order: the order
+// in which export writes and import inserts their rows.
+func ExtensionTables(exts []Extension) []string {
+	var out []string
+	for _, e := range exts {
+		out = append(out, e.Tables...)
+	}
+	return out
+}
+
+// CheckRowTenant decodes an exported row's tenant_id and returns
+// bad_request when it is not tenantID: a row of an export always belongs to
+// the tenant the export is of.
+func (r ExportedRow) CheckRowTenant(tenantID string) error {
+	var head struct {
+		TenantID string `json:"tenant_id"`
+	}
+	if err := json.Unmarshal(r.Row, &head); err != nil || head.TenantID != tenantID {
+		return Errorf(EBADREQUEST, "The import is not valid: a row of table %s does not belong to the imported tenant.", r.Table)
+	}
+	return nil
+}
 
 // ExportedUser is a member's user account, without its password: an
 // import reuses the user with the same e-mail, or creates one that must

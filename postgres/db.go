@@ -80,6 +80,9 @@ type DB struct {
 	plans  tenantry.Plans
 	tenant TenantSetting
 	exts   []tenantry.Extension
+	// extColumns are the columns of each extension table, read when
+	// migrating.
+	extColumns map[string][]string
 }
 
 var _ tenantry.Store = (*DB)(nil)

@@ -100,6 +100,7 @@ func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writ
 		})
 	each(b, tenantry.ExportAuditEvent, `SELECT `+auditColumns+` FROM audit_events WHERE tenant_id = $1 ORDER BY id`,
 		func(r pgx.Rows) (any, error) { return scanAudit(r) })
+	p.db.queueExportRows(b, id, add)
 	if err := p.db.tenantRead(ctx, id, b); err != nil {
 		return err
 	}

@@ -132,3 +132,80 @@ func TestExtensionTableSecured(t *testing.T) {
 		t.Errorf("invoices of B after deleting A: %d, %v; want 1", n, err)
 	}
 }
+
+func TestExtensionRowsExportedAndImported(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.URL(t), tenantry.DefaultPlans(), postgres.Options{Extensions: []tenantry.Extension{invoices(goodInvoices)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, a := fixture(t, db, "exp-a", "pro")
+	want := map[string]int64{"2026-001": 100, "2026-002": 250}
+	err = db.Tenant(a.ID).Write(ctx, func(tx tenantry.Tx) error {
+		for number, amount := range want {
+			if _, err := tx.Exec(ctx, `INSERT INTO invoices (tenant_id, id, number, amount) VALUES ($1, $2, $3, $4)`,
+				tx.TenantID(), tenantry.NewID(), number, amount); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := db.Platform().ExportTenant(ctx, a.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	export := buf.String()
+	if got := strings.Count(export, `"type":"row"`); got != 2 {
+		t.Fatalf("export has %d invoice rows, want 2:\n%s", got, export)
+	}
+	if err := db.Platform().DeleteTenant(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Platform().ImportTenant(ctx, strings.NewReader(export)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	got := map[string]int64{}
+	err = db.Tenant(a.ID).Read(ctx, func(tx tenantry.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT number, amount FROM invoices`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			var amt int64
+			if err := rows.Scan(&n, &amt); err != nil {
+				return err
+			}
+			got[n] = amt
+		}
+		return rows.Err()
+	})
+	if err != nil || len(got) != 2 || got["2026-001"] != 100 || got["2026-002"] != 250 {
+		t.Errorf("invoices after the round trip: %v, %v; want %v", got, err, want)
+	}
+	if err := db.Platform().DeleteTenant(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	bad := []struct{ name, from, to string }{
+		{"undeclared table", `"table":"invoices"`, `"table":"tenants"`},
+		{"other tenant", `"tenant_id":"` + a.ID + `"}}`, `"tenant_id":"` + tenantry.NewID() + `"}}`},
+		{"unknown column", `"number":`, `"nope":"x","number":`},
+	}
+	for _, b := range bad {
+		tampered := strings.Replace(export, b.from, b.to, 1)
+		if tampered == export {
+			t.Fatalf("%s: the export has no %s:\n%s", b.name, b.from, export)
+		}
+		if _, err := db.Platform().ImportTenant(ctx, strings.NewReader(tampered)); tenantry.ErrorCode(err) != tenantry.EBADREQUEST {
+			t.Errorf("%s: import got %v, want bad_request", b.name, err)
+		}
+		if _, err := db.TenantByID(ctx, a.ID); tenantry.ErrorCode(err) != tenantry.ETENANTNOTFOUND {
+			t.Errorf("%s: the refused import left the tenant (%v)", b.name, err)
+		}
+	}
+}

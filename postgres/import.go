@@ -26,7 +26,7 @@ func importRank() map[string]int {
 	return map[string]int{
 		tenantry.ExportTenant: 0, tenantry.ExportUser: 1, tenantry.ExportMember: 2, tenantry.ExportInvitation: 3,
 		tenantry.ExportAPIKey: 4, tenantry.ExportProject: 5, tenantry.ExportTask: 6, tenantry.ExportChatSession: 7,
-		tenantry.ExportChatMessage: 8, tenantry.ExportUsage: 9, tenantry.ExportAuditEvent: 10,
+		tenantry.ExportChatMessage: 8, tenantry.ExportUsage: 9, tenantry.ExportAuditEvent: 10, tenantry.ExportRow: 11,
 	}
 }
 
@@ -188,6 +188,12 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 	}
 	for _, l := range lines[1:] {
 		switch l.rec.Type {
+		case tenantry.ExportRow:
+			sql, arg, err := db.importRow(l, tid)
+			if err != nil {
+				return nil, err
+			}
+			add(l, sql, arg)
 		case tenantry.ExportTenant:
 			return nil, badImport("line %d (tenant) is out of order.", l.n)
 		case tenantry.ExportUser:

@@ -58,6 +58,8 @@ type DB struct {
 	// exts are the builder's extensions: migrated after Tenantry's
 	// schema, their tables checked.
 	exts []tenantry.Extension
+	// extColumns are the columns of each extension table, read at open.
+	extColumns map[string][]string
 }
 
 // Stats returns the figures of the writer and reader pools together.

@@ -148,6 +148,11 @@ func (p *Platform) ExportTenant(ctx context.Context, id string, w io.Writer) err
 				return err
 			}
 		}
+		for _, table := range tenantry.ExtensionTables(p.db.exts) {
+			if err := exportTable(ctx, tx, e, table, id); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -169,7 +174,7 @@ func exportOrder() map[string]int {
 	return map[string]int{
 		tenantry.ExportTenant: 0, tenantry.ExportUser: 1, tenantry.ExportMember: 2, tenantry.ExportInvitation: 3,
 		tenantry.ExportAPIKey: 4, tenantry.ExportProject: 5, tenantry.ExportTask: 6, tenantry.ExportChatSession: 7,
-		tenantry.ExportChatMessage: 8, tenantry.ExportUsage: 9, tenantry.ExportAuditEvent: 10,
+		tenantry.ExportChatMessage: 8, tenantry.ExportUsage: 9, tenantry.ExportAuditEvent: 10, tenantry.ExportRow: 11,
 	}
 }
 
@@ -212,6 +217,8 @@ type importer struct {
 	plans  tenantry.Plans
 	tenant *tenantry.Tenant
 	users  map[string]string // exported user id -> local user id
+	// columns are the columns of each extension table.
+	columns map[string][]string
 }
 
 // ImportTenant reads what ExportTenant wrote and recreates the tenant with
@@ -224,7 +231,7 @@ func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Ten
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{plans: p.db.plans, users: map[string]string{}}
+	im := &importer{plans: p.db.plans, users: map[string]string{}, columns: p.db.extColumns}
 	err = p.db.write(ctx, func(tx *wtx) error {
 		im.tx = tx
 		for i, rec := range recs {
@@ -272,6 +279,8 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		tid = im.tenant.ID
 	}
 	switch rec.Type {
+	case tenantry.ExportRow:
+		return im.importRow(ctx, rec)
 	case tenantry.ExportTenant:
 		var t tenantry.Tenant
 		if err := decode(rec, &t); err != nil {

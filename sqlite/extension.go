@@ -13,6 +13,7 @@ import (
 // migrateExtensions applies each extension's SQLite migrations, with a
 // version table of its own, then checks its declared tables.
 func (db *DB) migrateExtensions(ctx context.Context) error {
+	db.extColumns = map[string][]string{}
 	for _, e := range db.exts {
 		if e.SQLite == nil {
 			return fmt.Errorf("sqlite: extension %s has no SQLite migrations", e.Name)
@@ -33,6 +34,7 @@ func (db *DB) migrateExtensions(ctx context.Context) error {
 			if err := tenantry.CheckTable(shape); err != nil {
 				return fmt.Errorf("sqlite: extension %s: %w", e.Name, err)
 			}
+			db.extColumns[t] = shape.Columns
 		}
 	}
 	return nil
