@@ -39,6 +39,23 @@ func (r Role) CanRemove(target Role, self bool) bool {
 	return self || r.CanManage() && r.CanGrant(target)
 }
 
+// AtLeast reports whether r is min or a more powerful role (owner > admin >
+// member); an unknown role is never at least anything.
+func (r Role) AtLeast(min Role) bool {
+	rank := func(x Role) int {
+		switch x {
+		case RoleOwner:
+			return 3
+		case RoleAdmin:
+			return 2
+		case RoleMember:
+			return 1
+		}
+		return 0
+	}
+	return rank(r) > 0 && rank(r) >= rank(min)
+}
+
 // Member is a user's membership of a tenant.
 type Member struct {
 	TenantID  string    `json:"tenant_id"`

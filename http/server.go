@@ -96,6 +96,10 @@ type Config struct {
 	// only with a Limiter, on top of the tenant's own rates.
 	PublicRatePerAddress *tenantry.Rate
 	PublicRatePerTenant  *tenantry.Rate
+	// Routes are a builder's own routes, served inside the same chain as
+	// Tenantry's (see Route). A route whose pattern is malformed or taken
+	// makes NewServer panic, as http.ServeMux does.
+	Routes []Route
 }
 
 // Server is the HTTP API server.
@@ -192,6 +196,12 @@ func NewServer(cfg Config) *Server {
 		Help: "Tenant requests waiting for a seat of the fair gate (Config.MaxActive).",
 	}, func() float64 { return float64(s.gate.queued()) }))
 	s.registerRoutes()
+	for _, rt := range cfg.Routes {
+		if err := checkRoute(rt); err != nil {
+			panic(err)
+		}
+		s.mux.Handle(rt.Pattern, s.extensionRoute(rt))
+	}
 	s.handler = s.middleware(s.mux)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel

@@ -1,0 +1,96 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// Route is a builder's own route, served inside Tenantry's chain exactly
+// as Tenantry's routes are: for a tenant route, the caller is
+// authenticated, the tenant resolved (API key, X-Tenant-ID, host,
+// /t/{slug}/, default tenant, with the conflict rule), its status and the
+// caller's membership checked, then the tenant's rate limit, in-flight cap,
+// fair gate and request deadline apply; metrics, the access log, CORS and
+// request ids come with the server's middleware. Routes are given in
+// Config.Routes.
+type Route struct {
+	// Pattern is a net/http pattern with a method and a path under /api/,
+	// for example "GET /api/invoices/{id}".
+	Pattern string
+	// Summary is one line on what the route does, for the API reference.
+	Summary string
+	// Tenant serves a tenant route. It receives the call: the handle bound
+	// to the request's tenant, the tenant and the caller.
+	Tenant func(w http.ResponseWriter, r *http.Request, c Call) error
+	// MinRole is the least role that may call the route (default member;
+	// API keys count with their role).
+	MinRole tenantry.Role
+	// Feature, when set, is the plan feature the tenant needs
+	// (feature_disabled otherwise).
+	Feature string
+}
+
+// Call is what a builder's tenant handler is given.
+type Call struct {
+	// Store is the handle bound to the request's tenant: Write and Read
+	// give its transactions.
+	Store tenantry.TenantStore
+	// Tenant is the request's tenant.
+	Tenant *tenantry.Tenant
+	// Identity is the caller, with its role in the tenant.
+	Identity tenantry.Identity
+}
+
+// checkRoute refuses a route that cannot be served as declared.
+func checkRoute(rt Route) error {
+	method, path, ok := strings.Cut(rt.Pattern, " ")
+	switch {
+	case !ok || method == "" || !strings.HasPrefix(path, "/api/"):
+		return fmt.Errorf("http: route %q: want \"METHOD /api/...\"", rt.Pattern)
+	case rt.Tenant == nil:
+		return fmt.Errorf("http: route %q has no handler", rt.Pattern)
+	case rt.MinRole != "" && !rt.MinRole.Valid():
+		return fmt.Errorf("http: route %q: unknown role %q", rt.Pattern, rt.MinRole)
+	}
+	return nil
+}
+
+// extensionRoute adapts a builder's route to the tenant chain.
+func (s *Server) extensionRoute(rt Route) http.Handler {
+	min := rt.MinRole
+	if min == "" {
+		min = tenantry.RoleMember
+	}
+	return s.tenantRoute(func(w http.ResponseWriter, r *http.Request) error {
+		id := tenantry.IdentityFromContext(r.Context())
+		if !id.Role.AtLeast(min) {
+			return tenantry.Errorf(tenantry.EFORBIDDEN, "This route needs the %s role or above.", min)
+		}
+		t := tenantOf(r)
+		if rt.Feature != "" && !s.plans.HasFeature(t, rt.Feature) {
+			return tenantry.Errorf(tenantry.EFEATUREDISABLED, "The %s plan does not include %s.", t.Plan, rt.Feature)
+		}
+		return rt.Tenant(w, r, Call{Store: s.scope(r), Tenant: t, Identity: id})
+	})
+}
+
+// WriteJSON writes v as JSON with status, as every Tenantry route does.
+func WriteJSON(w http.ResponseWriter, status int, v any) error { return writeJSON(w, status, v) }
+
+// Decode reads a JSON object body into v as every Tenantry route does:
+// 415 for a body that is not JSON, 413 over the body limit, 400 for
+// malformed JSON or a value of the wrong type, 422 naming unknown fields.
+func Decode(r *http.Request, v any) error { return decode(r, v) }
+
+// PageParam reads ?limit= (1..200, default 50) and ?cursor= (400 on bad
+// values).
+func PageParam(r *http.Request) (tenantry.Page, error) { return pageParam(r) }
+
+// WriteList writes a list answer, {"items": [...], "next_cursor": ...}
+// with next "" as null, status 200.
+func WriteList[T any](w http.ResponseWriter, items []T, next string) error {
+	return writeJSON(w, http.StatusOK, newList(items, next))
+}
