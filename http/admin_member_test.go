@@ -78,6 +78,15 @@ func TestAdminTenantMembers(t *testing.T) {
 			if !found {
 				t.Fatalf("no member.add event for the owner in %+v", trail.Items)
 			}
+			// The platform trail shows the same event, with its tenant.
+			var platform listResponse[*tenantry.AuditEvent]
+			e.must(t, adm, "GET", "/api/admin/audit?tenant_id=seeded&action=member.add", nil, http.StatusOK, &platform)
+			if len(platform.Items) != 1 {
+				t.Fatalf("platform trail: got %d member.add events, want 1: %+v", len(platform.Items), platform.Items)
+			}
+			if ev := platform.Items[0]; ev.TenantID != ten.ID || ev.TargetID != owner.UserID || ev.Actor != (tenantry.AuditActor{Type: tenantry.ActorUser, ID: adm.UserID}) {
+				t.Fatalf("platform trail: got %+v, want the owner's member.add in %s by the admin", ev, ten.ID)
+			}
 
 			e.must(t, adm, "PATCH", "/api/admin/tenants/seeded", map[string]any{"limits": map[string]any{"max_members": 3}}, http.StatusOK, nil)
 			third := e.signup(t, e.email("third"))
