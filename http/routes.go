@@ -41,6 +41,8 @@ func (s *Server) registerRoutes() {
 	s.route("POST /api/admin/tenants/{id}/archive", s.adminRoute(s.handleAdminTenantArchive))
 	s.route("GET /api/admin/tenants/{id}/export", s.adminRoute(s.handleAdminTenantExport))
 	s.route("GET /api/admin/audit", s.adminRoute(s.handleAdminAudit))
+	s.route("GET /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberList))
+	s.route("POST /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberAdd))
 
 	// Invitation acceptance: the token names the tenant, so this is a
 	// user route, not a membership route.

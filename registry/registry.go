@@ -7,8 +7,16 @@
 //	{"id":"acme","name":"Acme Corp","welcome":"Howdy from Acme!","model":"mock-1","limits":{"chat_per_10s":8}}
 //
 // where id is the tenant's slug. Optional fields are plan, domain,
-// provider, system_prompt and settings (an object merged into the
-// tenant's settings). Blank lines are skipped.
+// provider, system_prompt, settings (an object merged into the tenant's
+// settings) and owner_email. Blank lines are skipped.
+//
+// A seeded tenant has no member until someone gives it one: owner_email
+// names its first owner. When the tenant has no owner yet, an existing
+// user with that e-mail becomes its owner (ApplyOwners); an unknown e-mail
+// gets an owner invitation, e-mailed through the invitation path, and
+// the seed log says which happened. A tenant that has an owner keeps its
+// members as they are, and a pending owner invitation to the same address
+// is not sent again, so a file can be applied at every start.
 package registry
 
 import (
@@ -44,6 +52,8 @@ type Entry struct {
 	Domain       string            `json:"domain,omitempty"`
 	Limits       map[string]int64  `json:"limits,omitempty"`
 	Settings     tenantry.Settings `json:"settings,omitempty"`
+	// OwnerEmail is the e-mail of the tenant's first owner, normalised.
+	OwnerEmail string `json:"owner_email,omitempty"`
 }
 
 // line is the wire form of a line.
@@ -58,6 +68,7 @@ type line struct {
 	Domain       *string                    `json:"domain"`
 	Limits       map[string]json.RawMessage `json:"limits"`
 	Settings     map[string]any             `json:"settings"`
+	OwnerEmail   *string                    `json:"owner_email"`
 }
 
 // Parse reads a registry file. When any line is bad it returns no entries
@@ -182,6 +193,12 @@ func parseLine(text []byte) (Entry, string) {
 	}
 	if len(e.SystemPrompt) > 8000 {
 		why = append(why, "system_prompt is too long")
+	}
+	if o := str(l.OwnerEmail); o != "" {
+		e.OwnerEmail = tenantry.NormalizeEmail(o)
+		if !tenantry.ValidEmail(e.OwnerEmail) {
+			why = append(why, "owner_email must be an e-mail address")
+		}
 	}
 	if d := str(l.Domain); d != "" {
 		e.Domain = tenantry.NormalizeDomain(d)

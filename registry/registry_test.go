@@ -130,6 +130,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(`{"id":"hooli","name":"Hooli","settings":{"a":[1,{"b":null}]},"limits":{"max_projects":-1}}`)
 	f.Add("{\"id\":\"a-b\",\"name\":\"x\"}\n\n{")
 	f.Add(`{"id":"acme","name":"A","domain":"a.b.c:80"}`)
+	f.Add(`{"id":"acme","name":"A","owner_email":"Ada@Example.com"}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		entries, err := registry.Parse(strings.NewReader(in))
 		if err != nil {
@@ -150,6 +151,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("accepted entry %+v (empty name or duplicate)", e)
 			}
 			seen[e.Slug] = true
+			if e.OwnerEmail != "" && (!tenantry.ValidEmail(e.OwnerEmail) || e.OwnerEmail != tenantry.NormalizeEmail(e.OwnerEmail)) {
+				t.Fatalf("accepted owner_email %q", e.OwnerEmail)
+			}
 			if msg := e.TenantSettings().Validate(); msg != "" {
 				t.Fatalf("accepted settings that do not validate: %s", msg)
 			}

@@ -26,8 +26,8 @@ func testMembers(t *testing.T, s tenantry.Store) {
 		t.Errorf("AddMember: got %+v, want bob as member of %s", m, tn.ID)
 	}
 	ev := wantAudit(t, ctx, h, "member.add", bob.ID)
-	if ev != nil && (ev.Actor.ID != owner.ID || ev.RequestID != "req-mem") {
-		t.Errorf("member.add event: got actor %+v request %q, want %s req-mem", ev.Actor, ev.RequestID, owner.ID)
+	if ev != nil && (ev.Actor.ID != owner.ID || ev.RequestID != "req-mem" || ev.TargetType != "member") {
+		t.Errorf("member.add event: got actor %+v request %q target type %q, want %s req-mem member", ev.Actor, ev.RequestID, ev.TargetType, owner.ID)
 	}
 	_, err = h.AddMember(ctx, carol.ID, tenantry.RoleAdmin)
 	fatalIf(t, "AddMember(carol)", err)

@@ -146,15 +146,27 @@ type consoleTenantPage struct {
 	Rows   []usageRow
 	Plans  []string
 	Events []*tenantry.AuditEvent
+	// Members are the tenant's first members in join order; MoreMembers
+	// says there are others.
+	Members     []*tenantry.Member
+	MoreMembers bool
+	Roles       []tenantry.Role
 }
 
-// consoleTenant shows a tenant, its usage and the actions on it.
+// consoleTenant shows a tenant, its usage, its members and the actions on
+// it.
 func (h *Handler) consoleTenant(q *request) error {
 	return h.renderConsoleTenant(q, http.StatusOK, nil)
 }
 
 // renderConsoleTenant renders one tenant with a failed action's error.
 func (h *Handler) renderConsoleTenant(q *request, status int, formErr error) error {
+	return h.renderConsoleTenantForm(q, status, formErr, nil)
+}
+
+// renderConsoleTenantForm renders one tenant with a failed action's error
+// and what its form held.
+func (h *Handler) renderConsoleTenantForm(q *request, status int, formErr error, form map[string]string) error {
 	t, err := h.consoleTenantOf(q)
 	if err != nil {
 		return err
@@ -167,8 +179,13 @@ func (h *Handler) renderConsoleTenant(q *request, status int, formErr error) err
 	if err != nil {
 		return err
 	}
-	p := &consoleTenantPage{T: t, Usage: u, Rows: h.quota(t, u), Plans: h.planNames(), Events: evs}
-	v := &view{Title: t.Name + " · console", Nav: "console", Page: p}
+	ms, next, err := h.cfg.Store.Tenant(t.ID).Members(q.ctx(), tenantry.Page{Limit: tenantry.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	p := &consoleTenantPage{T: t, Usage: u, Rows: h.quota(t, u), Plans: h.planNames(), Events: evs,
+		Members: ms, MoreMembers: next != "", Roles: []tenantry.Role{tenantry.RoleOwner, tenantry.RoleAdmin, tenantry.RoleMember}}
+	v := &view{Title: t.Name + " · console", Nav: "console", Page: p, Form: form}
 	v.formErr(formErr)
 	h.renderView(q, status, "console_tenant", v)
 	return nil
@@ -190,6 +207,42 @@ func (h *Handler) consolePlan(q *request) error {
 	}
 	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return h.consoleDone(q, t, t.Name+" is now on the "+plan+" plan.")
+}
+
+// consoleAddMember gives an e-mail a role in the tenant, as
+// POST /api/admin/tenants/{id}/members does: an existing user joins at
+// once, an unknown e-mail gets an invitation whose link is shown once (and
+// e-mailed when the server sends mail). It is how a seeded tenant, which
+// has no member, gets its first owner.
+func (h *Handler) consoleAddMember(q *request) error {
+	t, err := h.consoleTenantOf(q)
+	if err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	form := map[string]string{"email": f.Get("email"), "role": f.Get("role")}
+	g, err := h.cfg.Auth.AddMemberByEmail(q.ctx(), h.cfg.Store.Tenant(t.ID), f.Get("email"), tenantry.Role(f.Get("role")))
+	if err != nil {
+		return h.renderConsoleTenantForm(q, statusOf(err), err, form)
+	}
+	if g.Member != nil {
+		h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: t.ID, UserID: g.Member.UserID})
+		return h.consoleDone(q, t, g.Member.Email+" is now "+string(g.Member.Role)+" of "+t.Name+".")
+	}
+	scheme := "http"
+	if h.secure(q.r) {
+		scheme = "https"
+	}
+	q.sess.Secret = scheme + "://" + q.r.Host + "/invitations/" + g.Token
+	q.sess.Flash = "No user has " + g.Invitation.Email + " yet: send them this " + string(g.Invitation.Role) + " invitation link, shown only once."
+	if h.cfg.Auth.SendsMail() {
+		q.sess.Flash += " It was e-mailed to them too."
+	}
+	if err := q.save(); err != nil {
+		return err
+	}
+	http.Redirect(q.w, q.r, "/admin/tenants/"+t.Slug, http.StatusSeeOther)
+	return nil
 }
 
 // consoleDone flashes msg and shows the tenant again.

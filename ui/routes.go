@@ -50,6 +50,7 @@ func (h *Handler) centralRoutes() *http.ServeMux {
 	m.Handle("POST /admin/tenants/{ref}/plan", h.adminPage(h.consolePlan))
 	m.Handle("POST /admin/tenants/{ref}/status", h.adminPage(h.consoleStatus))
 	m.Handle("POST /admin/tenants/{ref}/delete", h.adminPage(h.consoleDelete))
+	m.Handle("POST /admin/tenants/{ref}/members", h.adminPage(h.consoleAddMember))
 	m.Handle("GET /admin/audit", h.adminPage(h.consoleAudit))
 	m.HandleFunc("/", h.notFound)
 	return m

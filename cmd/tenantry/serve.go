@@ -170,7 +170,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if c.seed != "" {
-		changed, err := seed(ctx, db, c.seed, splitList(c.baseDomains), logger)
+		changed, err := seed(ctx, db, authSvc, c.seed, splitList(c.baseDomains), logger)
 		if changed {
 			// Other servers may hold the tenants seeded: drop them all.
 			if err := dbBus.Publish(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant}); err != nil {
@@ -342,9 +342,11 @@ func bootstrapAdmin(ctx context.Context, env *environment, a *auth.Service, logg
 	return nil
 }
 
-// seed applies a tenants.jsonl registry; a bad line aborts the start. It
-// reports whether any tenant was created or changed.
-func seed(ctx context.Context, db tenantry.Store, path string, baseDomains []string, logger *slog.Logger) (changed bool, err error) {
+// seed applies a tenants.jsonl registry, owners included (an unknown
+// owner_email is invited through inv, which e-mails it); a bad line aborts
+// the start. It reports whether any tenant or membership was created or
+// changed.
+func seed(ctx context.Context, db tenantry.Store, inv registry.Inviter, path string, baseDomains []string, logger *slog.Logger) (changed bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, fmt.Errorf("--seed: %w", err)
@@ -359,7 +361,19 @@ func seed(ctx context.Context, db tenantry.Store, path string, baseDomains []str
 		return created+updated > 0, fmt.Errorf("--seed %s: %w", path, describe(err))
 	}
 	logger.Info("seeded tenants", "file", path, "created", created, "updated", updated)
-	return created+updated > 0, nil
+	owners, err := registry.ApplyOwners(ctx, db, inv, entries)
+	for _, o := range owners {
+		if o.Member != nil {
+			logger.Info("seeded owner", "tenant", o.Slug, "email", o.Email, "user_id", o.Member.UserID)
+		} else {
+			logger.Info("seeded owner invited by e-mail", "tenant", o.Slug, "email", o.Email, "invitation_id", o.Invitation.ID)
+		}
+	}
+	changed = created+updated+len(owners) > 0
+	if err != nil {
+		return changed, fmt.Errorf("--seed %s: %w", path, describe(err))
+	}
+	return changed, nil
 }
 
 // loadPlans returns the default plans, overridden by a JSON file of the

@@ -23,7 +23,9 @@ const tenantUsage = `usage:
   tenantry tenant suspend|activate|archive SLUG_OR_ID
   tenantry tenant delete SLUG_OR_ID [--yes]   (asks for the slug again unless --yes)
   tenantry tenant export SLUG_OR_ID [--out FILE]
-  tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)`
+  tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)
+  tenantry tenant add-member SLUG_OR_ID --email E [--role owner|admin|member] [--public-url URL]
+  tenantry tenant members SLUG_OR_ID`
 
 // runTenant manages tenants from the command line. Changes are audited in
 // the platform trail with the system as actor, and announced to running
@@ -46,6 +48,9 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		q          = fs.String("q", "", "search name, slug or domain (list)")
 		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
 		yes        = fs.Bool("yes", false, "delete without asking for the slug again (delete)")
+		email      = fs.String("email", "", "e-mail of the user to add, or to invite when no user has it (add-member)")
+		role       = fs.String("role", "owner", "role given: owner, admin or member (add-member)")
+		publicURL  = fs.String("public-url", env.getenv("TENANTRY_PUBLIC_URL"), "base URL of the server as users reach it, for the invitation links printed (add-member, import; TENANTRY_PUBLIC_URL)")
 		bases      = fs.String("base-domain", env.getenv("TENANTRY_BASE_DOMAIN"), "comma-separated base domains a custom domain must not be or be under; default localhost (create, import; TENANTRY_BASE_DOMAIN)")
 	)
 	pos, err := parseInterspersed(fs, args)
@@ -111,7 +116,36 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
-		return importTenants(ctx, env, db, pos[0], baseDomains)
+		svc, err := cliAuth(env, sf, db, *publicURL)
+		if err != nil {
+			return err
+		}
+		return importTenants(ctx, env, db, pos[0], baseDomains, func(entries []registry.Entry) error {
+			owners, err := registry.ApplyOwners(ctx, db, svc, entries)
+			for _, o := range owners {
+				if o.Member != nil {
+					announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: o.Member.TenantID, UserID: o.Member.UserID})
+				}
+			}
+			printOwners(env, svc, *publicURL, owners)
+			return describe(err)
+		})
+	case "add-member", "members":
+		if len(pos) != 1 {
+			return errors.New(tenantUsage)
+		}
+		t, err := findTenant(ctx, db, pos[0])
+		if err != nil {
+			return describe(err)
+		}
+		if sub == "members" {
+			return listMembers(ctx, env, db, t)
+		}
+		svc, err := cliAuth(env, sf, db, *publicURL)
+		if err != nil {
+			return err
+		}
+		return addMember(ctx, env, db, svc, *publicURL, t, *email, tenantry.Role(*role))
 	}
 	return errors.New(tenantUsage)
 }
@@ -215,8 +249,9 @@ func findTenant(ctx context.Context, db tenantry.Store, ref string) (*tenantry.T
 }
 
 // importTenants reads a tenant export (first line {"type":"tenant",...})
-// or a tenants.jsonl registry, applies it and announces the change.
-func importTenants(ctx context.Context, env *environment, db database, path string, baseDomains []string) error {
+// or a tenants.jsonl registry, applies it and announces the change; owners
+// applies a registry's owner_email lines after its tenants.
+func importTenants(ctx context.Context, env *environment, db database, path string, baseDomains []string, owners func([]registry.Entry) error) error {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -250,7 +285,7 @@ func importTenants(ctx context.Context, env *environment, db database, path stri
 		return describe(err)
 	}
 	fmt.Fprintf(env.stdout, "registry applied: %d created, %d updated\n", created, updated)
-	return nil
+	return owners(entries)
 }
 
 // isExport reports whether data starts with a tenant export record.
