@@ -54,9 +54,12 @@ func (s *BrowserSession) Clone() *BrowserSession {
 // their idle timeout: Get returns (nil, nil) for an unknown or expired
 // session, and expired sessions are pruned. Save keeps at most
 // MaxBrowserSessionsPerUser sessions of one user, dropping the least
-// recently seen. Delete of an unknown session is no error.
+// recently seen. Delete of an unknown session is no error. DeleteUser
+// deletes every session of a user (a password reset signs them all out);
+// a user without sessions is no error.
 type BrowserSessionStore interface {
 	Get(ctx context.Context, id string) (*BrowserSession, error)
 	Save(ctx context.Context, s *BrowserSession) error
 	Delete(ctx context.Context, id string) error
+	DeleteUser(ctx context.Context, userID string) error
 }

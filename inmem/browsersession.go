@@ -109,6 +109,16 @@ func (m *BrowserSessions) Delete(_ context.Context, id string) error {
 	return nil
 }
 
+// DeleteUser removes every session of userID.
+func (m *BrowserSessions) DeleteUser(_ context.Context, userID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id := range m.byUser[userID] {
+		m.remove(m.byID[id])
+	}
+	return nil
+}
+
 // Len returns the number of stored sessions, expired ones included until
 // they are evicted.
 func (m *BrowserSessions) Len() int {

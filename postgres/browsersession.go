@@ -99,6 +99,14 @@ func (b *BrowserSessions) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
+// DeleteUser removes every session of userID.
+func (b *BrowserSessions) DeleteUser(ctx context.Context, userID string) error {
+	if _, err := b.db.pool.Exec(ctx, `DELETE FROM browser_sessions WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("delete a user's browser sessions: %w", mapErr(err))
+	}
+	return nil
+}
+
 // Prune deletes the expired sessions and returns how many it deleted.
 func (b *BrowserSessions) Prune(ctx context.Context) (int64, error) {
 	tag, err := b.db.pool.Exec(ctx, `DELETE FROM browser_sessions WHERE expires_at <= now()`)

@@ -127,3 +127,23 @@ func (s *SessionStore) Delete(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// deleteUserScript deletes the sessions in the sorted set KEYS[1] (keys
+// ARGV[1]..id) and the set itself, atomically: a session saved meanwhile
+// is either deleted too or saved after.
+const deleteUserScript = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, id in ipairs(ids) do
+	redis.call('DEL', ARGV[1] .. id)
+end
+redis.call('DEL', KEYS[1])
+return #ids
+`
+
+// DeleteUser removes every session of userID.
+func (s *SessionStore) DeleteUser(ctx context.Context, userID string) error {
+	if err := s.client.Eval(ctx, deleteUserScript, []string{s.userKey(userID)}, s.prefix).Err(); err != nil {
+		return fmt.Errorf("delete a user's sessions: %w", err)
+	}
+	return nil
+}

@@ -22,6 +22,7 @@ func RunBrowserSessions(t *testing.T, open func(t *testing.T) tenantry.BrowserSe
 		{"RoundTrip", testBrowserSessionRoundTrip},
 		{"Expiry", testBrowserSessionExpiry},
 		{"PerUserCap", testBrowserSessionPerUserCap},
+		{"DeleteUser", testBrowserSessionDeleteUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -139,5 +140,46 @@ func testBrowserSessionPerUserCap(t *testing.T, s tenantry.BrowserSessionStore) 
 	}
 	if got, err := s.Get(ctx, "sess-other"); err != nil || got == nil {
 		t.Errorf("another user's session: got %v, %v; want it kept", got, err)
+	}
+}
+
+func testBrowserSessionDeleteUser(t *testing.T, s tenantry.BrowserSessionStore) {
+	ctx := context.Background()
+	now := time.Now()
+	sessions := []struct {
+		id, user string
+		kept     bool
+	}{
+		{"sess-reset-1", "user-reset", false},
+		{"sess-reset-2", "user-reset", false},
+		{"sess-reset-3", "user-reset", false},
+		{"sess-bystander", "user-bystander", true},
+	}
+	for i, tt := range sessions {
+		if err := s.Save(ctx, browserSession(tt.id, tt.user, now.Add(time.Duration(i)*time.Second))); err != nil {
+			t.Fatalf("Save %s: %v", tt.id, err)
+		}
+	}
+	if err := s.DeleteUser(ctx, "user-reset"); err != nil {
+		t.Fatalf("DeleteUser: %v", err)
+	}
+	for _, tt := range sessions {
+		got, err := s.Get(ctx, tt.id)
+		if err != nil {
+			t.Fatalf("Get %s: %v", tt.id, err)
+		}
+		if (got != nil) != tt.kept {
+			t.Errorf("Get %s of %s after DeleteUser(user-reset): got found=%v, want %v", tt.id, tt.user, got != nil, tt.kept)
+		}
+	}
+	if err := s.DeleteUser(ctx, "user-without-sessions"); err != nil {
+		t.Errorf("DeleteUser of a user without sessions: got %v, want nil", err)
+	}
+	// The user signs in again afterwards: the new session is kept.
+	if err := s.Save(ctx, browserSession("sess-reset-new", "user-reset", now)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, "sess-reset-new"); err != nil || got == nil {
+		t.Errorf("Get of a session saved after DeleteUser: got %v, %v; want it", got, err)
 	}
 }
