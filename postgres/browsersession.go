@@ -99,10 +99,13 @@ func (b *BrowserSessions) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// DeleteUser removes every session of userID.
+// DeleteUser removes every session and pending handover of userID.
 func (b *BrowserSessions) DeleteUser(ctx context.Context, userID string) error {
-	if _, err := b.db.pool.Exec(ctx, `DELETE FROM browser_sessions WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("delete a user's browser sessions: %w", mapErr(err))
+	batch := &pgx.Batch{}
+	batch.Queue(`DELETE FROM browser_sessions WHERE user_id = $1`, userID)
+	batch.Queue(`DELETE FROM browser_handovers WHERE user_id = $1`, userID)
+	if err := b.db.globalTx(ctx, batch, nil); err != nil {
+		return fmt.Errorf("delete a user's browser sessions: %w", err)
 	}
 	return nil
 }

@@ -111,10 +111,13 @@ func (b *BrowserSessions) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// DeleteUser removes every session of userID.
+// DeleteUser removes every session and pending handover of userID.
 func (b *BrowserSessions) DeleteUser(ctx context.Context, userID string) error {
 	err := b.db.write(ctx, func(tx *wtx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM browser_sessions WHERE user_id = ?`, userID)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM browser_sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM browser_handovers WHERE user_id = ?`, userID)
 		return err
 	})
 	if err != nil {
