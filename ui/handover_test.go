@@ -252,3 +252,82 @@ func TestHandoverCodeRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestHandoverTarget(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	e.signup(t, "bob@bob.test", "Bob", "Bob Inc", "bob")
+	domain := "tasks.acme.example"
+	if _, err := e.Store.Platform().UpdateTenant(ctx, e.tenant(t, "acme").ID, tenantry.TenantUpdate{Domain: &domain}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, email, central string
+		// want is the host handed over to; "" is no handover (the
+		// tenant's /t/{slug}/ pages on the central host).
+		want, wantPath string
+	}{
+		{"base domain", "ann@acme.test", "localhost", "acme.localhost", ""},
+		{"reserved name under the base domain", "ann@acme.test", "app.localhost", "acme.localhost", ""},
+		{"no base domain: the custom domain", "ann@acme.test", "127.0.0.1", domain, ""},
+		{"no base domain, no custom domain", "bob@bob.test", "127.0.0.1", "", "/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := e.newHostClient(t)
+			r := c.postAt(tt.central, "/login", url.Values{"email": {tt.email}, "password": {testPassword}})
+			if tt.want == "" {
+				mustStatus(t, "sign-in", r, http.StatusSeeOther)
+				if r.Location != tt.wantPath {
+					t.Errorf("sign-in on %s: redirect %q, want %q", tt.central, r.Location, tt.wantPath)
+				}
+				mustContain(t, "tenant list", c.getAt(tt.central, "/").Body, `href="/t/bob/"`)
+				return
+			}
+			to := c.handoverURL("sign-in", r)
+			if want := c.url(tt.want, "/auth/handover?code="); !strings.HasPrefix(to, want) {
+				t.Fatalf("sign-in on %s hands over to %q, want %q...", tt.central, to, want)
+			}
+			mustStatus(t, "exchange", c.fetch(http.MethodGet, to, nil), http.StatusSeeOther)
+			mustContain(t, "dashboard", c.getAt(tt.want, "/").Body, `data-testid="tenant-name">Acme<`)
+		})
+	}
+}
+
+func TestHandoverAfterInvitation(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	// The e-mailed link is on the central host: <public-url>/invitations/<token>.
+	path := strings.TrimPrefix(e.invite(t, owner, "acme", "cy@acme.test", tenantry.RoleMember), "/t/acme")
+	if !strings.HasPrefix(path, "/invitations/") {
+		t.Fatalf("invitation path %q", path)
+	}
+	c := e.newHostClient(t)
+	r := c.postAt("localhost", "/signup", url.Values{"email": {"cy@acme.test"}, "name": {"Cy"}, "password": {testPassword}, "next": {path}})
+	mustStatus(t, "signup", r, http.StatusSeeOther)
+	to := c.handoverURL("accept", c.postAt("localhost", path, url.Values{}))
+	if want := c.url("acme.localhost", "/auth/handover?code="); !strings.HasPrefix(to, want) {
+		t.Fatalf("accept hands over to %q, want %q...", to, want)
+	}
+	mustStatus(t, "exchange", c.fetch(http.MethodGet, to, nil), http.StatusSeeOther)
+	mustContain(t, "dashboard", c.getAt("acme.localhost", "/").Body, "You joined Acme as member.")
+}
+
+// FuzzHandoverCode feeds arbitrary codes to the exchange on a tenant's
+// host: none signs the browser in.
+func FuzzHandoverCode(f *testing.F) {
+	e := newEnv(f)
+	e.signup(f, "ann@acme.test", "Ann", "Acme", "acme")
+	for _, s := range []string{"", "x", strings.Repeat("A", 43), strings.Repeat("_", 43), strings.Repeat("A", 44), "%00", "a b", "AAAA=="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		c := e.newHostClient(t)
+		r := c.getAt("acme.localhost", "/auth/handover?code="+url.QueryEscape(code))
+		if r.Status != http.StatusUnauthorized && r.Status != http.StatusBadRequest {
+			t.Fatalf("code %q: got status %d, want 401 or 400", code, r.Status)
+		}
+		c.signedOut("code "+code, "acme.localhost")
+	})
+}
