@@ -49,14 +49,46 @@ func (s *BrowserSession) Clone() *BrowserSession {
 	return &c
 }
 
+// BrowserHandoverTTL is how long a browser handover code can be exchanged.
+const BrowserHandoverTTL = time.Minute
+
+// BrowserHandover is a one-time code that hands a signed-in browser over
+// from the central host to a tenant's own host, where sessions of the
+// central host do not count (they are host-bound). Only the code's hash is
+// stored; the code itself travels once, in a redirect.
+type BrowserHandover struct {
+	// Hash is the SHA-256 (lower-case hex) of the code.
+	Hash string
+	// Host is the only request host the code may be exchanged on.
+	Host string
+	// UserID is the user the new session signs in.
+	UserID string
+	// Flash is the first notice of the new session.
+	Flash string
+	// ExpiresAt is when the code stops working, BrowserHandoverTTL after
+	// it was made.
+	ExpiresAt time.Time
+}
+
 // BrowserSessionStore keeps browser sessions on the server. Implementations
 // are safe for concurrent use, and keep a session until its LastSeen plus
 // their idle timeout: Get returns (nil, nil) for an unknown or expired
 // session, and expired sessions are pruned. Save keeps at most
 // MaxBrowserSessionsPerUser sessions of one user, dropping the least
-// recently seen. Delete of an unknown session is no error.
+// recently seen. Delete of an unknown session is no error. DeleteUser
+// deletes every session of a user (a password reset signs them all out);
+// a user without sessions is no error, and the user's pending handovers
+// are deleted too.
+//
+// SaveHandover stores a handover until its ExpiresAt. TakeHandover deletes
+// and returns the handover with hash, atomically, so that only one of
+// concurrent callers gets it; it returns (nil, nil) for an unknown, taken
+// or expired one.
 type BrowserSessionStore interface {
 	Get(ctx context.Context, id string) (*BrowserSession, error)
 	Save(ctx context.Context, s *BrowserSession) error
 	Delete(ctx context.Context, id string) error
+	DeleteUser(ctx context.Context, userID string) error
+	SaveHandover(ctx context.Context, h *BrowserHandover) error
+	TakeHandover(ctx context.Context, hash string) (*BrowserHandover, error)
 }

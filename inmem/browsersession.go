@@ -28,6 +28,9 @@ type BrowserSessions struct {
 	lru    *list.List // of *tenantry.BrowserSession, most recently used first
 	byID   map[string]*list.Element
 	byUser map[string]map[string]struct{}
+	// handovers are the pending handovers by hash; there are few, each
+	// lives a minute, and SaveHandover drops the expired ones.
+	handovers map[string]*tenantry.BrowserHandover
 }
 
 // NewBrowserSessions returns an empty store of at most max sessions
@@ -43,6 +46,7 @@ func NewBrowserSessions(max int, idle time.Duration) *BrowserSessions {
 	return &BrowserSessions{
 		max: max, idle: idle, now: time.Now, lru: list.New(),
 		byID: map[string]*list.Element{}, byUser: map[string]map[string]struct{}{},
+		handovers: map[string]*tenantry.BrowserHandover{},
 	}
 }
 
@@ -107,6 +111,53 @@ func (m *BrowserSessions) Delete(_ context.Context, id string) error {
 		m.remove(e)
 	}
 	return nil
+}
+
+// DeleteUser removes every session and pending handover of userID.
+func (m *BrowserSessions) DeleteUser(_ context.Context, userID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id := range m.byUser[userID] {
+		m.remove(m.byID[id])
+	}
+	for hash, h := range m.handovers {
+		if h.UserID == userID {
+			delete(m.handovers, hash)
+		}
+	}
+	return nil
+}
+
+// SaveHandover stores a copy of h until its ExpiresAt and drops the
+// expired handovers.
+func (m *BrowserSessions) SaveHandover(_ context.Context, h *tenantry.BrowserHandover) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	for hash, o := range m.handovers {
+		if !now.Before(o.ExpiresAt) {
+			delete(m.handovers, hash)
+		}
+	}
+	c := *h
+	m.handovers[h.Hash] = &c
+	return nil
+}
+
+// TakeHandover removes the handover with hash and returns it, or nil when
+// it is unknown, taken or expired.
+func (m *BrowserSessions) TakeHandover(_ context.Context, hash string) (*tenantry.BrowserHandover, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h, ok := m.handovers[hash]
+	if !ok {
+		return nil, nil
+	}
+	delete(m.handovers, hash)
+	if !m.now().Before(h.ExpiresAt) {
+		return nil, nil
+	}
+	return h, nil
 }
 
 // Len returns the number of stored sessions, expired ones included until

@@ -127,3 +127,91 @@ func (s *SessionStore) Delete(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// handoverKey is the handover with hash, handoversKey the set of the
+// pending handovers of userID.
+func (s *SessionStore) handoverKey(hash string) string { return s.prefix + "handover:" + hash }
+
+func (s *SessionStore) handoversKey(userID string) string {
+	return s.prefix + "handovers:" + userID
+}
+
+// deleteUserScript deletes the sessions in the sorted set KEYS[1] (keys
+// ARGV[1]..id), the handovers in the set KEYS[2] (keys ARGV[2]..hash) and
+// both sets, atomically: a session saved meanwhile is either deleted too
+// or saved after.
+const deleteUserScript = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, id in ipairs(ids) do
+	redis.call('DEL', ARGV[1] .. id)
+end
+for _, hash in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+	redis.call('DEL', ARGV[2] .. hash)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return #ids
+`
+
+// DeleteUser removes every session and pending handover of userID.
+func (s *SessionStore) DeleteUser(ctx context.Context, userID string) error {
+	keys := []string{s.userKey(userID), s.handoversKey(userID)}
+	if err := s.client.Eval(ctx, deleteUserScript, keys, s.prefix, s.handoverKey("")).Err(); err != nil {
+		return fmt.Errorf("delete a user's sessions: %w", err)
+	}
+	return nil
+}
+
+// SaveHandover stores h as JSON until its ExpiresAt, and its hash in the
+// set of its user's pending handovers, which lives as long as the newest.
+func (s *SessionStore) SaveHandover(ctx context.Context, h *tenantry.BrowserHandover) error {
+	ttl := time.Until(h.ExpiresAt)
+	if ttl <= 0 {
+		return nil
+	}
+	b, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("encode handover: %w", err)
+	}
+	_, err = s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Set(ctx, s.handoverKey(h.Hash), b, ttl)
+		p.SAdd(ctx, s.handoversKey(h.UserID), h.Hash)
+		p.Expire(ctx, s.handoversKey(h.UserID), ttl)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save handover: %w", err)
+	}
+	return nil
+}
+
+// TakeHandover deletes the handover with hash and returns it, or
+// (nil, nil) when it is unknown, taken or expired. GET and DEL run in one
+// transaction, so that of concurrent callers only one gets it.
+func (s *SessionStore) TakeHandover(ctx context.Context, hash string) (*tenantry.BrowserHandover, error) {
+	var get *goredis.StringCmd
+	_, err := s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		get = p.Get(ctx, s.handoverKey(hash))
+		p.Del(ctx, s.handoverKey(hash))
+		return nil
+	})
+	if errors.Is(err, goredis.Nil) || (err == nil && errors.Is(get.Err(), goredis.Nil)) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("take handover: %w", err)
+	}
+	b, err := get.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("take handover: %w", err)
+	}
+	var h tenantry.BrowserHandover
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("decode handover: %w", err)
+	}
+	if !time.Now().Before(h.ExpiresAt) {
+		return nil, nil
+	}
+	// The set of the user's pending handovers may keep the hash until it
+	// expires; DeleteUser deleting an absent key is harmless.
+	return &h, nil
+}

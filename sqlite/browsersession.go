@@ -111,6 +111,21 @@ func (b *BrowserSessions) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
+// DeleteUser removes every session and pending handover of userID.
+func (b *BrowserSessions) DeleteUser(ctx context.Context, userID string) error {
+	err := b.db.write(ctx, func(tx *wtx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM browser_sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM browser_handovers WHERE user_id = ?`, userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete a user's browser sessions: %w", err)
+	}
+	return nil
+}
+
 // Prune deletes the expired sessions and returns how many it deleted.
 func (b *BrowserSessions) Prune(ctx context.Context) (int64, error) {
 	var n int64

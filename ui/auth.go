@@ -43,7 +43,8 @@ func (h *Handler) renderAuth(q *request, status int, name string, v *view, form 
 	return nil
 }
 
-// loginSubmit signs the user in with auth.Login.
+// loginSubmit signs the user in with auth.Login; on the central host a
+// member of a single tenant goes straight to it through a handover.
 func (h *Handler) loginSubmit(q *request) error {
 	f := q.r.PostForm
 	next := safeNext(f.Get("next"), "")
@@ -60,8 +61,34 @@ func (h *Handler) loginSubmit(q *request) error {
 	if err := q.signIn(s); err != nil {
 		return err
 	}
+	if next == "" {
+		if t, err := q.onlyTenant(); err != nil {
+			return err
+		} else if t != nil {
+			return q.openTenant(t, "")
+		}
+	}
 	http.Redirect(q.w, q.r, q.afterSignIn(next), http.StatusSeeOther)
 	return nil
+}
+
+// onlyTenant returns, after a sign-in on the central host, the user's
+// tenant when they are a member of exactly one, no platform admin (who
+// starts at the console's link), and the tenant has a host of its own to
+// hand the browser over to: the sign-in goes straight there. Else nil, and
+// the sign-in goes to the list of tenants.
+func (q *request) onlyTenant() (*tenantry.Tenant, error) {
+	if q.tenant != nil || q.user.PlatformAdmin {
+		return nil, nil
+	}
+	ms, err := q.h.cfg.Store.UserMemberships(q.r.Context(), q.user.ID)
+	if err != nil || len(ms) != 1 || ms[0].Tenant == nil {
+		return nil, err
+	}
+	if _, ok := q.handoverHost(ms[0].Tenant); !ok {
+		return nil, nil
+	}
+	return ms[0].Tenant, nil
 }
 
 // afterSignIn is where a fresh sign-in goes: next, else the dashboard.
@@ -79,6 +106,13 @@ func (q *request) afterSignIn(next string) string {
 // id, against session fixation) that carries the user and the hash of its
 // refresh token; it is the first time anything is stored for the browser.
 func (q *request) signIn(s *auth.Session) error {
+	return q.startSession(s.User, auth.HashToken(s.RefreshToken))
+}
+
+// startSession replaces the request's session, if any, with a new one of
+// u on this host, holding refreshHash ("" for a session that came from a
+// handover: the pages need no token, and sign-out deletes the session).
+func (q *request) startSession(u *tenantry.User, refreshHash string) error {
 	ctx := q.r.Context()
 	if q.sess != nil {
 		if err := q.h.sessions.Delete(ctx, q.sess.ID); err != nil {
@@ -91,14 +125,14 @@ func (q *request) signIn(s *auth.Session) error {
 		}
 	}
 	ns := q.h.newSession(q.r)
-	ns.UserID = s.User.ID
-	ns.RefreshHash = auth.HashToken(s.RefreshToken)
+	ns.UserID = u.ID
+	ns.RefreshHash = refreshHash
 	if err := q.h.sessions.Save(ctx, ns); err != nil {
 		return err
 	}
 	q.h.setCookie(q.w, q.r, ns)
 	q.sess = ns
-	q.user = s.User
+	q.user = u
 	return nil
 }
 
@@ -110,7 +144,8 @@ func (h *Handler) signup(q *request) error {
 }
 
 // signupSubmit creates the user (and a tenant when asked) with
-// auth.Signup and signs them in.
+// auth.Signup and signs them in; a new tenant opens at once (through a
+// handover from the central host).
 func (h *Handler) signupSubmit(q *request) error {
 	f := q.r.PostForm
 	next := safeNext(f.Get("next"), "")
@@ -133,15 +168,10 @@ func (h *Handler) signupSubmit(q *request) error {
 	if err := q.signIn(s); err != nil {
 		return err
 	}
-	dest := q.afterSignIn(next)
 	if s.DefaultTenant != nil && next == "" {
-		dest = q.tenantURL(s.DefaultTenant)
-		q.sess.Flash = "Welcome! Your tenant " + s.DefaultTenant.Name + " is ready."
-		if err := q.save(); err != nil {
-			return err
-		}
+		return q.openTenant(s.DefaultTenant, "Welcome! Your tenant "+s.DefaultTenant.Name+" is ready.")
 	}
-	http.Redirect(q.w, q.r, dest, http.StatusSeeOther)
+	http.Redirect(q.w, q.r, q.afterSignIn(next), http.StatusSeeOther)
 	return nil
 }
 
@@ -182,7 +212,8 @@ func (h *Handler) invitation(q *request) error {
 }
 
 // invitationAccept accepts an invitation for the signed-in user with
-// auth.AcceptInvitation and opens the tenant.
+// auth.AcceptInvitation and opens the tenant (through a handover from the
+// central host).
 func (h *Handler) invitationAccept(q *request) error {
 	token := q.r.PathValue("token")
 	if q.user == nil {
@@ -200,12 +231,7 @@ func (h *Handler) invitationAccept(q *request) error {
 	if err != nil {
 		return err
 	}
-	q.sess.Flash = "You joined " + t.Name + " as " + string(m.Role) + "."
-	if err := q.save(); err != nil {
-		return err
-	}
-	http.Redirect(q.w, q.r, q.tenantURL(t), http.StatusSeeOther)
-	return nil
+	return q.openTenant(t, "You joined "+t.Name+" as "+string(m.Role)+".")
 }
 
 // homePage is the data of the central home page.

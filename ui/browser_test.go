@@ -298,10 +298,18 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		host := newTab(t, browser, "http://acme.localhost:"+u.Port())
+		// Signed in on the central host (localhost, a base domain), the
+		// tenant list hands the browser over to acme.localhost: no second
+		// password.
+		host := newTab(t, browser, "http://localhost:"+u.Port())
 		host.open("/login")
 		host.fill(map[string]string{"#email": "ann@acme.test", "#password": testPassword}, `form button[type="submit"]`)
+		host.waitText("Your tenants")
+		host.click(`[data-testid="open-acme"]`)
 		host.waitText("Recent projects")
+		if got, want := eval[string](host, `location.host`), "acme.localhost:"+u.Port(); got != want {
+			t.Errorf("host after the tenant list: got %q, want %q", got, want)
+		}
 		if got := eval[string](host, `document.querySelector('[data-testid="tenant-name"]').innerText`); got != "Acme" {
 			t.Errorf("tenant on acme.localhost: got %q, want Acme", got)
 		}
@@ -312,6 +320,19 @@ func TestBrowser(t *testing.T) {
 		}
 		host.open("http://globex.localhost:" + u.Port() + "/")
 		host.waitText("Sign in to Globex")
+	})
+	t.Run("sign up on the central host lands on the tenant host", func(t *testing.T) {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hal := newTab(t, browser, "http://localhost:"+u.Port())
+		hal.open("/signup")
+		hal.fill(map[string]string{"#name": "Hal", "#email": "hal@hooli.test", "#password": testPassword, "#tenant_name": "Hooli", "#tenant_slug": "hooli"}, `form button[type="submit"]`)
+		hal.waitText("Welcome! Your tenant Hooli is ready.")
+		if got, want := eval[string](hal, `location.host + location.pathname`), "hooli.localhost:"+u.Port()+"/"; got != want {
+			t.Errorf("location after signup on localhost: got %q, want %q", got, want)
+		}
 	})
 	admin := newTab(t, browser, base)
 	t.Run("platform admin suspends a tenant", func(t *testing.T) {

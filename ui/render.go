@@ -96,6 +96,9 @@ type switchLink struct {
 	Name, Slug, URL string
 	Role            tenantry.Role
 	Current         bool
+	// Handover makes the entry a form that opens the tenant's own host
+	// through a handover (POST /auth/handover) instead of a link to URL.
+	Handover bool
 }
 
 // formErr sets the error message and fields of v from err.
@@ -167,10 +170,12 @@ func (q *request) switchLinks() []switchLink {
 		if m.Tenant == nil {
 			continue
 		}
+		_, handover := q.handoverHost(m.Tenant)
 		out = append(out, switchLink{
 			Name: m.Tenant.Name, Slug: m.Tenant.Slug, Role: m.Role,
-			URL:     q.tenantURL(m.Tenant),
-			Current: q.tenant != nil && q.tenant.ID == m.Tenant.ID,
+			URL:      q.tenantURL(m.Tenant),
+			Current:  q.tenant != nil && q.tenant.ID == m.Tenant.ID,
+			Handover: handover,
 		})
 	}
 	slices.SortFunc(out, func(a, b switchLink) int { return strings.Compare(a.Name, b.Name) })

@@ -56,8 +56,8 @@ func (h *Handler) resetPassword(q *request) error {
 }
 
 // resetPasswordSubmit sets the new password with auth.ResetPassword, signs
-// this browser out when it was signed in as that user, and sends the user
-// to sign in.
+// every browser of that user out (this one too) and sends the user to sign
+// in.
 func (h *Handler) resetPasswordSubmit(q *request) error {
 	f := q.r.PostForm
 	token := strings.TrimSpace(f.Get("token"))
@@ -78,10 +78,12 @@ func (h *Handler) resetPasswordSubmit(q *request) error {
 		}
 		return h.renderAuth(q, statusOf(err), "reset_password", v, nil)
 	}
+	// Every browser session of the user is signed out, this one too when
+	// it is theirs: the reset is for a password someone else may know.
+	if err := h.sessions.DeleteUser(q.r.Context(), u.ID); err != nil {
+		return err
+	}
 	if q.sess != nil && q.sess.UserID == u.ID {
-		if err := h.sessions.Delete(q.r.Context(), q.sess.ID); err != nil {
-			return err
-		}
 		q.sess, q.user = nil, nil
 	}
 	// Nothing is stored for an anonymous browser: the sign-in page says it

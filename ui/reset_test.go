@@ -160,3 +160,48 @@ func TestInvitationMailedWithCopyButton(t *testing.T) {
 	mustStatus(t, "copy.js", js, http.StatusOK)
 	mustContain(t, "copy.js", js.Body, "data-copy", "clipboard")
 }
+
+func TestResetSignsOutEveryBrowser(t *testing.T) {
+	e, box := newMailEnv(t)
+	first := e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	second := e.login(t, "ann@acme.test")
+	bystander := e.signup(t, "bob@bob.test", "Bob", "Bob Inc", "bob")
+	for name, c := range map[string]*client{"first": first, "second": second} {
+		mustStatus(t, name+" before the reset", c.get("/t/acme/"), http.StatusOK)
+	}
+
+	// The reset is made from a third browser, not signed in.
+	c := e.newClient(t)
+	mustStatus(t, "forgot", c.post("/forgot-password", url.Values{"email": {"ann@acme.test"}}), http.StatusOK)
+	msgs := box.to("ann@acme.test")
+	if len(msgs) != 1 {
+		t.Fatalf("mail to ann: got %d messages, want 1", len(msgs))
+	}
+	m := resetPath.FindStringSubmatch(msgs[0].Text)
+	if m == nil {
+		t.Fatalf("no reset link in %q", msgs[0].Text)
+	}
+	token := strings.TrimPrefix(m[1], "/reset-password?token=")
+	r := c.post("/reset-password", url.Values{"token": {token}, "password": {"brand new password"}, "confirm": {"brand new password"}})
+	mustStatus(t, "reset", r, http.StatusSeeOther)
+
+	tests := []struct {
+		name   string
+		c      *client
+		path   string
+		status int
+	}{
+		{"first browser", first, "/t/acme/", http.StatusSeeOther},
+		{"second browser", second, "/t/acme/", http.StatusSeeOther},
+		{"another user", bystander, "/t/bob/", http.StatusOK},
+	}
+	for _, tt := range tests {
+		got := tt.c.get(tt.path)
+		if got.Status != tt.status {
+			t.Errorf("%s: GET %s after the reset: got %d, want %d", tt.name, tt.path, got.Status, tt.status)
+		}
+		if tt.status == http.StatusSeeOther && !strings.HasPrefix(got.Location, "/t/acme/login") {
+			t.Errorf("%s: redirect after the reset: got %q, want the sign-in page", tt.name, got.Location)
+		}
+	}
+}

@@ -52,6 +52,7 @@ func (h *Handler) centralRoutes() *http.ServeMux {
 	m.Handle("POST /admin/tenants/{ref}/delete", h.adminPage(h.consoleDelete))
 	m.Handle("POST /admin/tenants/{ref}/members", h.adminPage(h.consoleAddMember))
 	m.Handle("GET /admin/audit", h.adminPage(h.consoleAudit))
+	m.Handle("POST /auth/handover", h.page(h.handoverStart))
 	m.HandleFunc("/", h.notFound)
 	return m
 }
@@ -65,6 +66,7 @@ func (h *Handler) authRoutes(m *http.ServeMux) {
 	m.Handle("POST /logout", h.page(h.logout))
 	m.Handle("GET /invitations/{token}", h.page(h.invitation))
 	m.Handle("POST /invitations/{token}", h.page(h.invitationAccept))
+	m.Handle("GET /auth/handover", h.page(h.handoverExchange))
 	h.resetRoutes(m)
 }
 
