@@ -48,6 +48,11 @@ func (s *Server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
+	if s.cfg.BrowserSessions != nil {
+		if err := s.cfg.BrowserSessions.DeleteUser(r.Context(), u.ID); err != nil {
+			return err
+		}
+	}
 	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvUser, UserID: u.ID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil

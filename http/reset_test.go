@@ -185,3 +185,30 @@ func TestInvitationMailedAPI(t *testing.T) {
 		t.Errorf("owner invitation mail: got %+v (token %q), want one with its link", msgs, tn.Token)
 	}
 }
+
+func TestPasswordResetAPISignsOutBrowsers(t *testing.T) {
+	sessions := inmem.NewBrowserSessions(0, 0)
+	e, box := newMailEnv(t, openSQLite(t), func(c *Config) { c.BrowserSessions = sessions })
+	email := e.email("browsers")
+	u := e.signup(t, email)
+	other := e.signup(t, e.email("other"))
+	now := tenantry.Now()
+	for _, s := range []*tenantry.BrowserSession{
+		{ID: "ann-1", Host: "localhost", UserID: u.UserID, CreatedAt: now, LastSeen: now},
+		{ID: "ann-2", Host: "acme.localhost", UserID: u.UserID, CreatedAt: now, LastSeen: now},
+		{ID: "other", Host: "localhost", UserID: other.UserID, CreatedAt: now, LastSeen: now},
+	} {
+		if err := sessions.Save(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.must(t, caller{}, "POST", "/api/auth/password-reset", map[string]any{"email": email}, http.StatusAccepted, nil)
+	m := resetToken.FindStringSubmatch(box.to(email)[0].Text)
+	e.must(t, caller{}, "POST", "/api/auth/password-reset/confirm", map[string]any{"token": m[1], "password": "brand new password"}, http.StatusNoContent, nil)
+	for id, want := range map[string]bool{"ann-1": false, "ann-2": false, "other": true} {
+		s, err := sessions.Get(t.Context(), id)
+		if err != nil || (s != nil) != want {
+			t.Errorf("browser session %s after the reset: got %v, %v; want kept=%v", id, s, err, want)
+		}
+	}
+}

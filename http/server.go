@@ -100,6 +100,10 @@ type Config struct {
 	// Tenantry's (see Route). A route whose pattern is malformed or taken
 	// makes NewServer panic, as http.ServeMux does.
 	Routes []Route
+	// BrowserSessions, when set, are the web pages' sessions: a password
+	// reset through the API signs the user out of every browser too, as
+	// the pages' reset does.
+	BrowserSessions tenantry.BrowserSessionStore
 }
 
 // Server is the HTTP API server.

@@ -265,6 +265,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		// and scheme, and its sign-in budget.
 		TrustedProxies: c.trustedProxies,
 		SignInThrottle: throttle,
+		// A reset through the API signs the user's browsers out too.
+		BrowserSessions: sessions,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
