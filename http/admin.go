@@ -15,6 +15,25 @@ type adminTenant struct {
 	Token string          `json:"token,omitempty"`
 }
 
+// adminTenantCreateRequest is the body of POST /api/admin/tenants.
+type adminTenantCreateRequest struct {
+	Name       string            `json:"name"`
+	Slug       string            `json:"slug"`
+	Domain     string            `json:"domain"`
+	Plan       string            `json:"plan"`
+	Settings   tenantry.Settings `json:"settings"`
+	OwnerEmail string            `json:"owner_email"`
+}
+
+// adminTenantUpdateRequest is the body of PATCH /api/admin/tenants/{id}.
+type adminTenantUpdateRequest struct {
+	Name     *string              `json:"name"`
+	Plan     *string              `json:"plan"`
+	Domain   *string              `json:"domain"`
+	Settings tenantry.Settings    `json:"settings"`
+	Limits   tenantry.LimitsPatch `json:"limits"`
+}
+
 // adminTenantOf resolves the {id} path value: a tenant id or slug.
 func (s *Server) adminTenantOf(r *http.Request) (*tenantry.Tenant, error) {
 	ref := r.PathValue("id")
@@ -36,14 +55,7 @@ func (s *Server) adminTenantOf(r *http.Request) (*tenantry.Tenant, error) {
 // existing user becomes owner; an unknown owner_email gets an owner
 // invitation whose token is in the answer.
 func (s *Server) handleAdminTenantCreate(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name       string            `json:"name"`
-		Slug       string            `json:"slug"`
-		Domain     string            `json:"domain"`
-		Plan       string            `json:"plan"`
-		Settings   tenantry.Settings `json:"settings"`
-		OwnerEmail string            `json:"owner_email"`
-	}
+	var in adminTenantCreateRequest
 	if err := decodeShallow(r, &in, tenantry.MaxSettingsDepth+1); err != nil {
 		return err
 	}
@@ -124,13 +136,7 @@ func (s *Server) handleAdminTenantGet(w http.ResponseWriter, r *http.Request) er
 // (merge patch; platform-only keys allowed) or limit overrides (merge
 // patch by limit name; null removes an override).
 func (s *Server) handleAdminTenantUpdate(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name     *string              `json:"name"`
-		Plan     *string              `json:"plan"`
-		Domain   *string              `json:"domain"`
-		Settings tenantry.Settings    `json:"settings"`
-		Limits   tenantry.LimitsPatch `json:"limits"`
-	}
+	var in adminTenantUpdateRequest
 	if err := decodeShallow(r, &in, tenantry.MaxSettingsDepth+1); err != nil {
 		return err
 	}

@@ -28,12 +28,15 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, sess)
 }
 
+// loginRequest is the body of POST /api/auth/login.
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
 // handleLogin signs a user in by e-mail and password.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var in loginRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -47,11 +50,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, sess)
 }
 
+// refreshRequest is the body of POST /api/auth/refresh and logout.
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
 // decodeRefreshToken reads the {refresh_token} body of refresh and logout.
 func decodeRefreshToken(r *http.Request) (string, error) {
-	var in struct {
-		RefreshToken string `json:"refresh_token"`
-	}
+	var in refreshRequest
 	if err := decode(r, &in); err != nil {
 		return "", err
 	}
@@ -146,12 +152,15 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// defaultTenantRequest is the body of PUT /api/auth/me/default-tenant.
+type defaultTenantRequest struct {
+	Tenant string `json:"tenant"`
+}
+
 // handleDefaultTenant switches the user's default tenant ({tenant}: slug
 // or id; the user must be a member).
 func (s *Server) handleDefaultTenant(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Tenant string `json:"tenant"`
-	}
+	var in defaultTenantRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}

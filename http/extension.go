@@ -31,6 +31,55 @@ type Route struct {
 	// Feature, when set, is the plan feature the tenant needs
 	// (feature_disabled otherwise).
 	Feature string
+	// Body and Response are zero values of the Go types the handler reads
+	// and writes (nil for none), Status its success status (default 200)
+	// and Errors the error codes of its own: they document the route in
+	// the server's OpenAPI document and /api/docs.
+	Body, Response any
+	Status         int
+	Errors         []string
+}
+
+// operation documents rt for the OpenAPI document.
+func (rt Route) operation() Operation {
+	method, path, _ := strings.Cut(rt.Pattern, " ")
+	status := rt.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	errs := append([]string{"forbidden"}, rt.Errors...)
+	if rt.Feature != "" {
+		errs = append(errs, "feature_disabled")
+	}
+	id := strings.ToLower(method)
+	for _, part := range strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '{' || r == '}' || r == '-' || r == '_' }) {
+		if part == "api" {
+			continue
+		}
+		id += strings.ToUpper(part[:1]) + part[1:]
+	}
+	return Operation{Method: method, Path: path, ID: id, Summary: rt.Summary, Tag: "extension", Access: AccessTenant,
+		Body: rt.Body, Status: status, Response: rt.Response, Errors: errs}
+}
+
+// documents returns the OpenAPI document and the HTML reference of
+// Tenantry's routes and routes: the embedded ones when there are no
+// builder routes, else generated once, at start.
+func documents(routes []Route) (doc, page []byte, err error) {
+	if len(routes) == 0 {
+		return openAPIDoc, docsPage, nil
+	}
+	ops := Operations()
+	for _, rt := range routes {
+		ops = append(ops, rt.operation())
+	}
+	if doc, err = OpenAPIDocument(ops); err != nil {
+		return nil, nil, err
+	}
+	if page, err = RenderDocs(doc); err != nil {
+		return nil, nil, err
+	}
+	return doc, page, nil
 }
 
 // Call is what a builder's tenant handler is given.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -39,13 +40,16 @@ type note struct {
 	Body string `json:"body"`
 }
 
+type noteInput struct {
+	Body string `json:"body"`
+}
+
 func notesRoutes() []Route {
 	return []Route{
 		{Pattern: "POST /api/notes", Summary: "Write a note", MinRole: tenantry.RoleAdmin,
+			Body: noteInput{}, Response: note{}, Status: http.StatusCreated,
 			Tenant: func(w http.ResponseWriter, r *http.Request, c Call) error {
-				var in struct {
-					Body string `json:"body"`
-				}
+				var in noteInput
 				if err := Decode(r, &in); err != nil {
 					return err
 				}
@@ -61,7 +65,7 @@ func notesRoutes() []Route {
 				}
 				return WriteJSON(w, http.StatusCreated, n)
 			}},
-		{Pattern: "GET /api/notes/{id}", Summary: "Read a note",
+		{Pattern: "GET /api/notes/{id}", Summary: "Read a note", Response: note{}, Errors: []string{"not_found"},
 			Tenant: func(w http.ResponseWriter, r *http.Request, c Call) error {
 				var n note
 				err := c.Store.Read(r.Context(), func(tx tenantry.Tx) error {
@@ -117,6 +121,13 @@ func TestBuilderRoutesRunInTheChain(t *testing.T) {
 				{name: "plan with the feature", as: globex.Member, method: "GET", path: "/api/notes-report", want: 200},
 				{name: "wrong method", as: acme.Member, method: "DELETE", path: "/api/notes/" + n.ID, want: 405, code: "method_not_allowed"},
 			})
+			doc := e.do(t, caller{}, "GET", "/api/openapi.json", nil)
+			if doc.Status != 200 || !strings.Contains(string(doc.Body), `"/api/notes/{id}"`) || !strings.Contains(string(doc.Body), `"Write a note"`) {
+				t.Errorf("the OpenAPI document does not describe the builder's routes: %d", doc.Status)
+			}
+			if page := e.do(t, caller{}, "GET", "/api/docs", nil); !strings.Contains(string(page.Body), "Write a note") {
+				t.Errorf("/api/docs does not list the builder's routes")
+			}
 			evs, _, err := e.Store.Tenant(acme.Tenant.ID).AuditEvents(context.Background(), tenantry.AuditFilter{Action: "note.create"})
 			if err != nil || len(evs) != 1 || evs[0].TargetID != n.ID || evs[0].Actor.ID != acme.Admin.UserID {
 				t.Errorf("note.create audit: got %+v, %v; want one by acme's admin on the note", evs, err)

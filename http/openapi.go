@@ -14,6 +14,6 @@ var openAPIDoc []byte
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(openAPIDoc)
+	_, err := w.Write(s.openAPI)
 	return err
 }

@@ -6,15 +6,25 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
+// passwordResetRequest is the body of POST /api/auth/password-reset.
+type passwordResetRequest struct {
+	Email string `json:"email"`
+}
+
+// passwordResetConfirmRequest is the body of POST
+// /api/auth/password-reset/confirm.
+type passwordResetConfirmRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
 // handlePasswordReset answers POST /api/auth/password-reset {email} with
 // 202 whether or not an account has the address (no enumeration): when
 // one has, a one-time link that sets a new password is e-mailed to it.
 // Requests count against the sign-in limits, per client address and per
 // e-mail address.
 func (s *Server) handlePasswordReset(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Email string `json:"email"`
-	}
+	var in passwordResetRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -34,10 +44,7 @@ func (s *Server) handlePasswordReset(w http.ResponseWriter, r *http.Request) err
 // malformed, unknown, used or expired token is unauthenticated. Attempts
 // count against the sign-in limit of the client address.
 func (s *Server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
+	var in passwordResetConfirmRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ func (s *Server) registerRoutes() {
 	s.route("GET /readyz", s.publicRoute(s.handleReadyz))
 	s.route("GET /metrics", s.metricsHandler())
 	s.route("GET /api/openapi.json", s.publicRoute(s.handleOpenAPI))
+	s.route("GET /api/docs", s.publicRoute(s.handleDocs))
 
 	// Sign-in (no tenant).
 	s.route("POST /api/auth/signup", s.publicRoute(s.handleSignup))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -122,8 +123,11 @@ type Server struct {
 	requests requestCounts
 	registry *prometheus.Registry
 
-	mux     *http.ServeMux
-	handler http.Handler
+	mux *http.ServeMux
+	// openAPI and docs are the API's OpenAPI document and HTML reference,
+	// builder routes included.
+	openAPI, docs []byte
+	handler       http.Handler
 
 	mu      sync.Mutex
 	srv     *http.Server
@@ -206,6 +210,11 @@ func NewServer(cfg Config) *Server {
 		}
 		s.mux.Handle(rt.Pattern, s.extensionRoute(rt))
 	}
+	doc, page, err := documents(cfg.Routes)
+	if err != nil {
+		panic(fmt.Sprintf("http: document the routes: %v", err))
+	}
+	s.openAPI, s.docs = doc, page
 	s.handler = s.middleware(s.mux)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel

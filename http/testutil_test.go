@@ -32,6 +32,7 @@ type testEnv struct {
 	Auth  *auth.Service
 	Plans tenantry.Plans
 	seq   atomic.Int64
+	doc   *docValidator
 }
 
 // openSQLite opens a fresh SQLite store in the test's temporary directory.
@@ -84,7 +85,7 @@ func newTestEnv(tb testing.TB, store tenantry.Store, opts ...func(*Config)) *tes
 	}
 	srv := httptest.NewServer(NewServer(cfg).Handler())
 	tb.Cleanup(srv.Close)
-	return &testEnv{URL: srv.URL, Store: store, Auth: a, Plans: cfg.Plans}
+	return &testEnv{URL: srv.URL, Store: store, Auth: a, Plans: cfg.Plans, doc: newDocValidator(tb)}
 }
 
 // newSQLiteEnv starts a server on a fresh SQLite store.
@@ -191,6 +192,7 @@ func (e *testEnv) do(tb testing.TB, c caller, method, path string, body any) res
 	if err != nil {
 		tb.Fatalf("read body: %v", err)
 	}
+	e.doc.check(tb, req, res.StatusCode, res.Header, data)
 	return resp{Status: res.StatusCode, Header: res.Header, Body: data}
 }
 
