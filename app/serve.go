@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -267,6 +267,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		SignInThrottle: throttle,
 		// A reset through the API signs the user's browsers out too.
 		BrowserSessions: sessions,
+		Routes:          env.opts.Routes,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)

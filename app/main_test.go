@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -162,7 +162,7 @@ func TestTenantLifecycle(t *testing.T) {
 
 func TestTenantImportRegistry(t *testing.T) {
 	c := newCLI(t)
-	reg := filepath.Join("..", "..", "examples", "tenants.jsonl")
+	reg := filepath.Join("..", "examples", "tenants.jsonl")
 	if got, want := c.mustRun("tenant", "import", reg), "3 created, 0 updated"; !strings.Contains(got, want) {
 		t.Fatalf("first registry import printed %q, want %q", got, want)
 	}

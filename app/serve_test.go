@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--seed", "../../examples/tenants.jsonl"},
+		done <- run(ctx, []string{"serve", "--addr", addr, "--seed", "../examples/tenants.jsonl"},
 			func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &logs)
 	}()
 

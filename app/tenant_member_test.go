@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 func TestTenantAddMember(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("admin", "create", "--email", "ada@example.com", "--password", "correct horse battery", "--name", "Ada")
-	c.mustRun("tenant", "import", filepath.Join("..", "..", "examples", "tenants.jsonl"))
+	c.mustRun("tenant", "import", filepath.Join("..", "examples", "tenants.jsonl"))
 	if got := c.mustRun("tenant", "members", "acme"); strings.Contains(got, "@") {
 		t.Fatalf("members of a seeded tenant: got %q, want none", got)
 	}
