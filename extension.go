@@ -35,6 +35,11 @@ type Extension struct {
 	// each) of each dialect; a store of a dialect without them refuses to
 	// open.
 	SQLite, Postgres fs.FS
+	// Limits are the extension's plan limits: limit name to its value on
+	// each plan (a plan not named: Unlimited). Plans.WithExtensions adds
+	// them to the plans; GET /api/tenant shows them, and only the platform
+	// overrides them for one tenant (limits in the admin PATCH).
+	Limits map[string]map[string]int64
 }
 
 // Validate checks an extension's declaration.
@@ -44,6 +49,11 @@ func (e Extension) Validate() error {
 	}
 	if len(e.Tables) == 0 {
 		return fmt.Errorf("tenantry: extension %s declares no table", e.Name)
+	}
+	for name := range e.Limits {
+		if !validIdent(name) || IsLimitName(name) {
+			return fmt.Errorf("tenantry: extension %s: limit name %q: want lower-case letters, digits and _, not one of Tenantry's", e.Name, name)
+		}
 	}
 	for i, t := range e.Tables {
 		if !validIdent(t) {

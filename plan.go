@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -78,13 +79,13 @@ func (l *Limits) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Check returns validation_failed naming (prefix+name) each unknown limit
-// and each value below Unlimited, or nil.
-func (l Limits) Check(prefix string) error {
+// Check returns validation_failed naming (prefix+name) each limit ps does
+// not know and each value below Unlimited, or nil.
+func (l Limits) Check(ps Plans, prefix string) error {
 	fields := map[string]string{}
 	for name, v := range l {
 		switch {
-		case !IsLimitName(name):
+		case !ps.IsLimit(name):
 			fields[prefix+name] = "unknown limit"
 		case v < Unlimited:
 			fields[prefix+name] = "must be a whole number >= -1"
@@ -101,12 +102,13 @@ func (l Limits) Check(prefix string) error {
 // removes the override so the plan's limit applies.
 type LimitsPatch map[string]any
 
-// Check returns validation_failed naming (prefix+name) each unknown limit
-// and each value that is neither null nor a whole number >= -1, or nil.
-func (p LimitsPatch) Check(prefix string) error {
+// Check returns validation_failed naming (prefix+name) each limit ps does
+// not know and each value that is neither null nor a whole number >= -1,
+// or nil.
+func (p LimitsPatch) Check(ps Plans, prefix string) error {
 	fields := map[string]string{}
 	for name, v := range p {
-		if !IsLimitName(name) {
+		if !ps.IsLimit(name) {
 			fields[prefix+name] = "unknown limit"
 			continue
 		}
@@ -133,7 +135,7 @@ func (l Limits) MergePatch(p LimitsPatch) Limits {
 	for k, v := range p {
 		if v == nil {
 			delete(out, k)
-		} else if n, ok := asLimit(v); ok && IsLimitName(k) {
+		} else if n, ok := asLimit(v); ok {
 			out[k] = n
 		}
 	}
@@ -177,11 +179,59 @@ func (ps Plans) Limit(t *Tenant, name string) int64 {
 	return Unlimited
 }
 
-// Limits returns every effective limit of t.
+// Limits returns every effective limit of t: Tenantry's and the
+// extensions' (WithExtensions).
 func (ps Plans) Limits(t *Tenant) Limits {
 	out := Limits{}
 	for name := range limitNames() {
 		out[name] = ps.Limit(t, name)
+	}
+	for _, p := range ps {
+		for name := range p.Limits {
+			out[name] = ps.Limit(t, name)
+		}
+	}
+	return out
+}
+
+// IsLimit reports whether name is one of Tenantry's limits or a limit that
+// a plan of ps has (an extension's, merged by WithExtensions).
+func (ps Plans) IsLimit(name string) bool {
+	if IsLimitName(name) {
+		return true
+	}
+	for _, p := range ps {
+		if _, ok := p.Limits[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// WithExtensions returns a copy of ps in which every plan has each limit
+// the extensions declare: the extension's value for that plan, or
+// Unlimited for a plan it does not name. A limit already set by ps (a
+// --plans file) is kept.
+func (ps Plans) WithExtensions(exts []Extension) Plans {
+	out := make(Plans, len(ps))
+	for name, p := range ps {
+		p.Limits = maps.Clone(p.Limits)
+		if p.Limits == nil {
+			p.Limits = Limits{}
+		}
+		for _, e := range exts {
+			for limit, byPlan := range e.Limits {
+				if _, ok := p.Limits[limit]; ok {
+					continue
+				}
+				v, ok := byPlan[name]
+				if !ok {
+					v = Unlimited
+				}
+				p.Limits[limit] = v
+			}
+		}
+		out[name] = p
 	}
 	return out
 }

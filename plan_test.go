@@ -69,7 +69,7 @@ func TestLimitsPatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.patch.Check("limits.")
+			err := tt.patch.Check(tenantry.DefaultPlans(), "limits.")
 			if tt.wantFields != nil {
 				e, ok := err.(*tenantry.Error)
 				if !ok || e.Code != tenantry.EINVALID {
@@ -121,5 +121,42 @@ func TestLimitsUnmarshalJSON(t *testing.T) {
 		if !tt.wantErr && !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Unmarshal(%s) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestPlansWithExtensions(t *testing.T) {
+	ext := tenantry.Extension{Name: "billing", Tables: []string{"invoices"}, Limits: map[string]map[string]int64{
+		"max_invoices": {"free": 10, "pro": 1000},
+	}}
+	ps := tenantry.DefaultPlans().WithExtensions([]tenantry.Extension{ext})
+	tests := []struct {
+		plan string
+		want int64
+	}{
+		{"free", 10}, {"pro", 1000}, {"starter", tenantry.Unlimited}, {"enterprise", tenantry.Unlimited},
+	}
+	for _, tt := range tests {
+		if got := ps.Limit(&tenantry.Tenant{Plan: tt.plan}, "max_invoices"); got != tt.want {
+			t.Errorf("max_invoices on %s = %d, want %d", tt.plan, got, tt.want)
+		}
+	}
+	if got := ps.Limit(&tenantry.Tenant{Plan: "free", Limits: tenantry.Limits{"max_invoices": 50}}, "max_invoices"); got != 50 {
+		t.Errorf("overridden max_invoices = %d, want 50", got)
+	}
+	if got := ps.Limits(&tenantry.Tenant{Plan: "free"})["max_invoices"]; got != 10 {
+		t.Errorf("Limits()[max_invoices] = %d, want 10", got)
+	}
+	if err := (tenantry.LimitsPatch{"max_invoices": 20.0}).Check(ps, "limits."); err != nil {
+		t.Errorf("an extension's limit in a platform override: %v", err)
+	}
+	if err := (tenantry.LimitsPatch{"max_invoices": 20.0}).Check(tenantry.DefaultPlans(), "limits."); err == nil {
+		t.Errorf("an extension's limit without the extension: got nil error, want unknown limit")
+	}
+	if _, ok := tenantry.DefaultPlans()["free"].Limits["max_invoices"]; ok {
+		t.Errorf("WithExtensions changed the plans it was given")
+	}
+	bad := tenantry.Extension{Name: "billing", Tables: []string{"invoices"}, Limits: map[string]map[string]int64{"max_projects": {"free": 1}}}
+	if err := bad.Validate(); err == nil {
+		t.Errorf("an extension redefining max_projects: got nil error, want one")
 	}
 }

@@ -197,7 +197,7 @@ func (tc *TenantCreate) Validate(plans Plans) error {
 	if tc.Limits == nil {
 		tc.Limits = Limits{}
 	}
-	addFields(fields, tc.Limits.Check("limits."))
+	addFields(fields, tc.Limits.Check(plans, "limits."))
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}
@@ -224,7 +224,7 @@ func (tu *TenantUpdate) Validate(plans Plans) error {
 	if tu.SettingsPatch != nil {
 		addFields(fields, tu.SettingsPatch.CheckPatch(ByPlatform, "settings."))
 	}
-	addFields(fields, tu.LimitsPatch.Check("limits."))
+	addFields(fields, tu.LimitsPatch.Check(plans, "limits."))
 	if len(fields) > 0 {
 		return Invalid(fields)
 	}

@@ -22,7 +22,7 @@ func runAdmin(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := sf.open(ctx, tenantry.DefaultPlans())
+	db, err := sf.open(ctx, tenantry.DefaultPlans().WithExtensions(env.opts.Extensions))
 	if err != nil {
 		return err
 	}

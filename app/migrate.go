@@ -15,7 +15,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sf.open(ctx, tenantry.DefaultPlans())
+	db, err := sf.open(ctx, tenantry.DefaultPlans().WithExtensions(env.opts.Extensions))
 	if err != nil {
 		return err
 	}

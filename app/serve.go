@@ -130,6 +130,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	plans = plans.WithExtensions(env.opts.Extensions)
 	db, err := c.store.open(ctx, plans)
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 	if len(baseDomains) == 0 {
 		baseDomains = []string{"localhost"}
 	}
-	plans := tenantry.DefaultPlans()
+	plans := tenantry.DefaultPlans().WithExtensions(env.opts.Extensions)
 	db, err := sf.open(ctx, plans)
 	if err != nil {
 		return err

@@ -91,6 +91,10 @@ type Call struct {
 	Tenant *tenantry.Tenant
 	// Identity is the caller, with its role in the tenant.
 	Identity tenantry.Identity
+	// Plans are the server's plans, extensions' limits included: a quota
+	// is Plans.Limit(t, name) of the tenant that tx.Tenant returns, locked
+	// in a write transaction.
+	Plans tenantry.Plans
 }
 
 // checkRoute refuses a route that cannot be served as declared.
@@ -122,7 +126,7 @@ func (s *Server) extensionRoute(rt Route) http.Handler {
 		if rt.Feature != "" && !s.plans.HasFeature(t, rt.Feature) {
 			return tenantry.Errorf(tenantry.EFEATUREDISABLED, "The %s plan does not include %s.", t.Plan, rt.Feature)
 		}
-		return rt.Tenant(w, r, Call{Store: s.scope(r), Tenant: t, Identity: id})
+		return rt.Tenant(w, r, Call{Store: s.scope(r), Tenant: t, Identity: id, Plans: s.plans})
 	})
 }
 
