@@ -8,16 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/examples/invoices"
 	api "github.com/tenantry/tenantry/http"
-	"github.com/tenantry/tenantry/internal/pgtest"
-	"github.com/tenantry/tenantry/postgres"
-	"github.com/tenantry/tenantry/sqlite"
+	"github.com/tenantry/tenantry/tenantrytest"
 )
 
 // server starts Tenantry with the invoices app on store.
@@ -67,27 +64,9 @@ func call(t *testing.T, srv *httptest.Server, token, tenant, method, path string
 func TestInvoices(t *testing.T) {
 	ext := invoices.Extension()
 	plans := tenantry.DefaultPlans().WithExtensions([]tenantry.Extension{ext})
-	backends := map[string]func(t *testing.T) tenantry.Store{
-		"sqlite": func(t *testing.T) tenantry.Store {
-			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"), plans, ext)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
-		"postgres": func(t *testing.T) tenantry.Store {
-			db, err := postgres.Open(context.Background(), pgtest.URL(t), plans, postgres.Options{Extensions: []tenantry.Extension{ext}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
-	}
-	for name, open := range backends {
-		t.Run(name, func(t *testing.T) {
-			store := open(t)
+	for _, b := range tenantrytest.Backends(ext) {
+		t.Run(b.Name, func(t *testing.T) {
+			store := b.Open(t)
 			srv, a := server(t, store, plans)
 			acme, globex := owner(t, a, "ann@acme.test", "acme"), owner(t, a, "gus@globex.test", "globex")
 
