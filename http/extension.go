@@ -25,6 +25,14 @@ type Route struct {
 	// Tenant serves a tenant route. It receives the call: the handle bound
 	// to the request's tenant, the tenant and the caller.
 	Tenant func(w http.ResponseWriter, r *http.Request, c Call) error
+	// Admin serves a platform route instead: platform admins only, no
+	// tenant (the caller's identity is in the request context). The store
+	// is the builder's own to pass in.
+	Admin func(w http.ResponseWriter, r *http.Request) error
+	// Public serves a route without sign-in or tenant instead (a health
+	// check, a webhook receiver): body limit, request id, access log and
+	// CORS still apply.
+	Public func(w http.ResponseWriter, r *http.Request) error
 	// MinRole is the least role that may call the route (default member;
 	// API keys count with their role).
 	MinRole tenantry.Role
@@ -58,7 +66,14 @@ func (rt Route) operation() Operation {
 		}
 		id += strings.ToUpper(part[:1]) + part[1:]
 	}
-	return Operation{Method: method, Path: path, ID: id, Summary: rt.Summary, Tag: "extension", Access: AccessTenant,
+	access := AccessTenant
+	switch {
+	case rt.Admin != nil:
+		access, errs = AccessAdmin, rt.Errors
+	case rt.Public != nil:
+		access, errs = AccessPublic, rt.Errors
+	}
+	return Operation{Method: method, Path: path, ID: id, Summary: rt.Summary, Tag: "extension", Access: access,
 		Body: rt.Body, Status: status, Response: rt.Response, Errors: errs}
 }
 
@@ -103,16 +118,33 @@ func checkRoute(rt Route) error {
 	switch {
 	case !ok || method == "" || !strings.HasPrefix(path, "/api/"):
 		return fmt.Errorf("http: route %q: want \"METHOD /api/...\"", rt.Pattern)
-	case rt.Tenant == nil:
-		return fmt.Errorf("http: route %q has no handler", rt.Pattern)
+	case countSet(rt.Tenant != nil, rt.Admin != nil, rt.Public != nil) != 1:
+		return fmt.Errorf("http: route %q needs exactly one of Tenant, Admin and Public", rt.Pattern)
 	case rt.MinRole != "" && !rt.MinRole.Valid():
 		return fmt.Errorf("http: route %q: unknown role %q", rt.Pattern, rt.MinRole)
 	}
 	return nil
 }
 
-// extensionRoute adapts a builder's route to the tenant chain.
+// countSet counts the true values of bs.
+func countSet(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// extensionRoute adapts a builder's route to the chain of its kind.
 func (s *Server) extensionRoute(rt Route) http.Handler {
+	switch {
+	case rt.Admin != nil:
+		return s.adminRoute(rt.Admin)
+	case rt.Public != nil:
+		return s.publicRoute(rt.Public)
+	}
 	min := rt.MinRole
 	if min == "" {
 		min = tenantry.RoleMember

@@ -76,6 +76,12 @@ func notesRoutes() []Route {
 				}
 				return WriteJSON(w, http.StatusOK, n)
 			}},
+		{Pattern: "GET /api/notes-health", Summary: "Whether notes are served", Public: func(w http.ResponseWriter, r *http.Request) error {
+			return WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
+		}},
+		{Pattern: "GET /api/admin/notes-stats", Summary: "Notes across tenants", Admin: func(w http.ResponseWriter, r *http.Request) error {
+			return WriteJSON(w, http.StatusOK, map[string]bool{"admin": tenantry.IdentityFromContext(r.Context()).UserID != ""})
+		}},
 		{Pattern: "GET /api/notes-report", Summary: "Analytics of notes", Feature: tenantry.FeatureAnalytics,
 			Tenant: func(w http.ResponseWriter, r *http.Request, c Call) error {
 				return WriteJSON(w, http.StatusOK, map[string]string{"tenant": c.Tenant.Slug, "role": string(c.Identity.Role)})
@@ -120,6 +126,10 @@ func TestBuilderRoutesRunInTheChain(t *testing.T) {
 				{name: "plan without the feature", as: acme.Owner, method: "GET", path: "/api/notes-report", want: 403, code: "feature_disabled"},
 				{name: "plan with the feature", as: globex.Member, method: "GET", path: "/api/notes-report", want: 200},
 				{name: "wrong method", as: acme.Member, method: "DELETE", path: "/api/notes/" + n.ID, want: 405, code: "method_not_allowed"},
+				{name: "public route", as: caller{}, method: "GET", path: "/api/notes-health", want: 200},
+				{name: "platform route as a member", as: acme.Owner, method: "GET", path: "/api/admin/notes-stats", want: 403, code: "forbidden"},
+				{name: "platform route anonymous", as: caller{}, method: "GET", path: "/api/admin/notes-stats", want: 401, code: "unauthenticated"},
+				{name: "platform route as an admin", as: e.admin(t), method: "GET", path: "/api/admin/notes-stats", want: 200},
 			})
 			doc := e.do(t, caller{}, "GET", "/api/openapi.json", nil)
 			if doc.Status != 200 || !strings.Contains(string(doc.Body), `"/api/notes/{id}"`) || !strings.Contains(string(doc.Body), `"Write a note"`) {
@@ -146,6 +156,8 @@ func TestCheckRoute(t *testing.T) {
 		{Route{Pattern: "/api/notes", Tenant: h}, false},
 		{Route{Pattern: "GET /notes", Tenant: h}, false},
 		{Route{Pattern: "GET /api/notes"}, false},
+		{Route{Pattern: "GET /api/notes", Tenant: h, Public: func(http.ResponseWriter, *http.Request) error { return nil }}, false},
+		{Route{Pattern: "GET /api/notes", Public: func(http.ResponseWriter, *http.Request) error { return nil }}, true},
 		{Route{Pattern: "GET /api/notes", Tenant: h, MinRole: "root"}, false},
 	}
 	for _, tt := range tests {
