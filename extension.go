@@ -40,6 +40,11 @@ type Extension struct {
 	// them to the plans; GET /api/tenant shows them, and only the platform
 	// overrides them for one tenant (limits in the admin PATCH).
 	Limits map[string]map[string]int64
+	// Usage are the extension's usage counters: name to a query that
+	// returns one count for the tenant $1, for example
+	// "SELECT count(*) FROM invoices WHERE tenant_id = $1". GET /api/tenant
+	// and the admin tenant answer show them under usage.extensions.
+	Usage map[string]string
 }
 
 // Validate checks an extension's declaration.
@@ -53,6 +58,11 @@ func (e Extension) Validate() error {
 	for name := range e.Limits {
 		if !validIdent(name) || IsLimitName(name) {
 			return fmt.Errorf("tenantry: extension %s: limit name %q: want lower-case letters, digits and _, not one of Tenantry's", e.Name, name)
+		}
+	}
+	for name, q := range e.Usage {
+		if !validIdent(name) || strings.TrimSpace(q) == "" {
+			return fmt.Errorf("tenantry: extension %s: usage counter %q: want a lower-case name and a count query", e.Name, name)
 		}
 	}
 	for i, t := range e.Tables {

@@ -741,11 +741,12 @@ type TenantResponseRole string
 
 // Usage defines model for Usage.
 type Usage struct {
-	ChatMessagesToday int `json:"chat_messages_today"`
-	Members           int `json:"members"`
-	Projects          int `json:"projects"`
-	RequestsToday     int `json:"requests_today"`
-	Tasks             int `json:"tasks"`
+	ChatMessagesToday int             `json:"chat_messages_today"`
+	Extensions        *map[string]int `json:"extensions,omitempty"`
+	Members           int             `json:"members"`
+	Projects          int             `json:"projects"`
+	RequestsToday     int             `json:"requests_today"`
+	Tasks             int             `json:"tasks"`
 }
 
 // User defines model for User.

@@ -269,6 +269,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		// A reset through the API signs the user's browsers out too.
 		BrowserSessions: sessions,
 		Routes:          env.opts.Routes,
+		Extensions:      env.opts.Extensions,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)

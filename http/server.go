@@ -105,6 +105,9 @@ type Config struct {
 	// reset through the API signs the user out of every browser too, as
 	// the pages' reset does.
 	BrowserSessions tenantry.BrowserSessionStore
+	// Extensions are the builder's extensions, for their usage counters in
+	// GET /api/tenant and the admin tenant answer.
+	Extensions []tenantry.Extension
 }
 
 // Server is the HTTP API server.

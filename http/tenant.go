@@ -29,6 +29,9 @@ func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if usage.Extensions, err = tenantry.ExtensionUsage(r.Context(), ts, s.cfg.Extensions); err != nil {
+		return err
+	}
 	role := tenantry.IdentityFromContext(r.Context()).Role
 	features := s.plans.Features(t)
 	if features == nil {

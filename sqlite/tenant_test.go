@@ -196,11 +196,11 @@ func TestUsage(t *testing.T) {
 	wantCode(t, "AddUsage(no counter)", h.AddUsage(ctx, "", 2), tenantry.EINVALID)
 	got, err := h.Usage(ctx)
 	want := tenantry.Usage{Members: 1, Projects: 1, Tasks: 2, RequestsToday: 7, ChatMessagesToday: 2}
-	if err != nil || got != want {
+	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Usage: got %+v, %v, want %+v", got, err, want)
 	}
 	pu, err := db.Platform().TenantUsage(ctx, h.ID())
-	if err != nil || pu != want {
+	if err != nil || !reflect.DeepEqual(pu, want) {
 		t.Errorf("TenantUsage: got %+v, %v, want %+v", pu, err, want)
 	}
 	_, err = db.Platform().TenantUsage(ctx, tenantry.NewID())

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -275,7 +276,7 @@ func testUsage(t *testing.T, s tenantry.Store) {
 	want := tenantry.Usage{Members: 2, Projects: 2, Tasks: 3, RequestsToday: 5, ChatMessagesToday: 4}
 	got, err := h.Usage(ctx)
 	fatalIf(t, "Usage", err)
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Usage: got %+v, want %+v", got, want)
 	}
 	pu, err := s.Platform().TenantUsage(ctx, tn.ID)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func testDeleteTenant(t *testing.T, s tenantry.Store) {
 	}
 	// The slug is free again and the new tenant starts empty.
 	_, h2 := newTenant(t, ctx, s, "doomed", "pro", "")
-	if u, err := h2.Usage(ctx); err != nil || u != (tenantry.Usage{}) {
+	if u, err := h2.Usage(ctx); err != nil || !reflect.DeepEqual(u, tenantry.Usage{}) {
 		t.Errorf("Usage of a new tenant on a deleted slug: got %+v, %v; want zero", u, err)
 	}
 }

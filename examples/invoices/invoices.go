@@ -25,7 +25,8 @@ func Extension() tenantry.Extension {
 	sqlite, _ := fs.Sub(migrations, "migrations/sqlite")
 	postgres, _ := fs.Sub(migrations, "migrations/postgres")
 	return tenantry.Extension{Name: "invoices", Tables: []string{"invoices"}, SQLite: sqlite, Postgres: postgres,
-		Limits: map[string]map[string]int64{LimitMaxInvoices: {"free": 5, "starter": 500, "pro": 100000}}}
+		Limits: map[string]map[string]int64{LimitMaxInvoices: {"free": 5, "starter": 500, "pro": 100000}},
+		Usage:  map[string]string{"invoices": `SELECT count(*) FROM invoices WHERE tenant_id = $1`}}
 }
 
 // Invoice is one invoice of a tenant.

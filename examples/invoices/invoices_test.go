@@ -21,7 +21,7 @@ import (
 func server(t *testing.T, store tenantry.Store, plans tenantry.Plans) (*httptest.Server, *auth.Service) {
 	cheap := auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	a := auth.New(store, auth.Config{Secret: []byte("invoices-secret-invoices-secret-"), Params: &cheap})
-	srv := httptest.NewServer(api.NewServer(api.Config{Store: store, Auth: a, Plans: plans, Routes: invoices.Routes(),
+	srv := httptest.NewServer(api.NewServer(api.Config{Store: store, Auth: a, Plans: plans, Routes: invoices.Routes(), Extensions: []tenantry.Extension{invoices.Extension()},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	t.Cleanup(srv.Close)
 	return srv, a
@@ -103,6 +103,16 @@ func TestInvoices(t *testing.T) {
 			}
 			if got := call(t, srv, acme, "acme", "POST", "/api/invoices", invoices.Input{Number: "A-99", Customer: "X"}, &refused); got != 403 || refused.Error.Code != "plan_limit" {
 				t.Errorf("sixth invoice on free: got %d %+v, want 403 plan_limit", got, refused)
+			}
+			var tenant struct {
+				Limits map[string]int64 `json:"limits"`
+				Usage  struct {
+					Extensions map[string]int64 `json:"extensions"`
+				} `json:"usage"`
+			}
+			call(t, srv, acme, "acme", "GET", "/api/tenant", nil, &tenant)
+			if tenant.Limits[invoices.LimitMaxInvoices] != 5 || tenant.Usage.Extensions["invoices"] != 5 {
+				t.Errorf("GET /api/tenant: limits %v, usage %v; want max_invoices 5 and 5 invoices", tenant.Limits, tenant.Usage.Extensions)
 			}
 			var page struct {
 				Items      []invoices.Invoice `json:"items"`
