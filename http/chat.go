@@ -1,8 +1,10 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tenantry/tenantry"
 )
@@ -70,25 +72,36 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 // handleChat answers POST /api/chat: one message to the tenant's assistant
 // and its reply. A session of another tenant is forbidden.
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assistantOf()
-	if err != nil {
-		return err
-	}
 	var req chatRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
+	return s.answerChat(w, r, req.SessionID, req.Message, 0)
+}
+
+// answerChat sends message to the assistant session sessionID of the
+// request's tenant and writes the reply, for members and visitors alike;
+// maxChars, when not 0, bounds the message here (the assistant has its own
+// bound).
+func (s *Server) answerChat(w http.ResponseWriter, r *http.Request, sessionID, message string, maxChars int) error {
+	a, err := s.assistantOf()
+	if err != nil {
+		return err
+	}
 	fields := map[string]string{}
-	if strings.TrimSpace(req.SessionID) == "" {
+	if strings.TrimSpace(sessionID) == "" {
 		fields["session_id"] = "required"
 	}
-	if strings.TrimSpace(req.Message) == "" {
+	switch msg := strings.TrimSpace(message); {
+	case msg == "":
 		fields["message"] = "required"
+	case maxChars > 0 && utf8.RuneCountInString(msg) > maxChars:
+		fields["message"] = fmt.Sprintf("too long (at most %d characters)", maxChars)
 	}
 	if len(fields) > 0 {
 		return tenantry.Invalid(fields)
 	}
-	ans, err := a.Chat(r.Context(), tenantOf(r), req.SessionID, req.Message)
+	ans, err := a.Chat(r.Context(), tenantOf(r), sessionID, message)
 	if err != nil {
 		return err
 	}

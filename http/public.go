@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tenantry/tenantry"
 )
@@ -174,30 +173,9 @@ func (s *Server) handlePublicSession(w http.ResponseWriter, r *http.Request) err
 // the tenant's public assistant and its reply. A session of another tenant
 // is forbidden; a member's session is not_found.
 func (s *Server) handlePublicChat(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assistantOf()
-	if err != nil {
-		return err
-	}
 	var req publicChatRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	if strings.TrimSpace(req.SessionID) == "" {
-		fields["session_id"] = "required"
-	}
-	switch msg := strings.TrimSpace(req.Message); {
-	case msg == "":
-		fields["message"] = "required"
-	case utf8.RuneCountInString(msg) > MaxVisitorMessageChars:
-		fields["message"] = "too long (at most 2000 characters)"
-	}
-	if len(fields) > 0 {
-		return tenantry.Invalid(fields)
-	}
-	ans, err := a.Chat(r.Context(), tenantOf(r), req.SessionID, req.Message)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, ans)
+	return s.answerChat(w, r, req.SessionID, req.Message, MaxVisitorMessageChars)
 }
