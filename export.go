@@ -3,6 +3,7 @@ package tenantry
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 	"unicode/utf8"
@@ -10,8 +11,11 @@ import (
 
 // ExportRecord is one line of a tenant export (NDJSON). The first line is
 // the tenant; then, in this order, users, members, invitations, API keys,
-// projects, tasks, chat sessions, chat messages, usage counters and audit
-// events. Data is the row as the Export* or domain type of its Type.
+// chat sessions, chat messages, usage counters, audit events and the rows
+// of the extensions' tables (projects and tasks among them). Data is the
+// row as the Export* or domain type of its Type. Exports written before
+// projects and tasks were an extension have "project" and "task" records
+// after the API keys; imports still read them (AsRow).
 type ExportRecord struct {
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data"`
@@ -24,8 +28,8 @@ const (
 	ExportMember      = "member"       // Member
 	ExportInvitation  = "invitation"   // ExportedInvitation
 	ExportAPIKey      = "api_key"      // ExportedAPIKey
-	ExportProject     = "project"      // Project
-	ExportTask        = "task"         // Task
+	ExportProject     = "project"      // Project, in older exports only
+	ExportTask        = "task"         // Task, in older exports only
 	ExportChatSession = "chat_session" // ChatSession
 	ExportChatMessage = "chat_message" // ChatMessage
 	ExportUsage       = "usage"        // ExportedUsage
@@ -114,4 +118,80 @@ func (r ExportRecord) ValidText() bool {
 			return false
 		}
 	}
+}
+
+// AsRow returns a "project" or "task" record of an older export as the row
+// record it is now (ok true), with its tenant_id set to tenantID as the
+// importers of those records did; every other record comes back as it is,
+// with ok false. Their data are rows of the projects and tasks tables,
+// column for column; data that is not a JSON object is bad_request.
+func (r ExportRecord) AsRow(tenantID string) (_ ExportRecord, ok bool, err error) {
+	var table string
+	switch r.Type {
+	case ExportProject:
+		table = "projects"
+	case ExportTask:
+		table = "tasks"
+	default:
+		return r, false, nil
+	}
+	var row map[string]json.RawMessage
+	if err := json.Unmarshal(r.Data, &row); err != nil || row == nil {
+		return r, true, Errorf(EBADREQUEST, "The import is not valid: a %s record is not a JSON object.", r.Type)
+	}
+	row["tenant_id"], _ = json.Marshal(tenantID) // a string always encodes
+	raw, err := json.Marshal(row)
+	if err != nil {
+		return r, true, err
+	}
+	data, err := json.Marshal(ExportedRow{Table: table, Row: raw})
+	if err != nil {
+		return r, true, err
+	}
+	return ExportRecord{Type: ExportRow, Data: data}, true, nil
+}
+
+// UserColumns returns the columns of a table that hold a user id: those of
+// its foreign keys paired with members (user_id) or users (id). An import
+// maps them from the exported user ids to the importing server's, as it
+// does for members.
+func (t TableShape) UserColumns() []string {
+	var out []string
+	for _, fk := range t.ForeignKeys {
+		for i, c := range fk.Columns {
+			if i < len(fk.RefColumns) && (fk.RefTable == "members" && fk.RefColumns[i] == "user_id" || fk.RefTable == "users" && fk.RefColumns[i] == "id") {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// MapUsers rewrites the user columns of an exported row through users
+// (exported id to local id); a user id the map does not hold is an error
+// saying so, for the importer to report as the line's.
+func (r ExportedRow) MapUsers(columns []string, users func(string) (string, bool)) (ExportedRow, error) {
+	if len(columns) == 0 {
+		return r, nil
+	}
+	var row map[string]json.RawMessage
+	if err := json.Unmarshal(r.Row, &row); err != nil {
+		return r, fmt.Errorf("a row of table %s is not a JSON object", r.Table)
+	}
+	for _, c := range columns {
+		var id *string
+		if raw, ok := row[c]; !ok || json.Unmarshal(raw, &id) != nil || id == nil {
+			continue
+		}
+		local, ok := users(*id)
+		if !ok {
+			return r, fmt.Errorf("a row of table %s names user %s, who has no user record", r.Table, *id)
+		}
+		row[c], _ = json.Marshal(local) // a string always encodes
+	}
+	out, err := json.Marshal(row)
+	if err != nil {
+		return r, err
+	}
+	return ExportedRow{Table: r.Table, Row: out}, nil
 }

@@ -45,6 +45,15 @@ type Extension struct {
 	// "SELECT count(*) FROM invoices WHERE tenant_id = $1". GET /api/tenant
 	// and the admin tenant answer show them under usage.extensions.
 	Usage map[string]string
+	// MemberRemoved are statements the store runs in the transaction that
+	// removes a member, before the member's row goes, with $1 the tenant,
+	// $2 the user and $3 the time: for example
+	// "UPDATE tasks SET assigned_to_id = NULL, updated_at = $3 WHERE
+	// tenant_id = $1 AND assigned_to_id = $2", so a foreign key to
+	// members (tenant_id, user_id) never blocks a removal. (A key with ON
+	// DELETE SET NULL would do it too, but Citus refuses SET NULL on a key
+	// that holds the distribution column.)
+	MemberRemoved []string
 }
 
 // Validate checks an extension's declaration.
@@ -63,6 +72,11 @@ func (e Extension) Validate() error {
 	for name, q := range e.Usage {
 		if !validIdent(name) || strings.TrimSpace(q) == "" {
 			return fmt.Errorf("tenantry: extension %s: usage counter %q: want a lower-case name and a count query", e.Name, name)
+		}
+	}
+	for _, q := range e.MemberRemoved {
+		if strings.TrimSpace(q) == "" {
+			return fmt.Errorf("tenantry: extension %s: an empty MemberRemoved statement", e.Name)
 		}
 	}
 	for i, t := range e.Tables {

@@ -42,7 +42,8 @@ type TenantStore interface {
 	// UpdateSettings merges patch into the settings (RFC 7386) and returns
 	// the tenant (validation_failed).
 	UpdateSettings(ctx context.Context, patch Settings) (*Tenant, error)
-	// Usage counts members, projects, tasks and today's counters.
+	// Usage counts members and today's counters; UsageOf adds the
+	// extensions' counters (projects and tasks among them).
 	Usage(ctx context.Context) (Usage, error)
 	// AddUsage adds n to today's counter (CounterRequests, ...); it is not
 	// audited.
@@ -52,15 +53,13 @@ type TenantStore interface {
 	// tenant's row locked (tenant_not_found); fn's error rolls it back.
 	// See Tx.
 	Write(ctx context.Context, fn func(Tx) error) error
-	// Read runs fn in one read-only transaction of the tenant: its queries
-	// see one snapshot.
+	// Read runs fn with read-only access to the tenant's rows: each
+	// statement sees the rows committed when it starts (see Tx).
 	Read(ctx context.Context, fn func(Tx) error) error
 
 	MemberStore
 	InvitationStore
 	APIKeyStore
-	ProjectStore
-	TaskStore
 	AuditStore
 	ChatStore
 }

@@ -15,11 +15,29 @@ import "context"
 // or its reader pool (Read). Statements must still name the tenant
 // (WHERE tenant_id = $1, TenantID()): SQLite has no row level security.
 //
+// Values: strings, integers, floats, booleans, []byte, nil and time.Time
+// bind and scan the same way on both backends; a time.Time is stored as
+// timestamptz on PostgreSQL and as fixed-width UTC text on SQLite
+// ("2006-01-02T15:04:05.000000Z", which sorts as time does), and scans
+// back into a *time.Time from either.
+//
 // Errors come back as tenantry errors: a unique violation is conflict, a
 // foreign key violation not_found, a check or not-null violation and text
 // that is not UTF-8 (or holds NUL) validation_failed, an unreachable
 // database unavailable; anything else is internal and its message never
-// reaches a client.
+// reaches a client. A statement that fails fails its transaction: Write
+// returns that error even when fn goes on and returns nil, as PostgreSQL
+// aborts the transaction at the first error.
+//
+// Round trips, on PostgreSQL: a Read runs each statement as a read-only
+// transaction of its own in one round trip (BEGIN, the tenant, the
+// statement and COMMIT together), so each statement sees the rows
+// committed when it starts; a Write sends nothing until its first
+// statement that returns a result, which travels with BEGIN, the tenant
+// and the lock of the tenant's row, and statements queued with Queue or
+// Audit travel with the next such statement or with COMMIT. A create that
+// counts, inserts and audits is two round trips. On SQLite every statement
+// runs in process.
 type Tx interface {
 	// TenantID returns the id of the transaction's tenant.
 	TenantID() string
@@ -34,10 +52,15 @@ type Tx interface {
 	// QueryRow runs a query that returns at most one row; Scan reports
 	// not_found when there is none.
 	QueryRow(ctx context.Context, query string, args ...any) Row
-	// Audit writes an audit event of the tenant in the transaction: the
-	// actor and request id come from ctx, data (nil, or a value that
-	// encodes as a JSON object) says what changed. It fails in a read
-	// transaction.
+	// Queue runs a statement whose result the caller does not need, in
+	// order, before the next statement that returns one or at commit; its
+	// error fails the transaction (Write returns it). It is for writes: in
+	// a read transaction it fails the transaction.
+	Queue(ctx context.Context, query string, args ...any)
+	// Audit writes an audit event of the tenant in the transaction (as
+	// Queue does): the actor and request id come from ctx, data (nil, or a
+	// value that encodes as a JSON object) says what changed. It fails in
+	// a read transaction.
 	Audit(ctx context.Context, action, targetType, targetID string, data any) error
 	// AfterCommit registers fn to run once the transaction has committed
 	// (never after a rollback), in registration order: the place for cache

@@ -44,6 +44,36 @@ func ExtensionUsage(ctx context.Context, ts TenantStore, exts []Extension) (map[
 	return out, nil
 }
 
+// UsageOf returns the usage of ts's tenant: the store's counts and the
+// extensions' counters, where the counters "projects" and "tasks" (of
+// Tenantry's projects extension) fill the fields of the same names.
+func UsageOf(ctx context.Context, ts TenantStore, exts []Extension) (Usage, error) {
+	u, err := ts.Usage(ctx)
+	if err != nil {
+		return u, err
+	}
+	return u, u.AddExtensions(ctx, ts, exts)
+}
+
+// AddExtensions adds the extensions' counters of ts's tenant to u (see
+// UsageOf).
+func (u *Usage) AddExtensions(ctx context.Context, ts TenantStore, exts []Extension) error {
+	m, err := ExtensionUsage(ctx, ts, exts)
+	if err != nil {
+		return err
+	}
+	for name, field := range map[string]*int64{"projects": &u.Projects, "tasks": &u.Tasks} {
+		if n, ok := m[name]; ok {
+			*field = n
+			delete(m, name)
+		}
+	}
+	if len(m) > 0 {
+		u.Extensions = m
+	}
+	return nil
+}
+
 // Usage counters recorded per tenant per day.
 const (
 	CounterRequests     = "requests"

@@ -37,6 +37,7 @@ import (
 	"github.com/tenantry/tenantry"
 	tenantryhttp "github.com/tenantry/tenantry/http"
 	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/sqlite"
 )
@@ -92,6 +93,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
+	// Tenantry's own projects and tasks are an extension like the
+	// builder's, first.
+	o.Extensions = projects.With(o.Extensions)
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return err
 	}
@@ -139,7 +143,8 @@ type storeFlags struct {
 	// that a command run without DATABASE_URL never writes to ./data
 	// silently.
 	notes io.Writer
-	// exts are the builder's extensions every store opens with.
+	// exts are the extensions every store opens with: Tenantry's own
+	// projects, then the builder's (Run puts them in Options).
 	exts []tenantry.Extension
 }
 

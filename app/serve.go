@@ -235,6 +235,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Store:         db,
 		Auth:          authSvc,
 		Plans:         plans,
+		Extensions:    env.opts.Extensions,
 		Assistant:     asst,
 		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
 		CountRequest:  func(tenantID string) { srv.CountRequest(tenantID) },

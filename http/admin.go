@@ -129,7 +129,7 @@ func (s *Server) handleAdminTenantGet(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if u.Extensions, err = tenantry.ExtensionUsage(r.Context(), s.store.Tenant(t.ID), s.cfg.Extensions); err != nil {
+	if err := u.AddExtensions(r.Context(), s.store.Tenant(t.ID), s.cfg.Extensions); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, adminTenant{Tenant: t, Usage: &u})

@@ -13,6 +13,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 )
 
@@ -92,7 +93,7 @@ func notesRoutes() []Route {
 func TestBuilderRoutesRunInTheChain(t *testing.T) {
 	opens := map[string]func(testing.TB) tenantry.Store{
 		"sqlite": func(tb testing.TB) tenantry.Store {
-			db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), notesExtension())
+			db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension(), notesExtension())
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -100,7 +101,7 @@ func TestBuilderRoutesRunInTheChain(t *testing.T) {
 			return db
 		},
 		"postgres": func(tb testing.TB) tenantry.Store {
-			db, err := postgres.Open(context.Background(), pgtest.URL(tb), tenantry.DefaultPlans(), postgres.Options{Extensions: []tenantry.Extension{notesExtension()}})
+			db, err := postgres.Open(context.Background(), pgtest.URL(tb), tenantry.DefaultPlans(), postgres.Options{Extensions: []tenantry.Extension{projects.Extension(), notesExtension()}})
 			if err != nil {
 				tb.Fatal(err)
 			}

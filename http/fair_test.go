@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,10 +148,12 @@ func TestFairGateUnderLoad(t *testing.T) {
 	}
 }
 
-// holdingStore makes the first project list of any tenant wait until
-// release is closed, after saying so on entered.
+// holdingStore makes the first read transaction (a project list) of any
+// tenant after armed is set wait until release is closed, after saying so
+// on entered.
 type holdingStore struct {
 	tenantry.Store
+	armed   *atomic.Bool
 	once    *sync.Once
 	entered chan struct{}
 	release chan struct{}
@@ -165,22 +168,27 @@ type holdingTenant struct {
 	s holdingStore
 }
 
-func (t holdingTenant) Projects(ctx context.Context, f tenantry.ProjectFilter) ([]*tenantry.Project, string, error) {
-	t.s.once.Do(func() {
-		close(t.s.entered)
-		<-t.s.release
-	})
-	return t.TenantStore.Projects(ctx, f)
+// Read holds the first read transaction once the store is armed: the
+// project list is one.
+func (t holdingTenant) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
+	if t.s.armed.Load() {
+		t.s.once.Do(func() {
+			close(t.s.entered)
+			<-t.s.release
+		})
+	}
+	return t.TenantStore.Read(ctx, fn)
 }
 
 // TestGateThroughTheAPI: with one seat taken by a slow request, another
 // tenant's request waits for QueueTimeout and is answered 503 with a
 // Retry-After; once the seat is free, requests go through again.
 func TestGateThroughTheAPI(t *testing.T) {
-	hold := holdingStore{Store: openSQLite(t), once: new(sync.Once), entered: make(chan struct{}), release: make(chan struct{})}
+	hold := holdingStore{Store: openSQLite(t), armed: new(atomic.Bool), once: new(sync.Once), entered: make(chan struct{}), release: make(chan struct{})}
 	e := newTestEnv(t, hold, func(c *Config) { c.MaxActive = 1; c.QueueTimeout = 100 * time.Millisecond })
 	a := e.newFixture(t, "holder", "pro")
 	b := e.newFixture(t, "waiter", "pro")
+	hold.armed.Store(true)
 
 	slow := make(chan resp)
 	go func() { slow <- e.do(t, a.Owner, "GET", "/api/projects", nil) }()

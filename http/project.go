@@ -108,7 +108,7 @@ func (s *Server) handleProjectList(w http.ResponseWriter, r *http.Request) error
 	if len(q) > 200 {
 		return tenantry.Errorf(tenantry.EBADREQUEST, "The q parameter is too long.")
 	}
-	items, next, err := s.scope(r).Projects(r.Context(), tenantry.ProjectFilter{IsActive: active, Q: q, Page: page})
+	items, next, err := s.projects(r).Projects(r.Context(), tenantry.ProjectFilter{IsActive: active, Q: q, Page: page})
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) handleProjectCreate(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	p, err := s.scope(r).CreateProject(r.Context(), tenantry.ProjectCreate{
+	p, err := s.projects(r).CreateProject(r.Context(), tenantry.ProjectCreate{
 		Name: req.Name, Description: req.Description, IsActive: req.IsActive,
 	})
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Server) handleProjectGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	p, err := s.scope(r).Project(r.Context(), id)
+	p, err := s.projects(r).Project(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Server) handleProjectUpdate(w http.ResponseWriter, r *http.Request) err
 		empty := ""
 		pu.Description = &empty
 	}
-	p, err := s.scope(r).UpdateProject(r.Context(), id, pu)
+	p, err := s.projects(r).UpdateProject(r.Context(), id, pu)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (s *Server) handleProjectDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := s.scope(r).DeleteProject(r.Context(), id); err != nil {
+	if err := s.projects(r).DeleteProject(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

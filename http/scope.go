@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // requestInfo is what the middleware learns about a request while it is
@@ -52,6 +53,11 @@ func (s *Server) scope(r *http.Request) tenantry.TenantStore {
 		return s.store.Tenant(t.ID)
 	}
 	return s.store.Tenant("")
+}
+
+// projects returns the projects service of the request's tenant.
+func (s *Server) projects(r *http.Request) projects.Service {
+	return projects.New(s.scope(r), s.plans)
 }
 
 // requireManager returns forbidden unless the caller is an owner or admin

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // Server timeouts and limits.
@@ -105,8 +106,9 @@ type Config struct {
 	// reset through the API signs the user out of every browser too, as
 	// the pages' reset does.
 	BrowserSessions tenantry.BrowserSessionStore
-	// Extensions are the builder's extensions, for their usage counters in
-	// GET /api/tenant and the admin tenant answer.
+	// Extensions are the store's extensions, for their usage counters in
+	// GET /api/tenant and the admin tenant answer; Tenantry's own projects
+	// extension is always among them (projects.With).
 	Extensions []tenantry.Extension
 }
 
@@ -150,6 +152,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.Plans == nil {
 		cfg.Plans = tenantry.DefaultPlans()
 	}
+	cfg.Extensions = projects.With(cfg.Extensions)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

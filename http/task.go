@@ -52,7 +52,7 @@ func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.scope(r).Tasks(r.Context(), tenantry.TaskFilter{
+	items, next, err := s.projects(r).Tasks(r.Context(), tenantry.TaskFilter{
 		ProjectID: projectID, Completed: completed, AssignedToID: assignee, Page: page,
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 		tc.AssignedToID = &id
 	}
-	t, err := s.scope(r).CreateTask(r.Context(), tc)
+	t, err := s.projects(r).CreateTask(r.Context(), tc)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.scope(r).Task(r.Context(), id)
+	t, err := s.projects(r).Task(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) handleTaskUpdate(w http.ResponseWriter, r *http.Request) error 
 		}
 		tu.AssignedToID = &a
 	}
-	t, err := s.scope(r).UpdateTask(r.Context(), id, tu)
+	t, err := s.projects(r).UpdateTask(r.Context(), id, tu)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (s *Server) handleTaskDelete(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.scope(r).DeleteTask(r.Context(), id); err != nil {
+	if err := s.projects(r).DeleteTask(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -25,11 +25,8 @@ func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	usage, err := ts.Usage(r.Context())
+	usage, err := tenantry.UsageOf(r.Context(), ts, s.cfg.Extensions)
 	if err != nil {
-		return err
-	}
-	if usage.Extensions, err = tenantry.ExtensionUsage(r.Context(), ts, s.cfg.Extensions); err != nil {
 		return err
 	}
 	role := tenantry.IdentityFromContext(r.Context()).Role

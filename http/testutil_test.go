@@ -19,6 +19,7 @@ import (
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/mock"
 	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 )
 
@@ -38,7 +39,7 @@ type testEnv struct {
 // openSQLite opens a fresh SQLite store in the test's temporary directory.
 func openSQLite(tb testing.TB) tenantry.Store {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}
@@ -50,7 +51,7 @@ func openSQLite(tb testing.TB) tenantry.Store {
 // TENANTRY_TEST_DATABASE_URL is set).
 func openPostgres(tb testing.TB) tenantry.Store {
 	tb.Helper()
-	db, err := postgres.Open(context.Background(), pgtest.URL(tb), tenantry.DefaultPlans())
+	db, err := postgres.Open(context.Background(), pgtest.URL(tb), tenantry.DefaultPlans(), postgres.Options{Extensions: []tenantry.Extension{projects.Extension()}})
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}

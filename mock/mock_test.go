@@ -33,7 +33,6 @@ func TestNilFunctionFieldPanics(t *testing.T) {
 		want string
 	}{
 		"Store.Ping":           {func() { (&mock.Store{}).Ping(context.Background()) }, "Store.Ping called but PingFn is nil"},
-		"TenantStore.Project":  {func() { (&mock.TenantStore{}).Project(context.Background(), "x") }, "TenantStore.Project called but ProjectFn is nil"},
 		"Platform.Tenants":     {func() { (&mock.Platform{}).Tenants(context.Background(), tenantry.TenantFilter{}) }, "Platform.Tenants called but TenantsFn is nil"},
 		"Assistant.Chat":       {func() { (&mock.Assistant{}).Chat(context.Background(), nil, "", "") }, "Assistant.Chat called but ChatFn is nil"},
 		"RateLimiter.Allow":    {func() { (&mock.RateLimiter{}).Allow(context.Background(), "k", tenantry.Rate{}) }, "RateLimiter.Allow called but AllowFn is nil"},

@@ -24,28 +24,18 @@ type TenantStore struct {
 	CreateAPIKeyFn       func(ctx context.Context, key *tenantry.APIKey) error
 	CreateChatSessionFn  func(ctx context.Context, s *tenantry.ChatSession) error
 	CreateInvitationFn   func(ctx context.Context, inv *tenantry.Invitation) error
-	CreateProjectFn      func(ctx context.Context, pc tenantry.ProjectCreate) (*tenantry.Project, error)
-	CreateTaskFn         func(ctx context.Context, tc tenantry.TaskCreate) (*tenantry.Task, error)
-	DeleteProjectFn      func(ctx context.Context, id string) error
-	DeleteTaskFn         func(ctx context.Context, id string) error
 	IDFn                 func() string
 	InvitationsFn        func(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error)
 	InvitationFn         func(ctx context.Context, id string) (*tenantry.Invitation, error)
 	MemberFn             func(ctx context.Context, userID string) (*tenantry.Member, error)
 	MembersFn            func(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error)
-	ProjectFn            func(ctx context.Context, id string) (*tenantry.Project, error)
-	ProjectsFn           func(ctx context.Context, f tenantry.ProjectFilter) ([]*tenantry.Project, string, error)
 	RecentChatMessagesFn func(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error)
 	RemoveMemberFn       func(ctx context.Context, userID string) error
 	RevokeAPIKeyFn       func(ctx context.Context, id string) error
 	RevokeInvitationFn   func(ctx context.Context, id string) error
-	TaskFn               func(ctx context.Context, id string) (*tenantry.Task, error)
-	TasksFn              func(ctx context.Context, f tenantry.TaskFilter) ([]*tenantry.Task, string, error)
 	TenantFn             func(ctx context.Context) (*tenantry.Tenant, error)
 	UpdateMemberFn       func(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error)
-	UpdateProjectFn      func(ctx context.Context, id string, pu tenantry.ProjectUpdate) (*tenantry.Project, error)
 	UpdateSettingsFn     func(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error)
-	UpdateTaskFn         func(ctx context.Context, id string, tu tenantry.TaskUpdate) (*tenantry.Task, error)
 	UsageFn              func(ctx context.Context) (tenantry.Usage, error)
 	WriteFn              func(ctx context.Context, fn func(tenantry.Tx) error) error
 	ReadFn               func(ctx context.Context, fn func(tenantry.Tx) error) error
@@ -155,38 +145,6 @@ func (m *TenantStore) CreateInvitation(ctx context.Context, inv *tenantry.Invita
 	return m.CreateInvitationFn(ctx, inv)
 }
 
-// CreateProject calls CreateProjectFn.
-func (m *TenantStore) CreateProject(ctx context.Context, pc tenantry.ProjectCreate) (*tenantry.Project, error) {
-	if m.CreateProjectFn == nil {
-		panic("mock: TenantStore.CreateProject called but CreateProjectFn is nil")
-	}
-	return m.CreateProjectFn(ctx, pc)
-}
-
-// CreateTask calls CreateTaskFn.
-func (m *TenantStore) CreateTask(ctx context.Context, tc tenantry.TaskCreate) (*tenantry.Task, error) {
-	if m.CreateTaskFn == nil {
-		panic("mock: TenantStore.CreateTask called but CreateTaskFn is nil")
-	}
-	return m.CreateTaskFn(ctx, tc)
-}
-
-// DeleteProject calls DeleteProjectFn.
-func (m *TenantStore) DeleteProject(ctx context.Context, id string) error {
-	if m.DeleteProjectFn == nil {
-		panic("mock: TenantStore.DeleteProject called but DeleteProjectFn is nil")
-	}
-	return m.DeleteProjectFn(ctx, id)
-}
-
-// DeleteTask calls DeleteTaskFn.
-func (m *TenantStore) DeleteTask(ctx context.Context, id string) error {
-	if m.DeleteTaskFn == nil {
-		panic("mock: TenantStore.DeleteTask called but DeleteTaskFn is nil")
-	}
-	return m.DeleteTaskFn(ctx, id)
-}
-
 // ID calls IDFn.
 func (m *TenantStore) ID() string {
 	if m.IDFn == nil {
@@ -227,22 +185,6 @@ func (m *TenantStore) Members(ctx context.Context, p tenantry.Page) ([]*tenantry
 	return m.MembersFn(ctx, p)
 }
 
-// Project calls ProjectFn.
-func (m *TenantStore) Project(ctx context.Context, id string) (*tenantry.Project, error) {
-	if m.ProjectFn == nil {
-		panic("mock: TenantStore.Project called but ProjectFn is nil")
-	}
-	return m.ProjectFn(ctx, id)
-}
-
-// Projects calls ProjectsFn.
-func (m *TenantStore) Projects(ctx context.Context, f tenantry.ProjectFilter) ([]*tenantry.Project, string, error) {
-	if m.ProjectsFn == nil {
-		panic("mock: TenantStore.Projects called but ProjectsFn is nil")
-	}
-	return m.ProjectsFn(ctx, f)
-}
-
 // RecentChatMessages calls RecentChatMessagesFn.
 func (m *TenantStore) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
 	if m.RecentChatMessagesFn == nil {
@@ -275,22 +217,6 @@ func (m *TenantStore) RevokeInvitation(ctx context.Context, id string) error {
 	return m.RevokeInvitationFn(ctx, id)
 }
 
-// Task calls TaskFn.
-func (m *TenantStore) Task(ctx context.Context, id string) (*tenantry.Task, error) {
-	if m.TaskFn == nil {
-		panic("mock: TenantStore.Task called but TaskFn is nil")
-	}
-	return m.TaskFn(ctx, id)
-}
-
-// Tasks calls TasksFn.
-func (m *TenantStore) Tasks(ctx context.Context, f tenantry.TaskFilter) ([]*tenantry.Task, string, error) {
-	if m.TasksFn == nil {
-		panic("mock: TenantStore.Tasks called but TasksFn is nil")
-	}
-	return m.TasksFn(ctx, f)
-}
-
 // Tenant calls TenantFn.
 func (m *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if m.TenantFn == nil {
@@ -307,28 +233,12 @@ func (m *TenantStore) UpdateMember(ctx context.Context, userID string, role tena
 	return m.UpdateMemberFn(ctx, userID, role)
 }
 
-// UpdateProject calls UpdateProjectFn.
-func (m *TenantStore) UpdateProject(ctx context.Context, id string, pu tenantry.ProjectUpdate) (*tenantry.Project, error) {
-	if m.UpdateProjectFn == nil {
-		panic("mock: TenantStore.UpdateProject called but UpdateProjectFn is nil")
-	}
-	return m.UpdateProjectFn(ctx, id, pu)
-}
-
 // UpdateSettings calls UpdateSettingsFn.
 func (m *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
 	if m.UpdateSettingsFn == nil {
 		panic("mock: TenantStore.UpdateSettings called but UpdateSettingsFn is nil")
 	}
 	return m.UpdateSettingsFn(ctx, patch)
-}
-
-// UpdateTask calls UpdateTaskFn.
-func (m *TenantStore) UpdateTask(ctx context.Context, id string, tu tenantry.TaskUpdate) (*tenantry.Task, error) {
-	if m.UpdateTaskFn == nil {
-		panic("mock: TenantStore.UpdateTask called but UpdateTaskFn is nil")
-	}
-	return m.UpdateTaskFn(ctx, id, tu)
 }
 
 // Usage calls UsageFn.

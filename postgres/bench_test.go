@@ -30,7 +30,7 @@ func benchDB(b *testing.B) (*postgres.DB, *tenantry.User, *tenantry.Tenant) {
 			n = 200
 		}
 		for j := 0; j < n; j++ {
-			if _, err := db.Tenant(tn.ID).CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprint("p", j)}); err != nil {
+			if _, err := pj(db.Tenant(tn.ID)).CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprint("p", j)}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -49,7 +49,7 @@ func BenchmarkPostgres(b *testing.B) {
 	ts := db.Tenant(tn.ID)
 	b.Run("ListProjects20", func(b *testing.B) {
 		for b.Loop() {
-			ps, _, err := ts.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 20}})
+			ps, _, err := pj(ts).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 20}})
 			if err != nil || len(ps) != 20 {
 				b.Fatal(len(ps), err)
 			}
@@ -57,7 +57,7 @@ func BenchmarkPostgres(b *testing.B) {
 	})
 	b.Run("CreateProject", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: tenantry.NewID()}); err != nil {
+			if _, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: tenantry.NewID()}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -133,7 +133,7 @@ func benchCreate(b *testing.B, tenants []tenantry.TenantStore, create func(conte
 }
 
 func createProject(ctx context.Context, ts tenantry.TenantStore, pc tenantry.ProjectCreate) (*tenantry.Project, error) {
-	return ts.CreateProject(ctx, pc)
+	return pj(ts).CreateProject(ctx, pc)
 }
 
 // BenchmarkCreateProject measures CreateProject under concurrency on 50

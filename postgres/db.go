@@ -83,6 +83,9 @@ type DB struct {
 	// extColumns are the columns of each extension table, read when
 	// migrating.
 	extColumns map[string][]string
+	// extUsers are the columns of each extension table that hold a user id
+	// (tenantry.TableShape.UserColumns), mapped by an import.
+	extUsers map[string][]string
 }
 
 var _ tenantry.Store = (*DB)(nil)

@@ -16,7 +16,7 @@ import (
 func open(t testing.TB, opts ...postgres.Options) (*postgres.DB, string) {
 	t.Helper()
 	url := pgtest.URL(t)
-	db, err := postgres.Open(context.Background(), url, tenantry.DefaultPlans(), opts...)
+	db, err := postgres.Open(context.Background(), url, tenantry.DefaultPlans(), withProjects(opts))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -118,9 +118,9 @@ func TestTenantRequired(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"", "not-a-uuid", "../../etc"} {
 		ts := db.Tenant(id)
-		_, _, err := ts.Projects(ctx, tenantry.ProjectFilter{})
+		_, _, err := pj(ts).Projects(ctx, tenantry.ProjectFilter{})
 		wantCode(t, err, tenantry.ETENANTREQUIRED)
-		_, err = ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "x"})
+		_, err = pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "x"})
 		wantCode(t, err, tenantry.ETENANTREQUIRED)
 		_, err = ts.Tenant(ctx)
 		wantCode(t, err, tenantry.ETENANTREQUIRED)

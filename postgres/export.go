@@ -74,10 +74,6 @@ func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writ
 			}
 			return tenantry.ExportedAPIKey{APIKey: *k, Hash: k.Hash}, nil
 		})
-	each(b, tenantry.ExportProject, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 ORDER BY id`,
-		func(r pgx.Rows) (any, error) { return scanProject(r) })
-	each(b, tenantry.ExportTask, `SELECT `+taskColumns+` FROM tasks WHERE tenant_id = $1 ORDER BY id`,
-		func(r pgx.Rows) (any, error) { return scanTask(r) })
 	each(b, tenantry.ExportChatSession, `SELECT tenant_id, id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = $1 ORDER BY id`,
 		func(r pgx.Rows) (any, error) {
 			var s tenantry.ChatSession

@@ -120,9 +120,19 @@ type importPlan struct {
 	rows     []importRow
 	// userArgs names the row arguments that hold an exported user id.
 	userArgs []userArg
+	// rowUsers names the extension rows with columns that hold one.
+	rowUsers []rowUsers
 }
 
 // userArg names an argument of a row that holds an exported user id.
+// rowUsers is an extension row (its JSON, argument 0) whose columns hold
+// user ids.
+type rowUsers struct {
+	row     int
+	table   string
+	columns []string
+}
+
 type userArg struct {
 	row, arg int
 	// required is true when the user must be a user record of the export.
@@ -187,13 +197,21 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 		return len(pl.rows) - 1
 	}
 	for _, l := range lines[1:] {
+		if row, ok, err := l.rec.AsRow(tid); err != nil {
+			return nil, badImport("line %d (%s) is not a JSON object.", l.n, l.rec.Type)
+		} else if ok {
+			l.rec = row
+		}
 		switch l.rec.Type {
 		case tenantry.ExportRow:
-			sql, arg, err := db.importRow(l, tid)
+			sql, table, arg, err := db.importRow(l, tid)
 			if err != nil {
 				return nil, err
 			}
-			add(l, sql, arg)
+			i := add(l, sql, arg)
+			if cols := db.extUsers[table]; len(cols) > 0 {
+				pl.rowUsers = append(pl.rowUsers, rowUsers{row: i, table: table, columns: cols})
+			}
 		case tenantry.ExportTenant:
 			return nil, badImport("line %d (tenant) is out of order.", l.n)
 		case tenantry.ExportUser:
@@ -260,41 +278,6 @@ func (db *DB) planImport(lines []importLine) (*importPlan, error) {
 			add(l, `INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tid, id, k.Name, string(k.Role), k.Prefix, k.Hash,
 				k.CreatedBy, k.CreatedAt, k.RevokedAt, k.ExpiresAt)
-		case tenantry.ExportProject:
-			var p tenantry.Project
-			if err := decodeLine(l, &p); err != nil {
-				return nil, err
-			}
-			id, err := lineID(l, p.ID)
-			if err != nil {
-				return nil, err
-			}
-			add(l, `INSERT INTO projects (tenant_id, id, name, description, is_active, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, tid, id, p.Name, p.Description, p.IsActive, p.CreatedAt, p.UpdatedAt)
-		case tenantry.ExportTask:
-			var tk tenantry.Task
-			if err := decodeLine(l, &tk); err != nil {
-				return nil, err
-			}
-			id, err := lineID(l, tk.ID)
-			if err != nil {
-				return nil, err
-			}
-			pid, err := lineID(l, tk.ProjectID)
-			if err != nil {
-				return nil, err
-			}
-			var assignee any
-			if tk.AssignedToID != nil {
-				if assignee, err = lineID(l, *tk.AssignedToID); err != nil {
-					return nil, err
-				}
-			}
-			i := add(l, `INSERT INTO tasks (tenant_id, id, project_id, title, completed, assigned_to_id, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tid, id, pid, tk.Title, tk.Completed, assignee, tk.CreatedAt, tk.UpdatedAt)
-			if assignee != nil {
-				pl.userArgs = append(pl.userArgs, userArg{row: i, arg: 5, required: true})
-			}
 		case tenantry.ExportChatSession:
 			var s tenantry.ChatSession
 			if err := decodeLine(l, &s); err != nil {
@@ -410,6 +393,18 @@ func (pl *importPlan) resolveUsers(ctx context.Context, tx pgx.Tx) ([]importRow,
 			continue
 		}
 		r.args[ua.arg] = id
+	}
+	for _, ru := range pl.rowUsers {
+		r := &pl.rows[ru.row]
+		raw, _ := r.args[0].(string)
+		mapped, err := tenantry.ExportedRow{Table: ru.table, Row: json.RawMessage(raw)}.MapUsers(ru.columns, func(id string) (string, bool) {
+			local, ok := local[id]
+			return local, ok
+		})
+		if err != nil {
+			return nil, badImport("line %d (%s): %s.", r.line, r.typ, err)
+		}
+		r.args[0] = string(mapped.Row)
 	}
 	return inserts, nil
 }

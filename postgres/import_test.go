@@ -33,14 +33,14 @@ func fillForImport(t *testing.T, db *postgres.DB, tn *tenantry.Tenant, owner *te
 	if _, err := ts.UpdateMember(ctx, users[0].ID, tenantry.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	p, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "p-" + tn.Slug, Description: "d"})
+	p, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "p-" + tn.Slug, Description: "d"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "assigned", AssignedToID: &users[1].ID}); err != nil {
+	if _, err := pj(ts).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "assigned", AssignedToID: &users[1].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "free"}); err != nil {
+	if _, err := pj(ts).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "free"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ts.CreateInvitation(ctx, &tenantry.Invitation{Email: "guest." + tn.Slug + "@example.com", Role: tenantry.RoleMember,
@@ -220,7 +220,7 @@ func TestImportIntoAnotherDatabase(t *testing.T) {
 	if m, err := ts.Member(ctx, local.ID); err != nil || m.Name != "Carol Local" {
 		t.Errorf("reused user's membership: got %+v, %v; want the local carol", m, err)
 	}
-	tasks, _, err := ts.Tasks(ctx, tenantry.TaskFilter{})
+	tasks, _, err := pj(ts).Tasks(ctx, tenantry.TaskFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,9 @@ func testImportMalformed(t *testing.T, db *postgres.DB) {
 	tenant := `{"type":"tenant","data":{"id":"` + tid + `","name":"A","slug":"aa","plan":"free","status":"active","settings":{}}}`
 	user := `{"type":"user","data":{"id":"` + uid + `","email":"new@example.com","name":"New"}}`
 	member := `{"type":"member","data":{"user_id":"` + uid + `","role":"owner","created_at":"2026-01-02T03:04:05Z"}}`
-	project := `{"type":"project","data":{"id":"` + pid + `","name":"P"}}`
+	// A project record as exports wrote them before projects were an
+	// extension: imports still read them.
+	project := `{"type":"project","data":{"id":"` + pid + `","tenant_id":"` + tid + `","name":"P","description":"","is_active":true,"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}}`
 	lines := func(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
 	tests := []struct {
 		name, input, code, line string

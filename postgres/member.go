@@ -217,7 +217,8 @@ func (s *TenantService) UpdateMember(ctx context.Context, userID string, role te
 	return m, nil
 }
 
-// RemoveMember removes a member and unassigns their tasks (not_found;
+// RemoveMember removes a member, running the extensions' MemberRemoved
+// statements first (not_found;
 // validation_failed for the last owner).
 func (s *TenantService) RemoveMember(ctx context.Context, userID string) error {
 	if err := s.check(); err != nil {
@@ -245,7 +246,12 @@ func (s *TenantService) RemoveMember(ctx context.Context, userID string) error {
 			}
 		}
 		wb := &pgx.Batch{}
-		wb.Queue(`UPDATE tasks SET assigned_to_id = NULL WHERE tenant_id = $1 AND assigned_to_id = $2`, s.id, uid)
+		now := tenantry.Now()
+		for _, e := range s.db.exts {
+			for _, q := range e.MemberRemoved {
+				wb.Queue(q, s.id, uid, now)
+			}
+		}
 		wb.Queue(`DELETE FROM members WHERE tenant_id = $1 AND user_id = $2`, s.id, uid)
 		queueAudit(wb, tenantry.NewAuditEvent(ctx, s.id, "member.remove", "member", uid))
 		return tx.SendBatch(ctx, wb).Close()

@@ -26,15 +26,15 @@ func TestMembers(t *testing.T) {
 	_, err = ts.UpdateMember(ctx, owner.ID, tenantry.RoleAdmin)
 	wantCode(t, err, tenantry.EINVALID)
 	wantCode(t, ts.RemoveMember(ctx, owner.ID), tenantry.EINVALID)
-	p, _ := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
-	task, err := ts.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "t", AssignedToID: &u.ID})
+	p, _ := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
+	task, err := pj(ts).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "t", AssignedToID: &u.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ts.RemoveMember(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := ts.Task(ctx, task.ID)
+	got, _ := pj(ts).Task(ctx, task.ID)
 	if got.AssignedToID != nil {
 		t.Fatalf("task of removed member: got assignee %v, want nil", *got.AssignedToID)
 	}

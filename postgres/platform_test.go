@@ -15,7 +15,7 @@ func TestPlatform(t *testing.T) {
 	pl := db.Platform()
 	_, err := pl.CreateTenant(ctx, tenantry.TenantCreate{Name: "dup", Slug: "acme"})
 	wantCode(t, err, tenantry.ECONFLICT)
-	if _, err := db.Tenant(a.ID).CreateProject(ctx, tenantry.ProjectCreate{Name: "p"}); err != nil {
+	if _, err := pj(db.Tenant(a.ID)).CreateProject(ctx, tenantry.ProjectCreate{Name: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	evs, _, err := pl.AuditEvents(ctx, tenantry.AuditFilter{})

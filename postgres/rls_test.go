@@ -35,11 +35,11 @@ func seedTwoTenants(t *testing.T, db *postgres.DB) (a, b *tenantry.Tenant) {
 	_, b = fixture(t, db, "bravo", "pro")
 	for _, tn := range []*tenantry.Tenant{a, b} {
 		ts := db.Tenant(tn.ID)
-		p, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "p-" + tn.Slug})
+		p, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "p-" + tn.Slug})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ts.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "t"}); err != nil {
+		if _, err := pj(ts).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		cs := &tenantry.ChatSession{}
@@ -227,7 +227,7 @@ func TestConnectionReuse(t *testing.T) {
 		if i%2 == 1 {
 			tn = b
 		}
-		ps, _, err := db.Tenant(tn.ID).Projects(ctx, tenantry.ProjectFilter{})
+		ps, _, err := pj(db.Tenant(tn.ID)).Projects(ctx, tenantry.ProjectFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

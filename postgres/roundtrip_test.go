@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // countingConn counts the writes to the server: pgx sends a batch, however
@@ -31,7 +32,7 @@ func openCounting(t *testing.T) (*DB, *atomic.Int64) {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	migrated, err := Open(ctx, url, tenantry.DefaultPlans())
+	migrated, err := Open(ctx, url, tenantry.DefaultPlans(), Options{Extensions: []tenantry.Extension{projects.Extension()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +63,10 @@ func openCounting(t *testing.T) (*DB, *atomic.Int64) {
 	return &DB{url: url, pool: pool, plans: tenantry.DefaultPlans()}, &writes
 }
 
-// TestCreateProjectRoundTrips pins CreateProject to one round trip per
-// outcome decided in SQL (once its statements are prepared on the
-// connection), and counts the fallback's.
+// TestCreateProjectRoundTrips pins the projects service's CreateProject,
+// which goes through the public tenant transaction, to two round trips for
+// every outcome once its statements are prepared on the connection: the
+// checks with BEGIN and the lock, then COMMIT (or ROLLBACK).
 func TestCreateProjectRoundTrips(t *testing.T) {
 	db, writes := openCounting(t)
 	ctx := context.Background()
@@ -79,8 +81,8 @@ func TestCreateProjectRoundTrips(t *testing.T) {
 	ent := tenant("rt-ent", "enterprise", nil)
 	free := tenant("rt-free", "free", nil)
 	odd := tenant("rt-odd", "free", nil)
-	// An override SQL leaves to Go, as a hand-edited or migrated row may
-	// hold it (the platform API stores whole numbers).
+	// An override that is not a whole number, as a hand-edited or migrated
+	// row may hold it (the platform API stores whole numbers): Go reads it.
 	conn, err := pgx.Connect(ctx, db.url)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +98,7 @@ func TestCreateProjectRoundTrips(t *testing.T) {
 	// connection, which costs the first write of a tenant on a connection
 	// one more round trip.
 	for _, ts := range []tenantry.TenantStore{ent, free, odd, missing} {
-		_, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "warm-up"})
+		_, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "warm-up"})
 		if err != nil && ts != missing {
 			t.Fatal(err)
 		}
@@ -108,23 +110,22 @@ func TestCreateProjectRoundTrips(t *testing.T) {
 		wantCode string
 		want     int64
 	}{
-		// No outcome but a database failure fails the batch: one that
-		// did would make pgx prepare its statements again, and the next
-		// create would take more round trips.
-		{"tenant not found", missing, "a", tenantry.ETENANTNOTFOUND, 1},
-		{"created, no quota", ent, "a", "", 1},
-		{"created under the quota", free, "a", "", 1},
-		{"name taken", free, "a", tenantry.ECONFLICT, 1},
-		{"created to the limit", free, "b", "", 1},
-		{"over the limit", free, "c", tenantry.EPLANLIMIT, 1},
-		{"over the limit, name taken", free, "a", tenantry.EPLANLIMIT, 1},
-		// Left to Go: the one-trip attempt, then lock and count, the
-		// INSERTs, COMMIT.
-		{"override decided in Go", odd, "a", "", 4},
+		// The checks travel with BEGIN, the tenant and its lock; the
+		// INSERTs with COMMIT, or a refusal decided in Go with ROLLBACK.
+		// No expected outcome fails a statement: one that did would make
+		// pgx prepare the round trip's statements again.
+		{"tenant not found", missing, "a", tenantry.ETENANTNOTFOUND, 2},
+		{"created, no quota", ent, "a", "", 2},
+		{"created under the quota", free, "a", "", 2},
+		{"name taken", free, "a", tenantry.ECONFLICT, 2},
+		{"created to the limit", free, "b", "", 2},
+		{"over the limit", free, "c", tenantry.EPLANLIMIT, 2},
+		{"over the limit, name taken", free, "a", tenantry.EPLANLIMIT, 2},
+		{"an override that is not a whole number", odd, "a", "", 2},
 	}
 	for _, tt := range tests {
 		writes.Store(0)
-		_, err := tt.ts.CreateProject(ctx, tenantry.ProjectCreate{Name: tt.project})
+		_, err := pj(tt.ts).CreateProject(ctx, tenantry.ProjectCreate{Name: tt.project})
 		if got := tenantry.ErrorCode(err); got != tt.wantCode {
 			t.Errorf("%s: got error %v, want code %q", tt.name, err, tt.wantCode)
 		}

@@ -12,7 +12,7 @@ import (
 // openStore opens a fresh PostgreSQL store on a database of its own.
 func openStore(tb testing.TB, opts ...postgres.Options) tenantry.Store {
 	tb.Helper()
-	db, err := postgres.Open(tb.Context(), pgtest.URL(tb), tenantry.DefaultPlans(), opts...)
+	db, err := postgres.Open(tb.Context(), pgtest.URL(tb), tenantry.DefaultPlans(), withProjects(opts))
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}

@@ -222,18 +222,17 @@ func (s *TenantService) UpdateSettings(ctx context.Context, patch tenantry.Setti
 func queueUsage(b *pgx.Batch, tenantID string, u *tenantry.Usage) {
 	b.Queue(`SELECT
 		(SELECT count(*) FROM members WHERE tenant_id = $1),
-		(SELECT count(*) FROM projects WHERE tenant_id = $1),
-		(SELECT count(*) FROM tasks WHERE tenant_id = $1),
 		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $3), 0),
 		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $4), 0)`,
 		tenantID, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&u.Members, &u.Projects, &u.Tasks, &u.RequestsToday, &u.ChatMessagesToday)
+		return row.Scan(&u.Members, &u.RequestsToday, &u.ChatMessagesToday)
 	})
 }
 
 func today() string { return tenantry.Now().Format("2006-01-02") }
 
-// Usage counts members, projects, tasks and today's counters.
+// Usage counts members and today's counters (the extensions count the
+// rest: tenantry.UsageOf).
 func (s *TenantService) Usage(ctx context.Context) (tenantry.Usage, error) {
 	var u tenantry.Usage
 	b := &pgx.Batch{}

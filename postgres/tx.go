@@ -5,120 +5,177 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tenantry/tenantry"
 )
 
 // Write runs fn in one write transaction of the handle's tenant, on the
-// server's pool as the runtime role: BEGIN, SET LOCAL app.tenant_id and the
-// lock of the tenant's row (FOR NO KEY UPDATE, so quotas checked against
-// it hold until commit) travel in one round trip before fn runs. Hooks
-// added with AfterCommit run after a commit.
+// server's pool as the runtime role. Nothing is sent before fn's first
+// statement that returns a result: BEGIN, SET LOCAL app.tenant_id, the lock
+// of the tenant's row (FOR NO KEY UPDATE, so quotas checked against it hold
+// until commit), the queued statements and that statement travel in one
+// round trip. Statements queued last (Queue, Audit) travel with COMMIT, so
+// a transaction of one read and one write is two round trips. Hooks added
+// with AfterCommit run after a commit.
 func (s *TenantService) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	var (
-		t     *tenantry.Tenant
-		hooks []func()
-	)
-	b := &pgx.Batch{}
-	queueLockTenant(b, s.id, &t)
-	err := s.tx(ctx, b, func(tx pgx.Tx) error {
-		return fn(&pgTx{tx: tx, id: s.id, tenant: t, hooks: &hooks, write: true})
-	})
-	if err != nil {
+	tx := &pgTx{db: s.db, id: s.id, write: true, pending: &pgx.Batch{}}
+	defer tx.release(ctx)
+	if err := fn(tx); err != nil {
+		return mapErr(err)
+	}
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := tx.commit(ctx); err != nil {
 		return err
 	}
-	for _, f := range hooks {
+	for _, f := range tx.hooks {
 		f()
 	}
 	return nil
 }
 
-// Read runs fn in one read-only transaction of the handle's tenant: BEGIN
-// READ ONLY and SET LOCAL app.tenant_id travel in one round trip before fn
-// runs. AfterCommit hooks run when it commits.
+// Read runs fn in a read-only transaction of the handle's tenant. Each
+// statement is its own READ ONLY transaction that travels in one round
+// trip with BEGIN, SET LOCAL app.tenant_id and COMMIT, so a Read of one
+// query costs what a query costs; each statement sees the rows committed
+// when it starts (what READ COMMITTED gives within one transaction too).
+// AfterCommit hooks run when fn returns nil.
 func (s *TenantService) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	var hooks []func()
-	b := &pgx.Batch{}
-	b.BeginTx(pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	s.db.queueTenant(b, s.id)
-	err := s.db.batchTx(ctx, b, func(tx pgx.Tx) error {
-		return fn(&pgTx{tx: tx, id: s.id, hooks: &hooks})
-	})
-	if err != nil {
-		return err
+	tx := &pgTx{db: s.db, id: s.id}
+	defer tx.release(ctx)
+	if err := fn(tx); err != nil {
+		return mapErr(err)
 	}
-	for _, f := range hooks {
+	if tx.err != nil {
+		return tx.err
+	}
+	for _, f := range tx.hooks {
 		f()
 	}
 	return nil
 }
 
-// pgTx is a tenantry.Tx over a pgx transaction with the tenant set.
+// pgTx is a tenantry.Tx on one pooled connection. A write transaction
+// begins with its first round trip; a read one runs each statement in a
+// transaction of its own.
 type pgTx struct {
-	tx     pgx.Tx
-	id     string
-	tenant *tenantry.Tenant // locked at BEGIN in a write transaction, read lazily otherwise
-	hooks  *[]func()
-	write  bool
+	db    *DB
+	id    string
+	write bool
+
+	conn    *pgxpool.Conn    // acquired with the first round trip
+	open    pgx.BatchResults // results of the last round trip not yet read to the end
+	begun   bool             // BEGIN was sent (write)
+	tenant  *tenantry.Tenant // locked at BEGIN in a write transaction, read lazily otherwise
+	pending *pgx.Batch       // statements queued for the next round trip (write)
+	hooks   []func()
+	err     error // the first failed statement: it fails the transaction
 }
 
 // TenantID returns the id of the transaction's tenant.
 func (tx *pgTx) TenantID() string { return tx.id }
 
-// Tenant returns the tenant (tenant_not_found).
+// Tenant returns the tenant (tenant_not_found). In a write transaction it
+// begins the transaction if no statement did.
 func (tx *pgTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
-	if tx.tenant == nil {
-		t, err := scanTenant(tx.tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, tx.id))
-		if err != nil {
-			return nil, mapErr(tenantNotFound(err))
-		}
-		tx.tenant = t
+	if tx.tenant != nil {
+		return tx.tenant, nil
 	}
-	return tx.tenant, nil
+	if tx.write {
+		br, err := tx.send(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		tx.open = br
+		if err := tx.closeOpen(); err != nil {
+			return nil, err
+		}
+		return tx.tenant, nil
+	}
+	if err := tx.acquire(ctx); err != nil {
+		return nil, err
+	}
+	t, err := scanTenant(tx.conn.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, tx.id))
+	if err != nil {
+		return nil, mapErr(tenantNotFound(err))
+	}
+	tx.tenant = t
+	return t, nil
 }
 
 // Exec runs a statement and returns the number of rows it changed.
 func (tx *pgTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	if err := tenantry.CheckArgs(args); err != nil {
+	br, err := tx.statement(ctx, query, args)
+	if err != nil {
 		return 0, err
 	}
-	tag, err := tx.tx.Exec(ctx, query, args...)
+	tag, err := br.Exec()
+	tx.open = br
+	if cerr := tx.closeOpen(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		return 0, txErr(err)
+		return 0, tx.fail(err)
 	}
 	return tag.RowsAffected(), nil
 }
 
-// Query runs a query.
+// Query runs a query; the rows hold the connection until closed.
 func (tx *pgTx) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
-	if err := tenantry.CheckArgs(args); err != nil {
+	br, err := tx.statement(ctx, query, args)
+	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx, query, args...)
+	tx.open = br
+	rows, err := br.Query()
 	if err != nil {
-		return nil, txErr(err)
+		rows.Close()
+		_ = tx.closeOpen()
+		return nil, tx.fail(err)
 	}
-	return pgRows{rows}, nil
+	return &pgRows{r: rows, tx: tx}, nil
 }
 
 // QueryRow runs a query that returns at most one row.
 func (tx *pgTx) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
-	if err := tenantry.CheckArgs(args); err != nil {
+	br, err := tx.statement(ctx, query, args)
+	if err != nil {
 		return errRow{err}
 	}
-	return pgRow{tx.tx.QueryRow(ctx, query, args...)}
+	tx.open = br
+	return &pgRow{r: br.QueryRow(), tx: tx}
 }
 
-// Audit writes an audit event of the tenant in the transaction.
+// Queue queues a statement for the next round trip of a write
+// transaction; in a read transaction it fails the transaction.
+func (tx *pgTx) Queue(ctx context.Context, query string, args ...any) {
+	if tx.err != nil {
+		return
+	}
+	if !tx.write {
+		tx.err = errors.New("postgres: Queue in a read transaction")
+		return
+	}
+	if err := tenantry.CheckArgs(args); err != nil {
+		tx.err = err
+		return
+	}
+	tx.pending.Queue(query, args...)
+}
+
+// Audit queues an audit event of the tenant for the next round trip.
 func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, data any) error {
 	if !tx.write {
 		return errors.New("postgres: Audit in a read transaction")
@@ -131,24 +188,219 @@ func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, 
 		}
 		e.Data = b
 	}
-	return txErr(insertAudit(ctx, tx.tx, e))
+	queueAudit(tx.pending, e)
+	return nil
 }
 
 // AfterCommit registers fn to run after the transaction commits.
-func (tx *pgTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
+func (tx *pgTx) AfterCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }
 
-// pgRows adapts pgx.Rows.
-type pgRows struct{ r pgx.Rows }
+// statement checks a statement's arguments and sends it (with what must
+// precede it) in one round trip, returning its results positioned at it.
+func (tx *pgTx) statement(ctx context.Context, query string, args []any) (pgx.BatchResults, error) {
+	if tx.err != nil {
+		return nil, tx.err
+	}
+	if err := tenantry.CheckArgs(args); err != nil {
+		return nil, tx.fail(err)
+	}
+	return tx.send(ctx, &pgx.QueuedQuery{SQL: query, Arguments: args})
+}
 
-func (r pgRows) Next() bool             { return r.r.Next() }
-func (r pgRows) Scan(dest ...any) error { return txErr(r.r.Scan(dest...)) }
-func (r pgRows) Err() error             { return txErr(r.r.Err()) }
-func (r pgRows) Close()                 { r.r.Close() }
+// send sends one round trip ending with q (nil: none) and reads the results
+// of everything before q. In a write transaction that is BEGIN, the tenant,
+// the lock of its row (the first time) and the queued statements; in a
+// read transaction BEGIN READ ONLY and the tenant, with COMMIT after q.
+func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults, error) {
+	if err := tx.closeOpen(); err != nil {
+		return nil, err
+	}
+	if err := tx.acquire(ctx); err != nil {
+		return nil, err
+	}
+	b := &pgx.Batch{}
+	lock := false
+	switch {
+	case tx.write && !tx.begun:
+		b.Queue("BEGIN")
+		tx.db.queueTenant(b, tx.id)
+		b.Queue(lockTenantSQL, tx.id)
+		lock = true
+	case !tx.write:
+		b.Queue("BEGIN READ ONLY")
+		tx.db.queueTenant(b, tx.id)
+	}
+	prefix := len(b.QueuedQueries)
+	if tx.write {
+		b.QueuedQueries = append(b.QueuedQueries, tx.pending.QueuedQueries...)
+		tx.pending = &pgx.Batch{}
+	}
+	if q != nil {
+		b.QueuedQueries = append(b.QueuedQueries, q)
+		if !tx.write {
+			b.Queue("COMMIT")
+		}
+	}
+	br := tx.conn.SendBatch(ctx, b)
+	tx.begun = tx.begun || tx.write
+	for i := range len(b.QueuedQueries) - boolInt(q != nil) - boolInt(q != nil && !tx.write) {
+		var err error
+		if lock && i == prefix-1 {
+			tx.tenant, err = scanTenant(br.QueryRow())
+			err = tenantNotFound(err)
+		} else {
+			_, err = br.Exec()
+		}
+		if err != nil {
+			_ = br.Close()
+			return nil, tx.fail(err)
+		}
+	}
+	return br, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// acquire takes the transaction's connection from the pool.
+func (tx *pgTx) acquire(ctx context.Context) error {
+	if tx.conn != nil {
+		return nil
+	}
+	c, err := tx.db.pool.Acquire(ctx)
+	if err != nil {
+		return tx.fail(err)
+	}
+	tx.conn = c
+	return nil
+}
+
+// closeOpen reads the rest of the last round trip's results (a read
+// transaction's COMMIT).
+func (tx *pgTx) closeOpen() error {
+	if tx.open == nil {
+		return nil
+	}
+	err := tx.open.Close()
+	tx.open = nil
+	if err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// fail records err as the transaction's failure and returns it mapped.
+func (tx *pgTx) fail(err error) error {
+	err = txErr(err)
+	if tx.err == nil {
+		tx.err = err
+	}
+	return err
+}
+
+// commit sends what is queued with COMMIT (a write transaction that sent
+// nothing still begins, so a missing tenant is tenant_not_found).
+func (tx *pgTx) commit(ctx context.Context) error {
+	if !tx.write {
+		return tx.closeOpen()
+	}
+	br, err := tx.send(ctx, &pgx.QueuedQuery{SQL: "COMMIT"})
+	if err != nil {
+		return err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return tx.fail(err)
+	}
+	if tag.String() != "COMMIT" {
+		return tx.fail(errors.New("postgres: the transaction was rolled back"))
+	}
+	tx.begun = false
+	return nil
+}
+
+// release rolls back what is left open and returns the connection.
+func (tx *pgTx) release(ctx context.Context) {
+	if tx.conn == nil {
+		return
+	}
+	_ = tx.closeOpen()
+	if tx.conn.Conn().PgConn().TxStatus() != 'I' {
+		_, _ = tx.conn.Exec(ctx, "ROLLBACK")
+	}
+	tx.conn.Release() // a connection not idle is destroyed, never reused
+	tx.conn = nil
+}
+
+// pgRows adapts pgx.Rows; Close also reads the rest of the round trip.
+type pgRows struct {
+	r  pgx.Rows
+	tx *pgTx
+}
+
+func (r *pgRows) Next() bool { return r.r.Next() }
+func (r *pgRows) Scan(dest ...any) error {
+	if err := r.r.Scan(dest...); err != nil {
+		return r.tx.fail(err)
+	}
+	utcTimes(dest)
+	return nil
+}
+func (r *pgRows) Err() error {
+	if err := r.r.Err(); err != nil {
+		return r.tx.fail(err)
+	}
+	return nil
+}
+func (r *pgRows) Close() {
+	r.r.Close()
+	if err := r.r.Err(); err != nil {
+		_ = r.tx.fail(err)
+	}
+	_ = r.tx.closeOpen()
+}
 
 // pgRow adapts pgx.Row; no row is not_found.
-type pgRow struct{ r pgx.Row }
+type pgRow struct {
+	r  pgx.Row
+	tx *pgTx
+}
 
-func (r pgRow) Scan(dest ...any) error { return txErr(r.r.Scan(dest...)) }
+func (r *pgRow) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	cerr := r.tx.closeOpen()
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return txErr(err)
+	case err != nil:
+		return r.tx.fail(err)
+	}
+	utcTimes(dest)
+	return cerr
+}
+
+// utcTimes puts the times a row scanned into UTC, as SQLite's are (pgx
+// gives timestamptz in the process's zone).
+func utcTimes(dest []any) {
+	for _, d := range dest {
+		switch t := d.(type) {
+		case *time.Time:
+			*t = t.UTC()
+		case **time.Time:
+			if *t != nil {
+				u := (*t).UTC()
+				*t = &u
+			}
+		}
+	}
+}
 
 // errRow is a Row whose query was refused before it ran.
 type errRow struct{ err error }

@@ -16,11 +16,11 @@ func TestTxRowLevelSecurity(t *testing.T) {
 	ctx := context.Background()
 	_, a := fixture(t, db, "tx-a", "pro")
 	_, b := fixture(t, db, "tx-b", "pro")
-	pa, err := db.Tenant(a.ID).CreateProject(ctx, tenantry.ProjectCreate{Name: "A's"})
+	pa, err := pj(db.Tenant(a.ID)).CreateProject(ctx, tenantry.ProjectCreate{Name: "A's"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pb, err := db.Tenant(b.ID).CreateProject(ctx, tenantry.ProjectCreate{Name: "B's"})
+	pb, err := pj(db.Tenant(b.ID)).CreateProject(ctx, tenantry.ProjectCreate{Name: "B's"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestTxRowLevelSecurity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := db.Tenant(b.ID).Project(ctx, pb.ID); err != nil || p.Description != "" {
+	if p, err := pj(db.Tenant(b.ID)).Project(ctx, pb.ID); err != nil || p.Description != "" {
 		t.Errorf("B's project after A's transaction: %+v, %v; want it untouched", p, err)
 	}
 	// A row that names another tenant is refused by the policy's WITH CHECK.

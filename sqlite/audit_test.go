@@ -37,11 +37,11 @@ func TestTenantAuditEvents(t *testing.T) {
 	_, h := mustTenant(t, db, "acme", "pro", u.ID)
 	_, other := mustTenant(t, db, "other", "pro", "")
 	for i := range 5 {
-		if _, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprint(i)}); err != nil {
+		if _, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := other.CreateProject(ctx, tenantry.ProjectCreate{Name: "x"}); err != nil {
+	if _, err := pj(other).CreateProject(ctx, tenantry.ProjectCreate{Name: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	list := func(f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) { return h.AuditEvents(ctx, f) }
@@ -77,7 +77,7 @@ func TestPlatformAuditEvents(t *testing.T) {
 	pl := db.Platform()
 	a, ha := mustTenant(t, db, "aa", "pro", "")
 	b, _ := mustTenant(t, db, "bb", "pro", "")
-	if _, err := ha.CreateProject(ctx, tenantry.ProjectCreate{Name: "P"}); err != nil {
+	if _, err := pj(ha).CreateProject(ctx, tenantry.ProjectCreate{Name: "P"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pl.SetTenantStatus(ctx, a.ID, tenantry.TenantSuspended); err != nil {

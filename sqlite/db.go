@@ -60,6 +60,9 @@ type DB struct {
 	exts []tenantry.Extension
 	// extColumns are the columns of each extension table, read at open.
 	extColumns map[string][]string
+	// extUsers are the columns of each extension table that hold a user id
+	// (tenantry.TableShape.UserColumns), mapped by an import.
+	extUsers map[string][]string
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -459,6 +462,13 @@ func isUnique(err error, column string) bool {
 func isForeignKey(err error) bool {
 	var se *msqlite.Error
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// isConstraint reports whether err is a failed constraint of any kind
+// (unique, foreign key, not null, check, a STRICT column's type).
+func isConstraint(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }
 
 // timeFormat is how times are stored: fixed width, so text order is time

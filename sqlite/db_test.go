@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // testHash is a well-formed argon2id hash stored for test users.
@@ -15,7 +16,7 @@ const testHash = "$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGF
 // default plans and closes it when the test ends.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "data", "tenantry.db"), tenantry.DefaultPlans())
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "data", "tenantry.db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		t.Fatalf("Open: got error %v, want none", err)
 	}

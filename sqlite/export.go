@@ -96,20 +96,6 @@ func (p *Platform) ExportTenant(ctx context.Context, id string, w io.Writer) err
 				}
 				return e.write(tenantry.ExportAPIKey, tenantry.ExportedAPIKey{APIKey: *k, Hash: k.Hash})
 			}},
-			{`SELECT ` + projectColumns + ` FROM projects WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				p, err := scanProject(rows)
-				if err != nil {
-					return fmt.Errorf("export projects: %w", err)
-				}
-				return e.write(tenantry.ExportProject, p)
-			}},
-			{`SELECT ` + taskColumns + ` FROM tasks WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				t, err := scanTask(rows)
-				if err != nil {
-					return fmt.Errorf("export tasks: %w", err)
-				}
-				return e.write(tenantry.ExportTask, t)
-			}},
 			{`SELECT id, tenant_id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
 				var s tenantry.ChatSession
 				if err := rows.Scan(&s.ID, &s.TenantID, &s.UserID, &s.Visitor, timeScan{&s.CreatedAt}); err != nil {
@@ -217,8 +203,9 @@ type importer struct {
 	plans  tenantry.Plans
 	tenant *tenantry.Tenant
 	users  map[string]string // exported user id -> local user id
-	// columns are the columns of each extension table.
-	columns map[string][]string
+	// columns are the columns of each extension table, userColumns those
+	// that hold a user id.
+	columns, userColumns map[string][]string
 }
 
 // ImportTenant reads what ExportTenant wrote and recreates the tenant with
@@ -231,7 +218,7 @@ func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Ten
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{plans: p.db.plans, users: map[string]string{}, columns: p.db.extColumns}
+	im := &importer{plans: p.db.plans, users: map[string]string{}, columns: p.db.extColumns, userColumns: p.db.extUsers}
 	err = p.db.write(ctx, func(tx *wtx) error {
 		im.tx = tx
 		for i, rec := range recs {
@@ -240,7 +227,7 @@ func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Ten
 				if errors.As(err, &te) {
 					return err
 				}
-				if isForeignKey(err) || isUnique(err, "") {
+				if isConstraint(err) {
 					return badExport("line %d (%s) does not fit the rest of the export.", i+1, rec.Type)
 				}
 				return fmt.Errorf("import line %d: %w", i+1, err)
@@ -277,6 +264,11 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 	var tid string
 	if im.tenant != nil {
 		tid = im.tenant.ID
+	}
+	if row, ok, err := rec.AsRow(tid); err != nil {
+		return err
+	} else if ok {
+		rec = row
 	}
 	switch rec.Type {
 	case tenantry.ExportRow:
@@ -390,37 +382,6 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 		v := k.APIKey
 		v.TenantID, v.Hash = tid, k.Hash
 		return insertAPIKey(ctx, tx, &v)
-	case tenantry.ExportProject:
-		var pr tenantry.Project
-		if err := decode(rec, &pr); err != nil {
-			return err
-		}
-		if _, err := importID("project", pr.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO projects (`+projectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			pr.ID, tid, pr.Name, pr.Description, pr.IsActive, encTime(pr.CreatedAt), encTime(pr.UpdatedAt)); err != nil {
-			return fmt.Errorf("insert project: %w", err)
-		}
-	case tenantry.ExportTask:
-		var t tenantry.Task
-		if err := decode(rec, &t); err != nil {
-			return err
-		}
-		if _, err := importID("task", t.ID); err != nil {
-			return err
-		}
-		if t.AssignedToID != nil {
-			uid, ok := im.users[*t.AssignedToID]
-			if !ok {
-				return badExport("task %s is assigned to an unknown user.", t.ID)
-			}
-			t.AssignedToID = &uid
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (`+taskColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, tid, t.ProjectID, t.Title, t.Completed, t.AssignedToID, encTime(t.CreatedAt), encTime(t.UpdatedAt)); err != nil {
-			return fmt.Errorf("insert task: %w", err)
-		}
 	case tenantry.ExportChatSession:
 		var s tenantry.ChatSession
 		if err := decode(rec, &s); err != nil {

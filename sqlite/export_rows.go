@@ -68,6 +68,10 @@ func (im *importer) importRow(ctx context.Context, rec tenantry.ExportRecord) er
 	if err := r.CheckRowTenant(im.tenant.ID); err != nil {
 		return err
 	}
+	r, err := r.MapUsers(im.userColumns[r.Table], func(id string) (string, bool) { local, ok := im.users[id]; return local, ok })
+	if err != nil {
+		return badExport("%s.", err)
+	}
 	dec := json.NewDecoder(strings.NewReader(string(r.Row)))
 	dec.UseNumber()
 	var row map[string]any
@@ -88,7 +92,7 @@ func (im *importer) importRow(ctx context.Context, rec tenantry.ExportRecord) er
 		args[i] = sqliteValue(row[c])
 		marks[i] = "?"
 	}
-	_, err := im.tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" ("`+strings.Join(names, `", "`)+`") VALUES (`+strings.Join(marks, ", ")+`)`, args...)
+	_, err = im.tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" ("`+strings.Join(names, `", "`)+`") VALUES (`+strings.Join(marks, ", ")+`)`, args...)
 	return err
 }
 

@@ -40,8 +40,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		types[rec.Type]++
 	}
 	for _, typ := range []string{tenantry.ExportTenant, tenantry.ExportUser, tenantry.ExportMember, tenantry.ExportInvitation,
-		tenantry.ExportAPIKey, tenantry.ExportProject, tenantry.ExportTask, tenantry.ExportChatSession,
-		tenantry.ExportChatMessage, tenantry.ExportUsage, tenantry.ExportAuditEvent} {
+		tenantry.ExportAPIKey, tenantry.ExportChatSession,
+		tenantry.ExportChatMessage, tenantry.ExportUsage, tenantry.ExportAuditEvent, tenantry.ExportRow} {
 		if types[typ] == 0 {
 			t.Errorf("export: got no %s record", typ)
 		}

@@ -196,7 +196,8 @@ func (h *TenantStore) UpdateMember(ctx context.Context, userID string, role tena
 	return m, nil
 }
 
-// RemoveMember removes a member and unassigns their tasks (not_found;
+// RemoveMember removes a member, running the extensions' MemberRemoved
+// statements first (not_found;
 // validation_failed for the last owner).
 func (h *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 	return h.write(ctx, func(tx *wtx, _ *tenantry.Tenant) error {
@@ -214,9 +215,12 @@ func (h *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 			}
 		}
 		now := encTime(tenantry.Now())
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET assigned_to_id = NULL, updated_at = ?
-			WHERE tenant_id = ? AND assigned_to_id = ?`, now, h.id, m.UserID); err != nil {
-			return fmt.Errorf("unassign tasks: %w", err)
+		for _, e := range h.db.exts {
+			for _, q := range e.MemberRemoved {
+				if _, err := tx.ExecContext(ctx, numbered(q), h.id, m.UserID, now); err != nil {
+					return fmt.Errorf("extension %s: member removed: %w", e.Name, err)
+				}
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE tenant_id = ? AND user_id = ?`, h.id, m.UserID); err != nil {
 			return fmt.Errorf("remove member: %w", err)

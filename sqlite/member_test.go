@@ -126,15 +126,15 @@ func TestRemoveMemberUnassignsTasks(t *testing.T) {
 	if _, err := h.AddMember(ctx, u.ID, tenantry.RoleMember); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "P"})
-	tk, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T", AssignedToID: &u.ID})
+	p, _ := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "P"})
+	tk, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T", AssignedToID: &u.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := h.RemoveMember(ctx, u.ID); err != nil {
 		t.Fatalf("RemoveMember of an assignee: got error %v, want none", err)
 	}
-	got, err := h.Task(ctx, tk.ID)
+	got, err := pj(h).Task(ctx, tk.ID)
 	if err != nil || got.AssignedToID != nil {
 		t.Errorf("task after removal: got %+v, %v, want unassigned", got, err)
 	}

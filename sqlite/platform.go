@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tenantry/tenantry"
@@ -248,12 +249,14 @@ func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.Te
 	return out, nil
 }
 
-// tenantTables lists every tenant table, children before parents.
-func tenantTables() []string {
-	return []string{
-		"chat_messages", "chat_sessions", "tasks", "projects", "api_keys", "invitations",
-		"audit_events", "usage_counters", "members",
-	}
+// tenantTables lists every tenant table, children before parents: the
+// extensions' tables (declared parents first) in reverse, as they may
+// refer to Tenantry's, then Tenantry's own.
+func (db *DB) tenantTables() []string {
+	ext := tenantry.ExtensionTables(db.exts)
+	slices.Reverse(ext)
+	return append(ext, "chat_messages", "chat_sessions", "api_keys", "invitations",
+		"audit_events", "usage_counters", "members")
 }
 
 // DeleteTenant deletes the tenant and every row of it (tenant_not_found).
@@ -265,8 +268,8 @@ func (p *Platform) DeleteTenant(ctx context.Context, id string) error {
 		}
 		// The cascade would do it; explicit deletes keep the order of the
 		// foreign keys obvious.
-		for _, table := range tenantTables() {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE tenant_id = ?`, t.ID); err != nil {
+		for _, table := range p.db.tenantTables() {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM "`+table+`" WHERE tenant_id = ?`, t.ID); err != nil {
 				return fmt.Errorf("delete %s: %w", table, err)
 			}
 		}

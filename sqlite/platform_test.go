@@ -174,11 +174,11 @@ func TestUpdateTenant(t *testing.T) {
 func fill(t *testing.T, db *DB, h tenantry.TenantStore, owner *tenantry.User) {
 	t.Helper()
 	ctx := t.Context()
-	p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "P", Description: "d"})
+	p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "P", Description: "d"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T", AssignedToID: &owner.ID}); err != nil {
+	if _, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T", AssignedToID: &owner.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.CreateAPIKey(ctx, &tenantry.APIKey{Name: "K", Role: tenantry.RoleMember, Hash: "hash-" + h.ID()}); err != nil {
@@ -204,7 +204,7 @@ func fill(t *testing.T, db *DB, h tenantry.TenantStore, owner *tenantry.User) {
 func countRows(t *testing.T, db *DB, id string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range tenantTables() {
+	for _, table := range db.tenantTables() {
 		var n int
 		if err := db.r.QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` WHERE tenant_id = ?`, id).Scan(&n); err != nil {
 			t.Fatal(err)

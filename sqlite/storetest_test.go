@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 	"github.com/tenantry/tenantry/storetest"
 )
@@ -12,7 +13,7 @@ import (
 // openStore opens a fresh SQLite store in the test's temporary directory.
 func openStore(tb testing.TB) tenantry.Store {
 	tb.Helper()
-	db, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "tenantry.db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "tenantry.db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}

@@ -207,7 +207,8 @@ func (h *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Setting
 	return out, nil
 }
 
-// Usage counts members, projects, tasks and today's counters.
+// Usage counts members and today's counters (the extensions count the
+// rest: tenantry.UsageOf).
 func (h *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
 	var u tenantry.Usage
 	err := h.read(ctx, func(tx *rtx) error {
@@ -223,12 +224,10 @@ func tenantUsage(ctx context.Context, q querier, id string) (tenantry.Usage, err
 	var u tenantry.Usage
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM members WHERE tenant_id = ?1),
-		(SELECT count(*) FROM projects WHERE tenant_id = ?1),
-		(SELECT count(*) FROM tasks WHERE tenant_id = ?1),
 		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?3), 0),
 		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?4), 0)`,
 		id, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).
-		Scan(&u.Members, &u.Projects, &u.Tasks, &u.RequestsToday, &u.ChatMessagesToday)
+		Scan(&u.Members, &u.RequestsToday, &u.ChatMessagesToday)
 	if err != nil {
 		return u, fmt.Errorf("usage: %w", err)
 	}

@@ -17,8 +17,8 @@ func handleCalls(ctx context.Context, h tenantry.TenantStore, userID string) (re
 	writes = map[string]error{}
 	_, reads["Tenant"] = h.Tenant(ctx)
 	_, reads["Member"] = h.Member(ctx, userID)
-	_, reads["Project"] = h.Project(ctx, id)
-	_, reads["Task"] = h.Task(ctx, id)
+	_, reads["Project"] = pj(h).Project(ctx, id)
+	_, reads["Task"] = pj(h).Task(ctx, id)
 	_, reads["APIKey"] = h.APIKey(ctx, id)
 	_, reads["ChatSession"] = h.ChatSession(ctx, id)
 	_, _, reads["ChatMessages"] = h.ChatMessages(ctx, id, tenantry.Page{})
@@ -34,12 +34,12 @@ func handleCalls(ctx context.Context, h tenantry.TenantStore, userID string) (re
 	_, writes["AcceptInvitation"] = h.AcceptInvitation(ctx, id, userID)
 	writes["CreateAPIKey"] = h.CreateAPIKey(ctx, &tenantry.APIKey{Name: "k", Role: tenantry.RoleMember, Hash: id})
 	writes["RevokeAPIKey"] = h.RevokeAPIKey(ctx, id)
-	_, writes["CreateProject"] = h.CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
-	_, writes["UpdateProject"] = h.UpdateProject(ctx, id, tenantry.ProjectUpdate{Name: ptr("q")})
-	writes["DeleteProject"] = h.DeleteProject(ctx, id)
-	_, writes["CreateTask"] = h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: id, Title: "t"})
-	_, writes["UpdateTask"] = h.UpdateTask(ctx, id, tenantry.TaskUpdate{Title: ptr("u")})
-	writes["DeleteTask"] = h.DeleteTask(ctx, id)
+	_, writes["CreateProject"] = pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
+	_, writes["UpdateProject"] = pj(h).UpdateProject(ctx, id, tenantry.ProjectUpdate{Name: ptr("q")})
+	writes["DeleteProject"] = pj(h).DeleteProject(ctx, id)
+	_, writes["CreateTask"] = pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: id, Title: "t"})
+	_, writes["UpdateTask"] = pj(h).UpdateTask(ctx, id, tenantry.TaskUpdate{Title: ptr("u")})
+	writes["DeleteTask"] = pj(h).DeleteTask(ctx, id)
 	writes["CreateChatSession"] = h.CreateChatSession(ctx, &tenantry.ChatSession{UserID: userID})
 	writes["AppendChatMessages"] = h.AppendChatMessages(ctx, id, &tenantry.ChatMessage{Role: tenantry.ChatRoleUser, Content: "hi"})
 	return reads, writes
@@ -60,11 +60,11 @@ func TestTenantRequired(t *testing.T) {
 		}
 		_, err := h.Usage(ctx)
 		wantCode(t, "Tenant("+id+").Usage", err, tenantry.ETENANTREQUIRED)
-		_, _, err = h.Projects(ctx, tenantry.ProjectFilter{})
+		_, _, err = pj(h).Projects(ctx, tenantry.ProjectFilter{})
 		wantCode(t, "Tenant("+id+").Projects", err, tenantry.ETENANTREQUIRED)
 		_, _, err = h.Members(ctx, tenantry.Page{})
 		wantCode(t, "Tenant("+id+").Members", err, tenantry.ETENANTREQUIRED)
-		_, _, err = h.Tasks(ctx, tenantry.TaskFilter{})
+		_, _, err = pj(h).Tasks(ctx, tenantry.TaskFilter{})
 		wantCode(t, "Tenant("+id+").Tasks", err, tenantry.ETENANTREQUIRED)
 		_, _, err = h.AuditEvents(ctx, tenantry.AuditFilter{})
 		wantCode(t, "Tenant("+id+").AuditEvents", err, tenantry.ETENANTREQUIRED)
@@ -93,7 +93,7 @@ func TestUnknownTenant(t *testing.T) {
 	for name, err := range writes {
 		wantCode(t, name, err, tenantry.ETENANTNOTFOUND)
 	}
-	ps, next, err := h.Projects(ctx, tenantry.ProjectFilter{})
+	ps, next, err := pj(h).Projects(ctx, tenantry.ProjectFilter{})
 	if err != nil || len(ps) != 0 || next != "" {
 		t.Errorf("Projects of an unknown tenant: got %d, %q, %v, want none", len(ps), next, err)
 	}
@@ -181,12 +181,12 @@ func TestUsage(t *testing.T) {
 	ctx := t.Context()
 	u := mustUser(t, db, "a@example.com")
 	_, h := mustTenant(t, db, "acme", "pro", u.ID)
-	p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "P"})
+	p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "P"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T"}); err != nil {
+		if _, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "T"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -194,14 +194,21 @@ func TestUsage(t *testing.T) {
 	wantCode(t, "AddUsage(requests again)", h.AddUsage(ctx, tenantry.CounterRequests, 4), "")
 	wantCode(t, "AddUsage(chat)", h.AddUsage(ctx, tenantry.CounterChatMessages, 2), "")
 	wantCode(t, "AddUsage(no counter)", h.AddUsage(ctx, "", 2), tenantry.EINVALID)
+	// The store counts members and counters; the projects extension's
+	// counters fill projects and tasks.
 	got, err := h.Usage(ctx)
-	want := tenantry.Usage{Members: 1, Projects: 1, Tasks: 2, RequestsToday: 7, ChatMessagesToday: 2}
+	want := tenantry.Usage{Members: 1, RequestsToday: 7, ChatMessagesToday: 2}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Usage: got %+v, %v, want %+v", got, err, want)
 	}
 	pu, err := db.Platform().TenantUsage(ctx, h.ID())
 	if err != nil || !reflect.DeepEqual(pu, want) {
 		t.Errorf("TenantUsage: got %+v, %v, want %+v", pu, err, want)
+	}
+	got, err = tenantry.UsageOf(ctx, h, db.exts)
+	want.Projects, want.Tasks = 1, 2
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("UsageOf: got %+v, %v, want %+v", got, err, want)
 	}
 	_, err = db.Platform().TenantUsage(ctx, tenantry.NewID())
 	wantCode(t, "TenantUsage(unknown)", err, tenantry.ETENANTNOTFOUND)

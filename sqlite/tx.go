@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -19,7 +20,11 @@ import (
 func (h *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
 	var hooks []func()
 	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
-		return fn(&writeTx{txBase: txBase{q: tx, id: h.id, tenant: t, hooks: &hooks}, h: h, w: tx})
+		wt := &writeTx{txBase: txBase{q: tx, id: h.id, tenant: t, hooks: &hooks}, h: h, w: tx}
+		if err := fn(wt); err != nil {
+			return err
+		}
+		return wt.err
 	})
 	if err != nil {
 		return err
@@ -30,16 +35,23 @@ func (h *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) err
 	return nil
 }
 
-// Read runs fn in one read-only transaction of the handle's tenant, on the
-// reader pool: its queries see one snapshot. AfterCommit hooks run when fn
-// returns nil.
+// Read runs fn with read-only access to the handle's tenant, on the
+// reader pool (whose connections refuse writes): each statement runs on
+// its own, with the pool's cached prepared statements, and sees the rows
+// committed when it starts, as on PostgreSQL. AfterCommit hooks run when
+// fn returns nil.
 func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
-	var hooks []func()
-	err := h.read(ctx, func(tx *rtx) error {
-		return fn(&txBase{q: tx, id: h.id, hooks: &hooks})
-	})
+	q, err := h.reader()
 	if err != nil {
 		return err
+	}
+	var hooks []func()
+	base := &txBase{q: q, id: h.id, hooks: &hooks}
+	if err := fn(base); err != nil {
+		return dbErr(err)
+	}
+	if base.err != nil {
+		return base.err
 	}
 	for _, f := range hooks {
 		f()
@@ -53,6 +65,60 @@ type txBase struct {
 	id     string
 	tenant *tenantry.Tenant // read lazily in a read transaction
 	hooks  *[]func()
+	err    error // the first failed statement: it fails the transaction
+}
+
+// fail records err as the transaction's failure and returns it mapped.
+func (tx *txBase) fail(err error) error {
+	err = txErr(err)
+	if tx.err == nil {
+		tx.err = err
+	}
+	return err
+}
+
+// args checks a statement's arguments and converts times to their stored
+// text; it copies args only when there is a time.
+func (tx *txBase) args(args []any) ([]any, error) {
+	if tx.err != nil {
+		return nil, tx.err
+	}
+	if err := tenantry.CheckArgs(args); err != nil {
+		return nil, tx.fail(err)
+	}
+	copied := false
+	for i, a := range args {
+		var v any
+		switch t := a.(type) {
+		case time.Time:
+			v = encTime(t)
+		case *time.Time:
+			v = encNullTime(t)
+		default:
+			continue
+		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true
+		}
+		args[i] = v
+	}
+	return args, nil
+}
+
+// dests wraps the *time.Time destinations of a Scan in timeScan.
+func dests(dest []any) []any {
+	copied := false
+	for i, d := range dest {
+		t, ok := d.(*time.Time)
+		if !ok {
+			continue
+		}
+		if !copied {
+			dest, copied = append([]any(nil), dest...), true
+		}
+		dest[i] = timeScan{t}
+	}
+	return dest
 }
 
 // TenantID returns the id of the transaction's tenant.
@@ -72,38 +138,48 @@ func (tx *txBase) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 
 // Exec runs a statement and returns the number of rows it changed.
 func (tx *txBase) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	if err := tenantry.CheckArgs(args); err != nil {
+	args, err := tx.args(args)
+	if err != nil {
 		return 0, err
 	}
 	res, err := tx.q.ExecContext(ctx, numbered(query), args...)
 	if err != nil {
-		return 0, txErr(err)
+		return 0, tx.fail(err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, txErr(err)
+		return 0, tx.fail(err)
 	}
 	return n, nil
 }
 
+// Queue fails a read transaction: it is for writes.
+func (tx *txBase) Queue(context.Context, string, ...any) {
+	if tx.err == nil {
+		tx.err = errors.New("sqlite: Queue in a read transaction")
+	}
+}
+
 // Query runs a query.
 func (tx *txBase) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
-	if err := tenantry.CheckArgs(args); err != nil {
+	args, err := tx.args(args)
+	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.q.QueryContext(ctx, numbered(query), args...)
 	if err != nil {
-		return nil, txErr(err)
+		return nil, tx.fail(err)
 	}
 	return txRows{rows}, nil
 }
 
 // QueryRow runs a query that returns at most one row.
 func (tx *txBase) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
-	if err := tenantry.CheckArgs(args); err != nil {
+	args, err := tx.args(args)
+	if err != nil {
 		return errRow{err}
 	}
-	return txRow{tx.q.QueryRowContext(ctx, numbered(query), args...)}
+	return txRow{tx.q.QueryRowContext(ctx, numbered(query), args...), tx}
 }
 
 // Audit fails: a read transaction changes nothing, so it has nothing to
@@ -124,26 +200,44 @@ type writeTx struct {
 
 // Audit writes an audit event of the tenant in the transaction.
 func (tx *writeTx) Audit(ctx context.Context, action, targetType, targetID string, data any) error {
-	return tx.h.audit(ctx, tx.w, action, targetType, targetID, data)
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := tx.h.audit(ctx, tx.w, action, targetType, targetID, data); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// Queue runs a statement at once (SQLite runs in process, so there is no
+// round trip to save); its error fails the transaction.
+func (tx *writeTx) Queue(ctx context.Context, query string, args ...any) {
+	_, _ = tx.Exec(ctx, query, args...)
 }
 
 // txRows adapts *sql.Rows.
 type txRows struct{ r *sql.Rows }
 
 func (r txRows) Next() bool             { return r.r.Next() }
-func (r txRows) Scan(dest ...any) error { return txErr(r.r.Scan(dest...)) }
+func (r txRows) Scan(dest ...any) error { return txErr(r.r.Scan(dests(dest)...)) }
 func (r txRows) Err() error             { return txErr(r.r.Err()) }
 func (r txRows) Close()                 { _ = r.r.Close() }
 
-// txRow adapts *sql.Row.
-type txRow struct{ r *sql.Row }
+// txRow adapts *sql.Row; no row is not_found.
+type txRow struct {
+	r  *sql.Row
+	tx *txBase
+}
 
 func (r txRow) Scan(dest ...any) error {
-	err := r.r.Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := r.r.Scan(dests(dest)...)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+	case err != nil:
+		return r.tx.fail(err)
 	}
-	return txErr(err)
+	return nil
 }
 
 // errRow is a Row whose query was refused before it ran.

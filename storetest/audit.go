@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 func testAudit(t *testing.T, s tenantry.Store) {
@@ -46,9 +47,9 @@ func testAudit(t *testing.T, s tenantry.Store) {
 			t.Errorf("audit event by %s: got time %v, want about now", st.name, ev.At)
 		}
 	}
-	_, err := h.UpdateProject(userCtx, created[0], tenantry.ProjectUpdate{IsActive: ptr(false)})
+	_, err := pj(h).UpdateProject(userCtx, created[0], tenantry.ProjectUpdate{IsActive: ptr(false)})
 	fatalIf(t, "UpdateProject", err)
-	fatalIf(t, "DeleteProject", h.DeleteProject(userCtx, created[1]))
+	fatalIf(t, "DeleteProject", pj(h).DeleteProject(userCtx, created[1]))
 	newProject(t, userCtx, other, "By user")
 
 	all, err := allAudit(base, h.AuditEvents, tenantry.AuditFilter{})
@@ -274,13 +275,14 @@ func testUsage(t *testing.T, s tenantry.Store) {
 		t.Errorf("AddUsage: got %d new audit events, want none", len(after)-len(before))
 	}
 	want := tenantry.Usage{Members: 2, Projects: 2, Tasks: 3, RequestsToday: 5, ChatMessagesToday: 4}
-	got, err := h.Usage(ctx)
+	got, err := usage(ctx, h)
 	fatalIf(t, "Usage", err)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Usage: got %+v, want %+v", got, want)
 	}
 	pu, err := s.Platform().TenantUsage(ctx, tn.ID)
 	fatalIf(t, "TenantUsage", err)
+	fatalIf(t, "AddExtensions", pu.AddExtensions(ctx, h, []tenantry.Extension{projects.Extension()}))
 	if pu.Members != want.Members || pu.Projects != want.Projects || pu.Tasks != want.Tasks {
 		t.Errorf("TenantUsage: got %+v, want %+v", pu, want)
 	}
@@ -317,7 +319,7 @@ func testPlatformAddUsage(t *testing.T, s tenantry.Store) {
 		{"b", hb, 25, 0},
 	}
 	for _, tt := range tests {
-		got, err := tt.h.Usage(ctx)
+		got, err := usage(ctx, tt.h)
 		fatalIf(t, "Usage", err)
 		if got.RequestsToday != tt.requests || got.ChatMessagesToday != tt.chat {
 			t.Errorf("tenant %s: got %d requests, %d chat messages today; want %d, %d",

@@ -17,27 +17,27 @@ func Bench(b *testing.B, open func(b *testing.B) tenantry.Store) {
 		b.Fatal(err)
 	}
 	h := s.Tenant(tn.ID)
-	p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "Bench"})
+	p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "Bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("CreateProject", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
-			if _, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprintf("P%d-%d", b.N, i)}); err != nil {
+			if _, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprintf("P%d-%d", b.N, i)}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("Project", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := h.Project(ctx, p.ID); err != nil {
+			if _, err := pj(h).Project(ctx, p.ID); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("Projects", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := h.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 50}}); err != nil {
+			if _, _, err := pj(h).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 50}}); err != nil {
 				b.Fatal(err)
 			}
 		}

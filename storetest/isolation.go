@@ -138,13 +138,13 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			return
 		}
 		if it.projects[id] != nil {
-			p, err := it.h.Project(ctx, id)
+			p, err := pj(it.h).Project(ctx, id)
 			if err != nil {
 				fail("owner's Project(%s): %v", id, err)
 			}
 			checkP(it, p)
 		} else {
-			tk, err := it.h.Task(ctx, id)
+			tk, err := pj(it.h).Task(ctx, id)
 			if err != nil {
 				fail("owner's Task(%s): %v", id, err)
 			}
@@ -167,7 +167,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			for _, p := range self.projects {
 				taken = taken || p.Name == name
 			}
-			p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: name, Description: "about " + name, IsActive: ptr(rng.IntN(3) > 0)})
+			p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: name, Description: "about " + name, IsActive: ptr(rng.IntN(3) > 0)})
 			if taken {
 				if code(err) != tenantry.ECONFLICT {
 					fail("got %v, want conflict", err)
@@ -183,7 +183,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 		case r < 24: // read project
 			id := pick(self, false)
 			desc = fmt.Sprintf("%d: tenant %s Project(%s)", op, self.id, id)
-			p, err := h.Project(ctx, id)
+			p, err := pj(h).Project(ctx, id)
 			if self.projects[id] == nil {
 				if code(err) != tenantry.ENOTFOUND {
 					fail("got %v (%+v), want not_found", err, p)
@@ -201,7 +201,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 				pu.Name = &names[rng.IntN(len(names))]
 			}
 			desc = fmt.Sprintf("%d: tenant %s UpdateProject(%s, name %q)", op, self.id, id, deref(pu.Name))
-			p, err := h.UpdateProject(ctx, id, pu)
+			p, err := pj(h).UpdateProject(ctx, id, pu)
 			if self.projects[id] == nil {
 				if code(err) != tenantry.ENOTFOUND {
 					fail("got %v, want not_found", err)
@@ -233,7 +233,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 		case r < 38: // delete project
 			id := pick(self, false)
 			desc = fmt.Sprintf("%d: tenant %s DeleteProject(%s)", op, self.id, id)
-			err := h.DeleteProject(ctx, id)
+			err := pj(h).DeleteProject(ctx, id)
 			if self.projects[id] == nil {
 				if code(err) != tenantry.ENOTFOUND {
 					fail("got %v, want not_found", err)
@@ -263,7 +263,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			var got []string
 			f.Limit = 1 + rng.IntN(5)
 			for {
-				ps, next, err := h.Projects(ctx, f)
+				ps, next, err := pj(h).Projects(ctx, f)
 				if err != nil {
 					fail("got %v", err)
 				}
@@ -293,7 +293,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			pid := pick(self, false)
 			who := pickUser()
 			desc = fmt.Sprintf("%d: tenant %s CreateTask(project %s, assignee %q)", op, self.id, pid, deref(who))
-			tk, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: pid, Title: names[rng.IntN(len(names))], Completed: rng.IntN(2) == 0, AssignedToID: who})
+			tk, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: pid, Title: names[rng.IntN(len(names))], Completed: rng.IntN(2) == 0, AssignedToID: who})
 			badWho := who != nil && !self.members[*who]
 			switch {
 			case self.projects[pid] == nil && badWho:
@@ -321,7 +321,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 		case r < 70: // read task
 			id := pick(self, true)
 			desc = fmt.Sprintf("%d: tenant %s Task(%s)", op, self.id, id)
-			tk, err := h.Task(ctx, id)
+			tk, err := pj(h).Task(ctx, id)
 			if self.tasks[id] == nil {
 				if code(err) != tenantry.ENOTFOUND {
 					fail("got %v (%+v), want not_found", err, tk)
@@ -341,7 +341,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 				tu.AssignedToID = pickUser()
 			}
 			desc = fmt.Sprintf("%d: tenant %s UpdateTask(%s, assignee %q, clear %v)", op, self.id, id, deref(tu.AssignedToID), tu.ClearAssignee)
-			tk, err := h.UpdateTask(ctx, id, tu)
+			tk, err := pj(h).UpdateTask(ctx, id, tu)
 			badWho := tu.AssignedToID != nil && !self.members[*tu.AssignedToID]
 			switch {
 			case self.tasks[id] == nil && badWho:
@@ -376,7 +376,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 		case r < 86: // delete task
 			id := pick(self, true)
 			desc = fmt.Sprintf("%d: tenant %s DeleteTask(%s)", op, self.id, id)
-			err := h.DeleteTask(ctx, id)
+			err := pj(h).DeleteTask(ctx, id)
 			if self.tasks[id] == nil {
 				if code(err) != tenantry.ENOTFOUND {
 					fail("got %v, want not_found", err)
@@ -405,7 +405,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			var got []string
 			f.Limit = 3 + rng.IntN(10)
 			for {
-				tks, next, err := h.Tasks(ctx, f)
+				tks, next, err := pj(h).Tasks(ctx, f)
 				if err != nil && f.ProjectID != "" && self.projects[f.ProjectID] == nil && code(err) == tenantry.ENOTFOUND {
 					break
 				}
@@ -452,7 +452,7 @@ func RunIsolation(t *testing.T, open func(t *testing.T) tenantry.Store, ops int)
 			}
 		default: // usage
 			desc = fmt.Sprintf("%d: tenant %s Usage", op, self.id)
-			u, err := h.Usage(ctx)
+			u, err := usage(ctx, h)
 			if err != nil {
 				fail("got %v", err)
 			}

@@ -26,7 +26,7 @@ func testProjects(t *testing.T, s tenantry.Store) {
 	_, other := newTenant(t, ctx, s, "proj-other", "pro", "")
 	ctx = tenantry.NewContextWithRequestID(tenantry.NewContextWithIdentity(ctx, tenantry.Identity{APIKeyID: "key-1", TenantID: tn.ID}), "req-proj")
 
-	p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "  Website  ", Description: "The site"})
+	p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "  Website  ", Description: "The site"})
 	fatalIf(t, "CreateProject", err)
 	if p.ID == "" || p.TenantID != tn.ID || p.Name != "Website" || p.Description != "The site" || !p.IsActive || p.CreatedAt.IsZero() || p.UpdatedAt.IsZero() {
 		t.Errorf("CreateProject: got %+v, want Website, active, of %s", p, tn.ID)
@@ -41,16 +41,16 @@ func testProjects(t *testing.T, s tenantry.Store) {
 			t.Errorf("project.create event data: got %s (%v), want {\"name\": \"Website\"}", ev.Data, err)
 		}
 	}
-	inactive, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "Old", IsActive: ptr(false)})
+	inactive, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "Old", IsActive: ptr(false)})
 	fatalIf(t, "CreateProject(inactive)", err)
 	if inactive.IsActive {
 		t.Errorf("CreateProject(IsActive false): got active, want inactive")
 	}
 	// The same name in another tenant is fine.
-	op, err := other.CreateProject(ctx, tenantry.ProjectCreate{Name: "Website"})
+	op, err := pj(other).CreateProject(ctx, tenantry.ProjectCreate{Name: "Website"})
 	fatalIf(t, "CreateProject(same name, other tenant)", err)
 
-	got, err := h.Project(ctx, p.ID)
+	got, err := pj(h).Project(ctx, p.ID)
 	fatalIf(t, "Project", err)
 	if d := sameProject(got, p); d != "" {
 		t.Errorf("Project: %s", d)
@@ -61,50 +61,50 @@ func testProjects(t *testing.T, s tenantry.Store) {
 		fn   func() error
 		want string
 	}{
-		{"CreateProject(no name)", func() error { _, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "  "}); return err }, tenantry.EINVALID},
+		{"CreateProject(no name)", func() error { _, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "  "}); return err }, tenantry.EINVALID},
 		{"CreateProject(long name)", func() error {
-			_, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: strings.Repeat("n", 201)})
+			_, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: strings.Repeat("n", 201)})
 			return err
 		}, tenantry.EINVALID},
-		{"CreateProject(duplicate name)", func() error { _, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: "Website"}); return err }, tenantry.ECONFLICT},
-		{"Project(unknown)", func() error { _, err := h.Project(ctx, tenantry.NewID()); return err }, tenantry.ENOTFOUND},
-		{"Project(not-a-uuid)", func() error { _, err := h.Project(ctx, "not-a-uuid"); return err }, tenantry.ENOTFOUND},
-		{"Project(other tenant's)", func() error { _, err := h.Project(ctx, op.ID); return err }, tenantry.ENOTFOUND},
+		{"CreateProject(duplicate name)", func() error { _, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "Website"}); return err }, tenantry.ECONFLICT},
+		{"Project(unknown)", func() error { _, err := pj(h).Project(ctx, tenantry.NewID()); return err }, tenantry.ENOTFOUND},
+		{"Project(not-a-uuid)", func() error { _, err := pj(h).Project(ctx, "not-a-uuid"); return err }, tenantry.ENOTFOUND},
+		{"Project(other tenant's)", func() error { _, err := pj(h).Project(ctx, op.ID); return err }, tenantry.ENOTFOUND},
 		{"UpdateProject(other tenant's)", func() error {
-			_, err := h.UpdateProject(ctx, op.ID, tenantry.ProjectUpdate{Name: ptr("Stolen")})
+			_, err := pj(h).UpdateProject(ctx, op.ID, tenantry.ProjectUpdate{Name: ptr("Stolen")})
 			return err
 		}, tenantry.ENOTFOUND},
 		{"UpdateProject(unknown)", func() error {
-			_, err := h.UpdateProject(ctx, tenantry.NewID(), tenantry.ProjectUpdate{Name: ptr("X")})
+			_, err := pj(h).UpdateProject(ctx, tenantry.NewID(), tenantry.ProjectUpdate{Name: ptr("X")})
 			return err
 		}, tenantry.ENOTFOUND},
 		{"UpdateProject(not-a-uuid)", func() error {
-			_, err := h.UpdateProject(ctx, "not-a-uuid", tenantry.ProjectUpdate{Name: ptr("X")})
+			_, err := pj(h).UpdateProject(ctx, "not-a-uuid", tenantry.ProjectUpdate{Name: ptr("X")})
 			return err
 		}, tenantry.ENOTFOUND},
 		{"UpdateProject(empty name)", func() error {
-			_, err := h.UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr(" ")})
+			_, err := pj(h).UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr(" ")})
 			return err
 		}, tenantry.EINVALID},
 		{"UpdateProject(taken name)", func() error {
-			_, err := h.UpdateProject(ctx, inactive.ID, tenantry.ProjectUpdate{Name: ptr("Website")})
+			_, err := pj(h).UpdateProject(ctx, inactive.ID, tenantry.ProjectUpdate{Name: ptr("Website")})
 			return err
 		}, tenantry.ECONFLICT},
-		{"DeleteProject(other tenant's)", func() error { return h.DeleteProject(ctx, op.ID) }, tenantry.ENOTFOUND},
-		{"DeleteProject(unknown)", func() error { return h.DeleteProject(ctx, tenantry.NewID()) }, tenantry.ENOTFOUND},
-		{"DeleteProject(not-a-uuid)", func() error { return h.DeleteProject(ctx, "not-a-uuid") }, tenantry.ENOTFOUND},
+		{"DeleteProject(other tenant's)", func() error { return pj(h).DeleteProject(ctx, op.ID) }, tenantry.ENOTFOUND},
+		{"DeleteProject(unknown)", func() error { return pj(h).DeleteProject(ctx, tenantry.NewID()) }, tenantry.ENOTFOUND},
+		{"DeleteProject(not-a-uuid)", func() error { return pj(h).DeleteProject(ctx, "not-a-uuid") }, tenantry.ENOTFOUND},
 	}
 	for _, tt := range bad {
 		wantCode(t, tt.name, tt.fn(), tt.want)
 	}
-	if got, err := other.Project(ctx, op.ID); err != nil || got.Name != "Website" {
+	if got, err := pj(other).Project(ctx, op.ID); err != nil || got.Name != "Website" {
 		t.Errorf("other tenant's project after refused calls: got %+v, %v; want it unchanged", got, err)
 	}
-	if got, err := h.Project(ctx, inactive.ID); err != nil || got.Name != "Old" {
+	if got, err := pj(h).Project(ctx, inactive.ID); err != nil || got.Name != "Old" {
 		t.Errorf("Project after refused rename: got %+v, %v; want it unchanged", got, err)
 	}
 
-	up, err := h.UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr(" Web "), Description: ptr(""), IsActive: ptr(false)})
+	up, err := pj(h).UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr(" Web "), Description: ptr(""), IsActive: ptr(false)})
 	fatalIf(t, "UpdateProject", err)
 	want := *p
 	want.Name, want.Description, want.IsActive, want.UpdatedAt = "Web", "", false, up.UpdatedAt
@@ -113,7 +113,7 @@ func testProjects(t *testing.T, s tenantry.Store) {
 	}
 	wantAudit(t, ctx, h, "project.update", p.ID)
 	// Renaming to its own name is no conflict; a partial update keeps the rest.
-	up2, err := h.UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr("Web")})
+	up2, err := pj(h).UpdateProject(ctx, p.ID, tenantry.ProjectUpdate{Name: ptr("Web")})
 	fatalIf(t, "UpdateProject(same name)", err)
 	if up2.Name != "Web" || up2.IsActive || up2.Description != "" {
 		t.Errorf("UpdateProject(same name): got %+v", up2)
@@ -122,13 +122,13 @@ func testProjects(t *testing.T, s tenantry.Store) {
 	newProject(t, ctx, h, "Website")
 
 	tk := newTask(t, ctx, h, p.ID, "Task of Web", nil)
-	fatalIf(t, "DeleteProject", h.DeleteProject(ctx, p.ID))
+	fatalIf(t, "DeleteProject", pj(h).DeleteProject(ctx, p.ID))
 	wantAudit(t, ctx, h, "project.delete", p.ID)
-	_, err = h.Project(ctx, p.ID)
+	_, err = pj(h).Project(ctx, p.ID)
 	wantCode(t, "Project after DeleteProject", err, tenantry.ENOTFOUND)
-	_, err = h.Task(ctx, tk.ID)
+	_, err = pj(h).Task(ctx, tk.ID)
 	wantCode(t, "Task of a deleted project", err, tenantry.ENOTFOUND)
-	wantCode(t, "DeleteProject twice", h.DeleteProject(ctx, p.ID), tenantry.ENOTFOUND)
+	wantCode(t, "DeleteProject twice", pj(h).DeleteProject(ctx, p.ID), tenantry.ENOTFOUND)
 }
 
 func testProjectPagination(t *testing.T, s tenantry.Store) {
@@ -145,7 +145,7 @@ func testProjectPagination(t *testing.T, s tenantry.Store) {
 	var got []string
 	var sizes []int
 	for range 10 {
-		ps, next, err := h.Projects(ctx, f)
+		ps, next, err := pj(h).Projects(ctx, f)
 		fatalIf(t, "Projects", err)
 		sizes = append(sizes, len(ps))
 		for _, p := range ps {
@@ -164,24 +164,24 @@ func testProjectPagination(t *testing.T, s tenantry.Store) {
 	}
 	// A page that ends exactly at the last row may return a cursor, but the
 	// page after it must be empty with next "".
-	ps, next, err := h.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 7}})
+	ps, next, err := pj(h).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 7}})
 	fatalIf(t, "Projects(limit 7)", err)
 	if len(ps) != 7 {
 		t.Errorf("Projects(limit 7): got %d, want 7", len(ps))
 	}
 	if next != "" {
-		ps, next, err = h.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 7, Cursor: next}})
+		ps, next, err = pj(h).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Limit: 7, Cursor: next}})
 		fatalIf(t, "Projects(after the last row)", err)
 		if len(ps) != 0 || next != "" {
 			t.Errorf("Projects(after the last row): got %d rows and next %q, want none and \"\"", len(ps), next)
 		}
 	}
-	_, _, err = h.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Cursor: "%%%"}})
+	_, _, err = pj(h).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Cursor: "%%%"}})
 	wantCode(t, "Projects(bad cursor)", err, tenantry.EBADREQUEST)
 	// A cursor naming another tenant's row reveals nothing of it.
-	ops, _, err := other.Projects(ctx, tenantry.ProjectFilter{})
+	ops, _, err := pj(other).Projects(ctx, tenantry.ProjectFilter{})
 	fatalIf(t, "Projects(other)", err)
-	ps, _, err = h.Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Cursor: tenantry.Cursor(ops[0].ID)}})
+	ps, _, err = pj(h).Projects(ctx, tenantry.ProjectFilter{Page: tenantry.Page{Cursor: tenantry.Cursor(ops[0].ID)}})
 	if err == nil {
 		for _, p := range ps {
 			if p.TenantID != h.ID() {
@@ -196,7 +196,7 @@ func testProjectFilters(t *testing.T, s tenantry.Store) {
 	_, h := newTenant(t, ctx, s, "filters", "pro", "")
 	_, other := newTenant(t, ctx, s, "filters-other", "pro", "")
 	mk := func(h tenantry.TenantStore, name, desc string, active bool) string {
-		p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: name, Description: desc, IsActive: &active})
+		p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: name, Description: desc, IsActive: &active})
 		fatalIf(t, "CreateProject", err)
 		return p.ID
 	}
@@ -221,7 +221,7 @@ func testProjectFilters(t *testing.T, s tenantry.Store) {
 		{"q no match", tenantry.ProjectFilter{Q: "venus"}, nil},
 	}
 	for _, tt := range tests {
-		ps, next, err := h.Projects(ctx, tt.f)
+		ps, next, err := pj(h).Projects(ctx, tt.f)
 		fatalIf(t, "Projects("+tt.name+")", err)
 		var got []string
 		for _, p := range ps {
@@ -243,7 +243,7 @@ func testProjectPlanLimit(t *testing.T, s tenantry.Store) {
 		newProject(t, ctx, ent, fmt.Sprintf("E%d", i))
 	}
 	create := func(name string) error {
-		_, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: name})
+		_, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: name})
 		return err
 	}
 	for i := range 3 {
@@ -266,12 +266,12 @@ func testProjectPlanLimit(t *testing.T, s tenantry.Store) {
 	fatalIf(t, "CreateProject(5th with override)", create("P4"))
 	wantCode(t, "CreateProject(6th with override)", create("P5"), tenantry.EPLANLIMIT)
 	// Deleting frees a slot.
-	ps, _, err := h.Projects(ctx, tenantry.ProjectFilter{})
+	ps, _, err := pj(h).Projects(ctx, tenantry.ProjectFilter{})
 	fatalIf(t, "Projects", err)
 	if len(ps) != 5 {
 		t.Fatalf("Projects: got %d, want 5", len(ps))
 	}
-	fatalIf(t, "DeleteProject", h.DeleteProject(ctx, ps[0].ID))
+	fatalIf(t, "DeleteProject", pj(h).DeleteProject(ctx, ps[0].ID))
 	fatalIf(t, "CreateProject after a delete", create("P5"))
 	wantCode(t, "CreateProject(over again)", create("P6"), tenantry.EPLANLIMIT)
 	// Lowering the override below the count refuses creates; removing it
@@ -283,7 +283,7 @@ func testProjectPlanLimit(t *testing.T, s tenantry.Store) {
 	_, err = s.Platform().UpdateTenant(ctx, h.ID(), tenantry.TenantUpdate{Plan: ptr("starter")})
 	fatalIf(t, "UpdateTenant(starter)", err)
 	fatalIf(t, "CreateProject on starter", create("P7"))
-	u, err := h.Usage(ctx)
+	u, err := usage(ctx, h)
 	fatalIf(t, "Usage", err)
 	if u.Projects != 6 {
 		t.Errorf("Usage.Projects: got %d, want 6", u.Projects)
@@ -327,7 +327,7 @@ func testMemberPlanLimit(t *testing.T, s tenantry.Store) {
 	fatalIf(t, "UpdateTenant(limits max_members 6)", err)
 	_, err = h.AcceptInvitation(ctx, "crowd-inv", users[5].ID)
 	wantCode(t, "AcceptInvitation with the override", err, "")
-	u, err := h.Usage(ctx)
+	u, err := usage(ctx, h)
 	fatalIf(t, "Usage", err)
 	if u.Members != 6 {
 		t.Errorf("Usage.Members: got %d, want 6", u.Members)
@@ -342,7 +342,7 @@ func testConcurrentPlanLimit(t *testing.T, s tenantry.Store) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			_, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprintf("Concurrent %d", i)})
+			_, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: fmt.Sprintf("Concurrent %d", i)})
 			codes[i] = tenantry.ErrorCode(err)
 			if codes[i] == tenantry.EINTERNAL {
 				t.Errorf("CreateProject %d: got internal error %v", i, err)
@@ -357,7 +357,7 @@ func testConcurrentPlanLimit(t *testing.T, s tenantry.Store) {
 	if count[""] != 3 || count[tenantry.EPLANLIMIT] != n-3 {
 		t.Errorf("%d concurrent CreateProject on free: got outcomes %v, want 3 successes and %d plan_limit", n, count, n-3)
 	}
-	ps, _, err := h.Projects(ctx, tenantry.ProjectFilter{})
+	ps, _, err := pj(h).Projects(ctx, tenantry.ProjectFilter{})
 	fatalIf(t, "Projects", err)
 	if len(ps) != 3 {
 		t.Errorf("Projects after the race: got %d, want 3", len(ps))

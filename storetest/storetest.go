@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // passwordHash is a well-formed argon2id hash the suite stores for its users.
@@ -124,7 +125,7 @@ func newTenant(t testing.TB, ctx context.Context, s tenantry.Store, slug, plan, 
 // newProject creates a project in h.
 func newProject(t testing.TB, ctx context.Context, h tenantry.TenantStore, name string) *tenantry.Project {
 	t.Helper()
-	p, err := h.CreateProject(ctx, tenantry.ProjectCreate{Name: name})
+	p, err := pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: name})
 	fatalIf(t, "CreateProject("+name+")", err)
 	return p
 }
@@ -132,7 +133,7 @@ func newProject(t testing.TB, ctx context.Context, h tenantry.TenantStore, name 
 // newTask creates a task in h.
 func newTask(t testing.TB, ctx context.Context, h tenantry.TenantStore, projectID, title string, assignee *string) *tenantry.Task {
 	t.Helper()
-	tk, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: projectID, Title: title, AssignedToID: assignee})
+	tk, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: projectID, Title: title, AssignedToID: assignee})
 	fatalIf(t, "CreateTask("+title+")", err)
 	return tk
 }
@@ -234,4 +235,12 @@ func testPing(t *testing.T, s tenantry.Store) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Errorf("Ping: got %v, want nil", err)
 	}
+}
+
+// pj returns the projects service of h under the default plans.
+func pj(h tenantry.TenantStore) projects.Service { return projects.New(h, tenantry.DefaultPlans()) }
+
+// usage returns h's usage with the projects extension's counters.
+func usage(ctx context.Context, h tenantry.TenantStore) (tenantry.Usage, error) {
+	return tenantry.UsageOf(ctx, h, []tenantry.Extension{projects.Extension()})
 }

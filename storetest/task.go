@@ -39,7 +39,7 @@ func testTasks(t *testing.T, s tenantry.Store) {
 	op := newProject(t, ctx, other, "Board")
 	otk := newTask(t, ctx, other, op.ID, "Theirs", &stranger.ID)
 
-	tk, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "  Write docs ", AssignedToID: &member.ID})
+	tk, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "  Write docs ", AssignedToID: &member.ID})
 	fatalIf(t, "CreateTask", err)
 	if tk.ID == "" || tk.TenantID != tn.ID || tk.ProjectID != p.ID || tk.Title != "Write docs" || tk.Completed || deref(tk.AssignedToID) != member.ID || tk.CreatedAt.IsZero() {
 		t.Errorf("CreateTask: got %+v, want Write docs in %s assigned to %s", tk, p.ID, member.ID)
@@ -48,12 +48,12 @@ func testTasks(t *testing.T, s tenantry.Store) {
 	if ev != nil && (ev.Actor.ID != member.ID || ev.RequestID != "req-task") {
 		t.Errorf("task.create event: got actor %+v request %q, want %s req-task", ev.Actor, ev.RequestID, member.ID)
 	}
-	got, err := h.Task(ctx, tk.ID)
+	got, err := pj(h).Task(ctx, tk.ID)
 	fatalIf(t, "Task", err)
 	if d := sameTask(got, tk); d != "" {
 		t.Errorf("Task: %s", d)
 	}
-	done, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "Done", Completed: true})
+	done, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "Done", Completed: true})
 	fatalIf(t, "CreateTask(completed)", err)
 	if !done.Completed || done.AssignedToID != nil {
 		t.Errorf("CreateTask(completed): got %+v, want completed and unassigned", done)
@@ -65,56 +65,56 @@ func testTasks(t *testing.T, s tenantry.Store) {
 		want  string
 		field string
 	}{
-		{"CreateTask(no project)", func() error { _, err := h.CreateTask(ctx, tenantry.TaskCreate{Title: "x"}); return err }, tenantry.EINVALID, "project_id"},
+		{"CreateTask(no project)", func() error { _, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{Title: "x"}); return err }, tenantry.EINVALID, "project_id"},
 		{"CreateTask(no title)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: " "})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: " "})
 			return err
 		}, tenantry.EINVALID, "title"},
 		{"CreateTask(unknown project)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: tenantry.NewID(), Title: "x"})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: tenantry.NewID(), Title: "x"})
 			return err
 		}, tenantry.ENOTFOUND, ""},
 		{"CreateTask(project not-a-uuid)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: "not-a-uuid", Title: "x"})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: "not-a-uuid", Title: "x"})
 			return err
 		}, tenantry.ENOTFOUND, ""},
 		{"CreateTask(other tenant's project)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: op.ID, Title: "x"})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: op.ID, Title: "x"})
 			return err
 		}, tenantry.ENOTFOUND, ""},
 		{"CreateTask(other tenant's member)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: &stranger.ID})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: &stranger.ID})
 			return err
 		}, tenantry.EINVALID, "assigned_to_id"},
 		{"CreateTask(unknown assignee)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: ptr(tenantry.NewID())})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: ptr(tenantry.NewID())})
 			return err
 		}, tenantry.EINVALID, "assigned_to_id"},
 		{"CreateTask(assignee not-a-uuid)", func() error {
-			_, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: ptr("nobody")})
+			_, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: "x", AssignedToID: ptr("nobody")})
 			return err
 		}, tenantry.EINVALID, "assigned_to_id"},
-		{"Task(unknown)", func() error { _, err := h.Task(ctx, tenantry.NewID()); return err }, tenantry.ENOTFOUND, ""},
-		{"Task(not-a-uuid)", func() error { _, err := h.Task(ctx, "not-a-uuid"); return err }, tenantry.ENOTFOUND, ""},
-		{"Task(other tenant's)", func() error { _, err := h.Task(ctx, otk.ID); return err }, tenantry.ENOTFOUND, ""},
+		{"Task(unknown)", func() error { _, err := pj(h).Task(ctx, tenantry.NewID()); return err }, tenantry.ENOTFOUND, ""},
+		{"Task(not-a-uuid)", func() error { _, err := pj(h).Task(ctx, "not-a-uuid"); return err }, tenantry.ENOTFOUND, ""},
+		{"Task(other tenant's)", func() error { _, err := pj(h).Task(ctx, otk.ID); return err }, tenantry.ENOTFOUND, ""},
 		{"UpdateTask(other tenant's)", func() error {
-			_, err := h.UpdateTask(ctx, otk.ID, tenantry.TaskUpdate{Title: ptr("stolen"), ClearAssignee: true})
+			_, err := pj(h).UpdateTask(ctx, otk.ID, tenantry.TaskUpdate{Title: ptr("stolen"), ClearAssignee: true})
 			return err
 		}, tenantry.ENOTFOUND, ""},
 		{"UpdateTask(unknown)", func() error {
-			_, err := h.UpdateTask(ctx, tenantry.NewID(), tenantry.TaskUpdate{Title: ptr("x")})
+			_, err := pj(h).UpdateTask(ctx, tenantry.NewID(), tenantry.TaskUpdate{Title: ptr("x")})
 			return err
 		}, tenantry.ENOTFOUND, ""},
 		{"UpdateTask(empty title)", func() error {
-			_, err := h.UpdateTask(ctx, tk.ID, tenantry.TaskUpdate{Title: ptr("")})
+			_, err := pj(h).UpdateTask(ctx, tk.ID, tenantry.TaskUpdate{Title: ptr("")})
 			return err
 		}, tenantry.EINVALID, "title"},
 		{"UpdateTask(other tenant's member)", func() error {
-			_, err := h.UpdateTask(ctx, tk.ID, tenantry.TaskUpdate{AssignedToID: &stranger.ID})
+			_, err := pj(h).UpdateTask(ctx, tk.ID, tenantry.TaskUpdate{AssignedToID: &stranger.ID})
 			return err
 		}, tenantry.EINVALID, "assigned_to_id"},
-		{"DeleteTask(other tenant's)", func() error { return h.DeleteTask(ctx, otk.ID) }, tenantry.ENOTFOUND, ""},
-		{"DeleteTask(unknown)", func() error { return h.DeleteTask(ctx, tenantry.NewID()) }, tenantry.ENOTFOUND, ""},
+		{"DeleteTask(other tenant's)", func() error { return pj(h).DeleteTask(ctx, otk.ID) }, tenantry.ENOTFOUND, ""},
+		{"DeleteTask(unknown)", func() error { return pj(h).DeleteTask(ctx, tenantry.NewID()) }, tenantry.ENOTFOUND, ""},
 	}
 	for _, tt := range bad {
 		err := tt.fn()
@@ -124,10 +124,10 @@ func testTasks(t *testing.T, s tenantry.Store) {
 			}
 		}
 	}
-	if got, err := other.Task(ctx, otk.ID); err != nil || sameTask(got, otk) != "" {
+	if got, err := pj(other).Task(ctx, otk.ID); err != nil || sameTask(got, otk) != "" {
 		t.Errorf("other tenant's task after refused calls: got %+v, %v; want it unchanged", got, err)
 	}
-	if got, err := h.Task(ctx, tk.ID); err != nil || sameTask(got, tk) != "" {
+	if got, err := pj(h).Task(ctx, tk.ID); err != nil || sameTask(got, tk) != "" {
 		t.Errorf("Task after refused updates: got %+v, %v; want it unchanged", got, err)
 	}
 
@@ -144,29 +144,29 @@ func testTasks(t *testing.T, s tenantry.Store) {
 		{"nothing", tenantry.TaskUpdate{}, "Docs", false, ""},
 	}
 	for _, st := range steps {
-		up, err := h.UpdateTask(ctx, tk.ID, st.tu)
+		up, err := pj(h).UpdateTask(ctx, tk.ID, st.tu)
 		fatalIf(t, "UpdateTask("+st.name+")", err)
 		if up.Title != st.title || up.Completed != st.done || deref(up.AssignedToID) != st.assignee || up.ProjectID != p.ID || up.TenantID != tn.ID {
 			t.Errorf("UpdateTask(%s): got %+v (assignee %q), want title %q completed %v assignee %q", st.name, up, deref(up.AssignedToID), st.title, st.done, st.assignee)
 		}
-		reread, err := h.Task(ctx, tk.ID)
+		reread, err := pj(h).Task(ctx, tk.ID)
 		fatalIf(t, "Task", err)
 		if d := sameTask(reread, up); d != "" {
 			t.Errorf("Task after UpdateTask(%s): %s", st.name, d)
 		}
 	}
 	wantAudit(t, ctx, h, "task.update", tk.ID)
-	fatalIf(t, "DeleteTask", h.DeleteTask(ctx, tk.ID))
+	fatalIf(t, "DeleteTask", pj(h).DeleteTask(ctx, tk.ID))
 	wantAudit(t, ctx, h, "task.delete", tk.ID)
-	_, err = h.Task(ctx, tk.ID)
+	_, err = pj(h).Task(ctx, tk.ID)
 	wantCode(t, "Task after DeleteTask", err, tenantry.ENOTFOUND)
-	wantCode(t, "DeleteTask twice", h.DeleteTask(ctx, tk.ID), tenantry.ENOTFOUND)
+	wantCode(t, "DeleteTask twice", pj(h).DeleteTask(ctx, tk.ID), tenantry.ENOTFOUND)
 
 	// Removing a member leaves no task assigned to a non-member: either the
 	// tasks are unassigned or the removal is refused.
 	tk2 := newTask(t, ctx, h, p.ID, "Assigned", &member.ID)
 	if err := h.RemoveMember(ctx, member.ID); err == nil {
-		got, err := h.Task(ctx, tk2.ID)
+		got, err := pj(h).Task(ctx, tk2.ID)
 		fatalIf(t, "Task after RemoveMember", err)
 		if got.AssignedToID != nil {
 			t.Errorf("Task after its assignee left: got assignee %q, want none", *got.AssignedToID)
@@ -188,7 +188,7 @@ func testTaskFilters(t *testing.T, s tenantry.Store) {
 	p2 := newProject(t, ctx, h, "Two")
 	op := newProject(t, ctx, other, "One")
 	mk := func(h tenantry.TenantStore, pid, title string, done bool, who *string) string {
-		tk, err := h.CreateTask(ctx, tenantry.TaskCreate{ProjectID: pid, Title: title, Completed: done, AssignedToID: who})
+		tk, err := pj(h).CreateTask(ctx, tenantry.TaskCreate{ProjectID: pid, Title: title, Completed: done, AssignedToID: who})
 		fatalIf(t, "CreateTask", err)
 		return tk.ID
 	}
@@ -220,7 +220,7 @@ func testTaskFilters(t *testing.T, s tenantry.Store) {
 			f.Limit = limit
 			var got []string
 			for range 10 {
-				ts, next, err := h.Tasks(ctx, f)
+				ts, next, err := pj(h).Tasks(ctx, f)
 				if err != nil && tt.f.ProjectID == op.ID && tenantry.IsCode(err, tenantry.ENOTFOUND) {
 					break
 				}

@@ -368,27 +368,27 @@ func handleCalls() []struct {
 		{"APIKeyByHash", func(t *testing.T, h tenantry.TenantStore) error { return e(h.APIKeyByHash(t.Context(), "k-"+id)) }},
 		{"RevokeAPIKey", func(t *testing.T, h tenantry.TenantStore) error { return h.RevokeAPIKey(t.Context(), id) }},
 		{"CreateProject", func(t *testing.T, h tenantry.TenantStore) error {
-			return e(h.CreateProject(t.Context(), tenantry.ProjectCreate{Name: "p"}))
+			return e(pj(h).CreateProject(t.Context(), tenantry.ProjectCreate{Name: "p"}))
 		}},
-		{"Project", func(t *testing.T, h tenantry.TenantStore) error { return e(h.Project(t.Context(), id)) }},
+		{"Project", func(t *testing.T, h tenantry.TenantStore) error { return e(pj(h).Project(t.Context(), id)) }},
 		{"Projects", func(t *testing.T, h tenantry.TenantStore) error {
-			return e3(h.Projects(t.Context(), tenantry.ProjectFilter{}))
+			return e3(pj(h).Projects(t.Context(), tenantry.ProjectFilter{}))
 		}},
 		{"UpdateProject", func(t *testing.T, h tenantry.TenantStore) error {
-			return e(h.UpdateProject(t.Context(), id, tenantry.ProjectUpdate{Name: ptr("q")}))
+			return e(pj(h).UpdateProject(t.Context(), id, tenantry.ProjectUpdate{Name: ptr("q")}))
 		}},
-		{"DeleteProject", func(t *testing.T, h tenantry.TenantStore) error { return h.DeleteProject(t.Context(), id) }},
+		{"DeleteProject", func(t *testing.T, h tenantry.TenantStore) error { return pj(h).DeleteProject(t.Context(), id) }},
 		{"CreateTask", func(t *testing.T, h tenantry.TenantStore) error {
-			return e(h.CreateTask(t.Context(), tenantry.TaskCreate{ProjectID: id, Title: "t"}))
+			return e(pj(h).CreateTask(t.Context(), tenantry.TaskCreate{ProjectID: id, Title: "t"}))
 		}},
-		{"Task", func(t *testing.T, h tenantry.TenantStore) error { return e(h.Task(t.Context(), id)) }},
+		{"Task", func(t *testing.T, h tenantry.TenantStore) error { return e(pj(h).Task(t.Context(), id)) }},
 		{"Tasks", func(t *testing.T, h tenantry.TenantStore) error {
-			return e3(h.Tasks(t.Context(), tenantry.TaskFilter{}))
+			return e3(pj(h).Tasks(t.Context(), tenantry.TaskFilter{}))
 		}},
 		{"UpdateTask", func(t *testing.T, h tenantry.TenantStore) error {
-			return e(h.UpdateTask(t.Context(), id, tenantry.TaskUpdate{Title: ptr("u")}))
+			return e(pj(h).UpdateTask(t.Context(), id, tenantry.TaskUpdate{Title: ptr("u")}))
 		}},
-		{"DeleteTask", func(t *testing.T, h tenantry.TenantStore) error { return h.DeleteTask(t.Context(), id) }},
+		{"DeleteTask", func(t *testing.T, h tenantry.TenantStore) error { return pj(h).DeleteTask(t.Context(), id) }},
 		{"AuditEvents", func(t *testing.T, h tenantry.TenantStore) error {
 			return e3(h.AuditEvents(t.Context(), tenantry.AuditFilter{}))
 		}},
@@ -419,7 +419,7 @@ func testTenantRequired(t *testing.T, s tenantry.Store) {
 			wantCode(t, "Tenant("+jsonOf(bad)+")."+c.name, c.fn(t, hb), tenantry.ETENANTREQUIRED)
 		}
 	}
-	ps, _, err := h.Projects(t.Context(), tenantry.ProjectFilter{})
+	ps, _, err := pj(h).Projects(t.Context(), tenantry.ProjectFilter{})
 	fatalIf(t, "Projects", err)
 	if len(ps) != 1 {
 		t.Errorf("Projects after calls on bad handles: got %d, want 1", len(ps))
@@ -433,9 +433,9 @@ func testUnknownTenant(t *testing.T, s tenantry.Store) {
 	wantCode(t, "Tenant() of an unknown tenant", err, tenantry.ETENANTNOTFOUND)
 	_, err = h.UpdateSettings(ctx, tenantry.Settings{"welcome": "x"})
 	wantCode(t, "UpdateSettings of an unknown tenant", err, tenantry.ETENANTNOTFOUND)
-	_, err = h.CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
+	_, err = pj(h).CreateProject(ctx, tenantry.ProjectCreate{Name: "p"})
 	wantCode(t, "CreateProject in an unknown tenant", err, tenantry.ETENANTNOTFOUND)
-	ps, _, err := h.Projects(ctx, tenantry.ProjectFilter{})
+	ps, _, err := pj(h).Projects(ctx, tenantry.ProjectFilter{})
 	if err != nil && !tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) || len(ps) != 0 {
 		t.Errorf("Projects of an unknown tenant: got %d rows, error %v; want none, tenant_not_found or no error", len(ps), err)
 	}

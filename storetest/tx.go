@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
@@ -103,7 +104,7 @@ func testTx(t *testing.T, s tenantry.Store) {
 	if hooked != 0 {
 		t.Errorf("AfterCommit hook ran after a rollback")
 	}
-	if p, err := h.Project(ctx, b.ID); err != nil || p.Description != "" {
+	if p, err := pj(h).Project(ctx, b.ID); err != nil || p.Description != "" {
 		t.Errorf("after the rolled-back Write: project %+v, %v; want its description unchanged", p, err)
 	}
 	err = h.Write(ctx, func(tx tenantry.Tx) error {
@@ -111,6 +112,46 @@ func testTx(t *testing.T, s tenantry.Store) {
 		return err
 	})
 	wantCode(t, "Write(NUL text)", err, tenantry.EINVALID)
+	// A failed statement fails the transaction even when fn carries on:
+	// a queued one at commit, an executed one at once.
+	err = h.Write(ctx, func(tx tenantry.Tx) error {
+		tx.Queue(ctx, `UPDATE projects SET name = $1 WHERE tenant_id = $2 AND id = $3`, "Alpha", tx.TenantID(), b.ID)
+		return nil
+	})
+	wantCode(t, "Write(queued duplicate name)", err, tenantry.ECONFLICT)
+	err = h.Write(ctx, func(tx tenantry.Tx) error {
+		_, _ = tx.Exec(ctx, `UPDATE projects SET name = $1 WHERE tenant_id = $2 AND id = $3`, "Alpha", tx.TenantID(), b.ID)
+		_, err := tx.Exec(ctx, `UPDATE projects SET description = $1 WHERE tenant_id = $2 AND id = $3`, "after", tx.TenantID(), b.ID)
+		wantCode(t, "Exec after a failed statement", err, tenantry.ECONFLICT)
+		return nil
+	})
+	wantCode(t, "Write(a swallowed error)", err, tenantry.ECONFLICT)
+	if p, err := pj(h).Project(ctx, b.ID); err != nil || p.Name != "Beta" || p.Description != "" {
+		t.Errorf("after the failed Writes: project %+v, %v; want it unchanged", p, err)
+	}
+	err = h.Read(ctx, func(tx tenantry.Tx) error {
+		tx.Queue(ctx, `UPDATE projects SET description = $1 WHERE tenant_id = $2`, "x", tx.TenantID())
+		return nil
+	})
+	if err == nil {
+		t.Errorf("Queue in a read transaction: got nil error, want one")
+	}
+
+	// Times bind and scan the same on both backends: UTC, microseconds.
+	at := time.Date(2026, 12, 2, 3, 4, 5, 123456000, time.FixedZone("X", 3600))
+	err = h.Write(ctx, func(tx tenantry.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE projects SET updated_at = $1 WHERE tenant_id = $2 AND id = $3`, at, tx.TenantID(), a.ID)
+		return err
+	})
+	fatalIf(t, "Write(a time)", err)
+	var got time.Time
+	err = h.Read(ctx, func(tx tenantry.Tx) error {
+		return tx.QueryRow(ctx, `SELECT updated_at FROM projects WHERE tenant_id = $1 AND id = $2`, tx.TenantID(), a.ID).Scan(&got)
+	})
+	if err != nil || !got.Equal(at) || got.Location() != time.UTC {
+		t.Errorf("a time read back: got %v, %v; want %v in UTC", got, err, at.UTC())
+	}
+
 	sentinel := errors.New("builder's own error")
 	if err := h.Write(ctx, func(tenantry.Tx) error { return sentinel }); !errors.Is(err, sentinel) {
 		t.Errorf("Write returning its own error: got %v, want it back", err)

@@ -13,18 +13,18 @@ import (
 func TestTenantryTables(t *testing.T) {
 	specs := []tenantrytest.TableSpec{
 		{Table: "projects", Unique: true, Insert: func(ctx context.Context, ts tenantry.TenantStore, unique string) (string, error) {
-			p, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: unique})
+			p, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: unique})
 			if err != nil {
 				return "", err
 			}
 			return p.ID, nil
 		}},
 		{Table: "tasks", Insert: func(ctx context.Context, ts tenantry.TenantStore, unique string) (string, error) {
-			p, err := ts.CreateProject(ctx, tenantry.ProjectCreate{Name: "for " + unique + " " + tenantry.NewID()})
+			p, err := pj(ts).CreateProject(ctx, tenantry.ProjectCreate{Name: "for " + unique + " " + tenantry.NewID()})
 			if err != nil {
 				return "", err
 			}
-			task, err := ts.CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: unique})
+			task, err := pj(ts).CreateTask(ctx, tenantry.TaskCreate{ProjectID: p.ID, Title: unique})
 			if err != nil {
 				return "", err
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/postgres"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 )
 
@@ -39,9 +40,11 @@ type Backend struct {
 }
 
 // Backends returns SQLite and PostgreSQL, each opening a fresh, migrated
-// store with exts (and the plans of tenantry.DefaultPlans with their
-// limits) that is closed when the test ends.
+// store with Tenantry's own extension (projects.Extension) and exts, as
+// app opens them, and the plans of tenantry.DefaultPlans with their
+// limits, closed when the test ends.
 func Backends(exts ...tenantry.Extension) []Backend {
+	exts = projects.With(exts)
 	plans := tenantry.DefaultPlans().WithExtensions(exts)
 	return []Backend{
 		{"sqlite", func(tb testing.TB) Store {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // auditRow is an audit event as the pages show it: its actor and target
@@ -135,11 +136,11 @@ func (n *auditNamer) target(ev *tenantry.AuditEvent) (string, string) {
 	}
 	switch ev.TargetType {
 	case "project":
-		if p, err := ts.Project(n.ctx, ev.TargetID); err == nil {
+		if p, err := projects.New(ts, tenantry.Plans{}).Project(n.ctx, ev.TargetID); err == nil {
 			return "project " + p.Name, url("/projects/" + p.ID)
 		}
 	case "task":
-		if t, err := ts.Task(n.ctx, ev.TargetID); err == nil {
+		if t, err := projects.New(ts, tenantry.Plans{}).Task(n.ctx, ev.TargetID); err == nil {
 			return "task " + t.Title, url("/projects/" + t.ProjectID)
 		}
 	case "user", "member":

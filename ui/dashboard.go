@@ -33,12 +33,11 @@ func (h *Handler) quota(t *tenantry.Tenant, u tenantry.Usage) []usageRow {
 
 // dashboard shows the tenant's usage against its plan and recent projects.
 func (h *Handler) dashboard(q *request) error {
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
-	u, err := ts.Usage(q.ctx())
+	u, err := h.usage(q.ctx(), q.tenant.ID)
 	if err != nil {
 		return err
 	}
-	ps, _, err := ts.Projects(q.ctx(), tenantry.ProjectFilter{Page: tenantry.Page{Limit: 5}})
+	ps, _, err := h.tenantProjects(q.tenant.ID).Projects(q.ctx(), tenantry.ProjectFilter{Page: tenantry.Page{Limit: 5}})
 	if err != nil {
 		return err
 	}

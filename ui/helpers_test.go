@@ -18,6 +18,7 @@ import (
 	"github.com/tenantry/tenantry/assistant"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 	"github.com/tenantry/tenantry/ui"
 )
@@ -63,7 +64,7 @@ func newEnv(tb testing.TB) *env { return newEnvWith(tb, nil) }
 func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}
@@ -213,7 +214,7 @@ func (e *env) tenant(tb testing.TB, slug string) *tenantry.Tenant {
 // projectIDs lists the ids of a tenant's projects.
 func (e *env) projects(tb testing.TB, slug string) []*tenantry.Project {
 	tb.Helper()
-	ps, _, err := e.Store.Tenant(e.tenant(tb, slug).ID).Projects(context.Background(), tenantry.ProjectFilter{})
+	ps, _, err := projects.New(e.Store.Tenant(e.tenant(tb, slug).ID), tenantry.DefaultPlans()).Projects(context.Background(), tenantry.ProjectFilter{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func (h *Handler) renderMembers(q *request, status int, formErr error, form map[
 	if err != nil {
 		return err
 	}
-	u, err := ts.Usage(q.ctx())
+	u, err := h.usage(q.ctx(), q.tenant.ID)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,6 @@ func (h *Handler) projects(q *request) error {
 
 // renderProjects renders the project list, with a failed create's error.
 func (h *Handler) renderProjects(q *request, status int, formErr error, form map[string]string) error {
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
 	qs := q.r.URL.Query()
 	f := tenantry.ProjectFilter{Q: strings.TrimSpace(qs.Get("q")), Page: tenantry.Page{Cursor: qs.Get("cursor")}}
 	switch qs.Get("active") {
@@ -35,11 +34,11 @@ func (h *Handler) renderProjects(q *request, status int, formErr error, form map
 		t := false
 		f.IsActive = &t
 	}
-	ps, next, err := ts.Projects(q.ctx(), f)
+	ps, next, err := h.tenantProjects(q.tenant.ID).Projects(q.ctx(), f)
 	if err != nil {
 		return err
 	}
-	u, err := ts.Usage(q.ctx())
+	u, err := h.usage(q.ctx(), q.tenant.ID)
 	if err != nil {
 		return err
 	}
@@ -54,7 +53,7 @@ func (h *Handler) renderProjects(q *request, status int, formErr error, form map
 func (h *Handler) projectCreate(q *request) error {
 	f := q.r.PostForm
 	pc := tenantry.ProjectCreate{Name: f.Get("name"), Description: f.Get("description")}
-	p, err := h.cfg.Store.Tenant(q.tenant.ID).CreateProject(q.ctx(), pc)
+	p, err := h.tenantProjects(q.tenant.ID).CreateProject(q.ctx(), pc)
 	if err != nil {
 		return h.renderProjects(q, statusOf(err), err, map[string]string{"name": f.Get("name"), "description": f.Get("description")})
 	}
@@ -89,7 +88,7 @@ func (h *Handler) renderProject(q *request, status int, formErr error, form map[
 	if !ok {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	p, err := ts.Project(q.ctx(), id)
+	p, err := h.tenantProjects(q.tenant.ID).Project(q.ctx(), id)
 	if err != nil {
 		return err
 	}
@@ -106,7 +105,7 @@ func (h *Handler) renderProject(q *request, status int, formErr error, form map[
 	if a, ok := tenantry.ParseID(qs.Get("assignee")); ok {
 		tf.AssignedToID = a
 	}
-	tasks, next, err := ts.Tasks(q.ctx(), tf)
+	tasks, next, err := h.tenantProjects(q.tenant.ID).Tasks(q.ctx(), tf)
 	if err != nil {
 		return err
 	}
@@ -150,7 +149,7 @@ func (h *Handler) projectUpdate(q *request) error {
 	if id == "" {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	if _, err := h.cfg.Store.Tenant(q.tenant.ID).UpdateProject(q.ctx(), id, tenantry.ProjectUpdate{Name: &name, Description: &desc, IsActive: &active}); err != nil {
+	if _, err := h.tenantProjects(q.tenant.ID).UpdateProject(q.ctx(), id, tenantry.ProjectUpdate{Name: &name, Description: &desc, IsActive: &active}); err != nil {
 		if statusOf(err) == http.StatusNotFound {
 			return err
 		}
@@ -169,7 +168,7 @@ func (h *Handler) projectDelete(q *request) error {
 	if id == "" {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	if err := h.cfg.Store.Tenant(q.tenant.ID).DeleteProject(q.ctx(), id); err != nil {
+	if err := h.tenantProjects(q.tenant.ID).DeleteProject(q.ctx(), id); err != nil {
 		return err
 	}
 	if err := q.flash("Project deleted."); err != nil {

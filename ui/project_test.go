@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 func TestProjectsAndTasks(t *testing.T) {
@@ -37,7 +38,7 @@ func TestProjectsAndTasks(t *testing.T) {
 	bobID := memberID(t, e, "acme", "bob@acme.test")
 	mustStatus(t, "add task", owner.post("/t/acme/projects/"+p.ID+"/tasks", url.Values{"title": {"Write copy"}, "assigned_to_id": {bobID}}), http.StatusSeeOther)
 	mustStatus(t, "add task 2", bob.post("/t/acme/projects/"+p.ID+"/tasks", url.Values{"title": {"Pick fonts"}}), http.StatusSeeOther)
-	tasks, _, err := e.Store.Tenant(p.TenantID).Tasks(context.Background(), tenantry.TaskFilter{ProjectID: p.ID})
+	tasks, _, err := projects.New(e.Store.Tenant(p.TenantID), tenantry.DefaultPlans()).Tasks(context.Background(), tenantry.TaskFilter{ProjectID: p.ID})
 	if err != nil || len(tasks) != 2 {
 		t.Fatalf("tasks: got %d (%v), want 2", len(tasks), err)
 	}
@@ -58,7 +59,7 @@ func TestProjectsAndTasks(t *testing.T) {
 
 	r = owner.post("/t/acme/tasks/"+tasks[0].ID, url.Values{"title": {"Write better copy"}, "assigned_to_id": {""}, "completed": {"on"}})
 	mustStatus(t, "edit task", r, http.StatusSeeOther)
-	got, err := e.Store.Tenant(p.TenantID).Task(context.Background(), tasks[0].ID)
+	got, err := projects.New(e.Store.Tenant(p.TenantID), tenantry.DefaultPlans()).Task(context.Background(), tasks[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestCrossTenantRefused(t *testing.T) {
 	mustStatus(t, "globex project", globex.post("/t/globex/projects", url.Values{"name": {"Globex Secret Plan"}}), http.StatusSeeOther)
 	gp := e.projects(t, "globex")[0]
 	mustStatus(t, "globex task", globex.post("/t/globex/projects/"+gp.ID+"/tasks", url.Values{"title": {"Globex hidden task"}}), http.StatusSeeOther)
-	gts, _, _ := e.Store.Tenant(gp.TenantID).Tasks(context.Background(), tenantry.TaskFilter{})
+	gts, _, _ := projects.New(e.Store.Tenant(gp.TenantID), tenantry.DefaultPlans()).Tasks(context.Background(), tenantry.TaskFilter{})
 	mustStatus(t, "acme project", acme.post("/t/acme/projects", url.Values{"name": {"Acme Plan"}}), http.StatusSeeOther)
 
 	// Acme's user is not a member of globex.
@@ -149,7 +150,7 @@ func TestCrossTenantRefused(t *testing.T) {
 		mustNotContain(t, path, r.Body, "Globex Secret Plan", "Globex hidden task", "gus@globex.test", gp.ID)
 	}
 	// The globex task is unchanged.
-	got, err := e.Store.Tenant(gp.TenantID).Task(context.Background(), gts[0].ID)
+	got, err := projects.New(e.Store.Tenant(gp.TenantID), tenantry.DefaultPlans()).Task(context.Background(), gts[0].ID)
 	if err != nil || got.Completed {
 		t.Errorf("globex task after acme's attempts: got %+v, %v", got, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/tenantry/tenantry/assistant"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 	"github.com/tenantry/tenantry/ui"
 )
@@ -51,7 +52,7 @@ func (o *outbox) to(addr string) []tenantry.Message {
 // links under https://app.example.com.
 func newMailEnv(tb testing.TB) (*env, *outbox) {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // TestScreenshots writes PNG screenshots of the main pages to
@@ -38,7 +39,7 @@ func TestScreenshots(t *testing.T) {
 		}
 		owner.post("/t/acme/projects/"+ps[0].ID+"/tasks", form)
 	}
-	ts, _, _ := e.Store.Tenant(ps[0].TenantID).Tasks(ctx, tenantry.TaskFilter{ProjectID: ps[0].ID})
+	ts, _, _ := projects.New(e.Store.Tenant(ps[0].TenantID), tenantry.DefaultPlans()).Tasks(ctx, tenantry.TaskFilter{ProjectID: ps[0].ID})
 	owner.post("/t/acme/tasks/"+ts[1].ID+"/toggle", nil)
 	e.signup(t, "gus@globex.test", "Gus", "Globex", "globex")
 	e.signup(t, "hank@initech.test", "Hank", "Initech", "initech")

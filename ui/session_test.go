@@ -16,6 +16,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 )
 
@@ -24,7 +25,7 @@ import (
 func newTestHandler(t *testing.T, secure bool) (*Handler, *inmem.BrowserSessions) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/sqlite"
 	"github.com/tenantry/tenantry/ui"
 )
@@ -26,7 +27,7 @@ import (
 // during a test.
 func newThrottledEnv(tb testing.TB) *env {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans())
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
 	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
 )
 
 //go:embed templates/*.html
@@ -36,6 +37,9 @@ type Config struct {
 	Auth      *auth.Service
 	Plans     tenantry.Plans
 	Assistant tenantry.Assistant
+	// Extensions are the store's extensions, for the usage counts;
+	// Tenantry's own projects extension is always among them.
+	Extensions []tenantry.Extension
 	// Sessions keeps browser sessions, which exist from sign-in on only
 	// (nil: in this process's memory, see inmem.BrowserSessions). Its idle
 	// timeout must be IdleTimeout.
@@ -102,6 +106,7 @@ type Handler struct {
 // New returns a Handler for cfg. It panics when the embedded templates do
 // not parse, a programming error.
 func New(cfg Config) *Handler {
+	cfg.Extensions = projects.With(cfg.Extensions)
 	h := &Handler{cfg: cfg, sessions: cfg.Sessions, idle: cfg.IdleTimeout, csrfKey: csrfKey(cfg.Secret),
 		resolve: cfg.ResolveTenant, logger: cfg.Logger, now: time.Now}
 	if h.idle <= 0 {

@@ -127,36 +127,6 @@ CREATE TABLE api_keys (
 	UNIQUE (tenant_id, hash)
 );
 
-CREATE TABLE projects (
-	tenant_id   uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-	id          uuid NOT NULL,
-	name        text NOT NULL,
-	description text NOT NULL DEFAULT '',
-	is_active   boolean NOT NULL DEFAULT true,
-	created_at  timestamptz NOT NULL,
-	updated_at  timestamptz NOT NULL,
-	PRIMARY KEY (tenant_id, id),
-	UNIQUE (tenant_id, name)
-);
-
-CREATE TABLE tasks (
-	tenant_id      uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-	id             uuid NOT NULL,
-	project_id     uuid NOT NULL,
-	title          text NOT NULL,
-	completed      boolean NOT NULL DEFAULT false,
-	assigned_to_id uuid,
-	created_at     timestamptz NOT NULL,
-	updated_at     timestamptz NOT NULL,
-	PRIMARY KEY (tenant_id, id),
-	CONSTRAINT tasks_project_fkey FOREIGN KEY (tenant_id, project_id)
-		REFERENCES projects (tenant_id, id) ON DELETE CASCADE,
-	CONSTRAINT tasks_assignee_fkey FOREIGN KEY (tenant_id, assigned_to_id)
-		REFERENCES members (tenant_id, user_id) ON DELETE SET NULL (assigned_to_id)
-);
-CREATE INDEX tasks_project ON tasks (tenant_id, project_id, id);
-CREATE INDEX tasks_assignee ON tasks (tenant_id, assigned_to_id) WHERE assigned_to_id IS NOT NULL;
-
 CREATE TABLE audit_events (
 	tenant_id   uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	id          uuid NOT NULL,
@@ -207,7 +177,7 @@ DO $$
 DECLARE
 	t text;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['members', 'invitations', 'api_keys', 'projects', 'tasks',
+	FOREACH t IN ARRAY ARRAY['members', 'invitations', 'api_keys',
 		'audit_events', 'chat_sessions', 'chat_messages', 'usage_counters']
 	LOOP
 		EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
@@ -231,5 +201,5 @@ CREATE POLICY audit_events_platform_read ON audit_events FOR SELECT
 
 GRANT USAGE ON SCHEMA public TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, users, refresh_tokens, platform_audit,
-	members, invitations, api_keys, projects, tasks, audit_events, chat_sessions,
+	members, invitations, api_keys, audit_events, chat_sessions,
 	chat_messages, usage_counters TO tenantry_app;

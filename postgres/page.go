@@ -1,0 +1,33 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// page trims a list fetched with limit+1 rows and returns its next cursor.
+func page[T any](items []T, limit int, id func(T) string) ([]T, string, error) {
+	if items == nil {
+		items = []T{}
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		return items, tenantry.Cursor(id(items[limit-1])), nil
+	}
+	return items, "", nil
+}
+
+// itoa formats a placeholder number.
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// escapeLike escapes LIKE's wildcards and its escape character.
+func escapeLike(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+}
