@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"runtime"
 	"strconv"
 	"strings"
@@ -414,55 +413,6 @@ func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
 		_, _ = c.Exec(ctx, "ROLLBACK")
 	}
 	return mapErr(err)
-}
-
-// mapErr turns database errors into tenantry errors where a client should
-// see them.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var te *tenantry.Error
-	if errors.As(err, &te) {
-		return err
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505":
-			return tenantry.Errorf(tenantry.ECONFLICT, "It already exists.")
-		case "23503":
-			if pe.ConstraintName == "tasks_assignee_fkey" {
-				return tenantry.Invalid(map[string]string{"assigned_to_id": "must be a member"})
-			}
-			if pe.ConstraintName != "" && len(pe.ConstraintName) > 14 && pe.ConstraintName[len(pe.ConstraintName)-14:] == "tenant_id_fkey" {
-				return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-			}
-			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-		case "42501":
-			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-		case "57014", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
-			return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
-		case "22021", "22P05":
-			return tenantry.Errorf(tenantry.EINVALID, "A text value is not UTF-8 or has NUL characters.")
-		case "23514", "22P02", "22001":
-			return tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid.")
-		}
-		return fmt.Errorf("postgres: %w", err)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || isConnectErr(err) {
-		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
-	}
-	return fmt.Errorf("postgres: %w", err)
-}
-
-func isConnectErr(err error) bool {
-	var ce *pgconn.ConnectError
-	return errors.As(err, &ce)
 }
 
 // audit inserts a tenant audit event in tx.

@@ -21,23 +21,6 @@ var _ tenantry.Platform = (*PlatformService)(nil)
 // Platform returns the cross-tenant operations.
 func (db *DB) Platform() tenantry.Platform { return &PlatformService{db: db} }
 
-// tenantConflict names the tenant key a unique violation hit.
-func tenantConflict(err error) error {
-	var pe *pgconn.PgError
-	if !asPgError(err, &pe) || pe.Code != "23505" {
-		return err
-	}
-	switch {
-	case strings.Contains(pe.ConstraintName, "slug"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this slug already exists.")
-	case strings.Contains(pe.ConstraintName, "domain"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this domain already exists.")
-	case pe.TableName == "tenants":
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this id already exists.")
-	}
-	return err
-}
-
 func nullString(s string) any {
 	if s == "" {
 		return nil
