@@ -70,6 +70,9 @@ type Options struct {
 	// schema, checked (tenantry.CheckTable) and given row level security,
 	// their policy and the runtime role's grant by Tenantry itself.
 	Extensions []tenantry.Extension
+	// tracer, when set, traces every statement of the store's connections
+	// (tests record them).
+	tracer pgx.QueryTracer
 }
 
 // DB is the PostgreSQL store. It implements tenantry.Store.
@@ -82,13 +85,19 @@ type DB struct {
 	// extColumns are the columns of each extension table, read when
 	// migrating.
 	extColumns map[string][]string
+	// citus is set when the database is a Citus coordinator (citus.go).
+	citus  bool
+	tracer pgx.QueryTracer
 }
 
 var _ tenantry.Store = (*DB)(nil)
 
 // Open migrates the database at url (as the connecting user), then opens
 // the runtime pool as tenantry_app. It fails when that role cannot be
-// assumed, is superuser, has BYPASSRLS or owns a table.
+// assumed, is superuser, has BYPASSRLS or owns a table. On a Citus
+// coordinator the pool also sets citus.propagate_set_commands, and Open
+// refuses the set-config tenant setting and refuses to serve while the
+// cluster is not as Tenantry needs it (citus.go).
 func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options) (*DB, error) {
 	var o Options
 	if len(opts) > 0 {
@@ -103,7 +112,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return nil, err
 	}
-	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions}
+	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer}
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -119,8 +128,15 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	case !strings.Contains(url, "pool_max_conns"):
 		cfg.MaxConns = DefaultMaxConns()
 	}
+	if err := db.detectCitus(ctx); err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.Tracer = db.tracer
 	setup := "SET ROLE " + RuntimeRole + "; SET statement_timeout = " +
 		strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+	if db.citus {
+		setup += "; " + citusSessionSetup
+	}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		// No arguments: one simple-protocol round trip for both.
 		_, err := c.Exec(ctx, setup)
@@ -136,6 +152,10 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 		return nil, err
 	}
 	if err := db.checkTenantTables(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := db.checkCitus(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -215,7 +235,8 @@ func (db *DB) checkRole(ctx context.Context) error {
 
 // Migrate applies the embedded migrations as the connecting user. A
 // session advisory lock (scoped to the database) makes concurrent
-// migrations safe.
+// migrations safe. On a Citus coordinator it then distributes the tables
+// (citus.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	// The pool's parser takes the pool_* parameters out of the URL, which
 	// the server would refuse as unknown run-time parameters.
@@ -223,6 +244,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
+	pc.ConnConfig.Tracer = db.tracer
 	sqlDB := stdlib.OpenDB(*pc.ConnConfig)
 	defer sqlDB.Close()
 	sub, err := fs.Sub(migrations, "migrations")
@@ -241,7 +263,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	return db.migrateExtensions(ctx, sqlDB, locker)
+	if err := db.migrateExtensions(ctx, sqlDB, locker); err != nil {
+		return err
+	}
+	return db.distribute(ctx)
 }
 
 // Ping checks that the database answers.
