@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
 )
 
@@ -106,11 +104,7 @@ func TestCitusTenantSetting(t *testing.T) {
 func fakeCitusCatalog(t *testing.T, url string, distributed, reference []string) {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := connectOwner(t, url)
 	for _, s := range []string{
 		`CREATE SCHEMA citus_fake`,
 		`CREATE TABLE citus_fake.pg_dist_partition (logicalrelid regclass, partmethod "char", partkey text, colocationid integer, repmodel "char")`,
@@ -144,17 +138,8 @@ func fakeCitusCatalog(t *testing.T, url string, distributed, reference []string)
 func TestCitusFactsRead(t *testing.T) {
 	ctx := context.Background()
 	base := pgtest.URL(t)
-	db, err := Open(ctx, base, tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := readCitusCatalog(ctx, conn, false)
-	conn.Close(ctx)
-	db.Close()
+	openTest(t, base, Options{})
+	cat, err := readCitusCatalog(ctx, connectOwner(t, base), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,12 +163,7 @@ func TestCitusFactsRead(t *testing.T) {
 	q.Set("search_path", "public,citus_fake")
 	q.Set("citus.propagate_set_commands", "local")
 	u.RawQuery = q.Encode()
-	db, err = Open(ctx, u.String(), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	f, err := db.readCitusFacts(ctx)
+	f, err := openTest(t, u.String(), Options{}).readCitusFacts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,11 +214,7 @@ func TestCitusFactsRead(t *testing.T) {
 // leaves the runtime role as it was.
 func TestOpenPlainPostgres(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.URL(t), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t, pgtest.URL(t), Options{})
 	if db.citus {
 		t.Fatal("a plain PostgreSQL was taken for Citus")
 	}

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/examples/invoices"
 	"github.com/tenantry/tenantry/internal/pgtest"
@@ -71,17 +70,8 @@ func TestCitusPlanGolden(t *testing.T) {
 func TestCitusCatalogFreshDatabase(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	db, err := Open(ctx, url, tenantry.DefaultPlans(), Options{Extensions: []tenantry.Extension{invoices.Extension()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	got, err := readCitusCatalog(ctx, conn, false)
+	openTest(t, url, Options{Extensions: []tenantry.Extension{invoices.Extension()}})
+	got, err := readCitusCatalog(ctx, connectOwner(t, url), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,14 +63,8 @@ func (r *statementRecorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceB
 // migrated with exts.
 func tenantTables(t *testing.T, exts ...tenantry.Extension) []string {
 	t.Helper()
-	ctx := context.Background()
-	url := pgtest.URL(t)
-	db, err := Open(ctx, url, tenantry.DefaultPlans(), Options{Extensions: exts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c, err := readCitusCatalog(ctx, db.pool, false)
+	db := openTest(t, pgtest.URL(t), Options{Extensions: exts})
+	c, err := readCitusCatalog(context.Background(), db.pool, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,12 +89,7 @@ func TestStatementsCitusRoutes(t *testing.T) {
 	tenant := tenantTables(t)
 	rec := &statementRecorder{}
 	storetest.Run(t, func(t *testing.T) tenantry.Store {
-		db, err := Open(t.Context(), pgtest.URL(t), tenantry.DefaultPlans(), Options{tracer: rec})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
+		return openTest(t, pgtest.URL(t), Options{tracer: rec})
 	})
 	// The one known exception: the project create's one statement, whose
 	// CTEs insert the project and its audit event with INSERT ... SELECT.
@@ -137,12 +126,7 @@ func TestStatementsCitusRoutes(t *testing.T) {
 // before any is distributed.
 func TestMigrationStatementsOneCommand(t *testing.T) {
 	rec := &statementRecorder{}
-	db, err := Open(context.Background(), pgtest.URL(t), tenantry.DefaultPlans(),
-		Options{tracer: rec, Extensions: []tenantry.Extension{invoices.Extension()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	openTest(t, pgtest.URL(t), Options{tracer: rec, Extensions: []tenantry.Extension{invoices.Extension()}})
 	var rls int
 	for _, sql := range rec.statements() {
 		upper := strings.ToUpper(sql)
