@@ -586,6 +586,15 @@ type PasswordResetRequest struct {
 	Email string `json:"email"`
 }
 
+// Placement defines model for Placement.
+type Placement struct {
+	Done     []string `json:"done"`
+	Isolated bool     `json:"isolated"`
+	Node     string   `json:"node"`
+	Shard    int      `json:"shard"`
+	TenantId string   `json:"tenant_id"`
+}
+
 // Project defines model for Project.
 type Project struct {
 	CreatedAt   time.Time `json:"created_at"`
@@ -725,6 +734,13 @@ type TenantStatus string
 type TenantList struct {
 	Items      []Tenant `json:"items"`
 	NextCursor *string  `json:"next_cursor"`
+}
+
+// TenantPlacement defines model for TenantPlacement.
+type TenantPlacement struct {
+	Isolate *bool   `json:"isolate,omitempty"`
+	Mode    *string `json:"mode,omitempty"`
+	Node    *string `json:"node,omitempty"`
 }
 
 // TenantResponse defines model for TenantResponse.
@@ -1060,6 +1076,9 @@ type AdminUpdateTenantJSONRequestBody = AdminTenantUpdateRequest
 // AdminAddTenantMemberJSONRequestBody defines body for AdminAddTenantMember for application/json ContentType.
 type AdminAddTenantMemberJSONRequestBody = GrantRequest
 
+// AdminPlaceTenantJSONRequestBody defines body for AdminPlaceTenant for application/json ContentType.
+type AdminPlaceTenantJSONRequestBody = TenantPlacement
+
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = ApiKeyCreateRequest
 
@@ -1294,6 +1313,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/admin/tenants/{id}/members (the `AdminAddTenantMember` operationId).
 	AdminAddTenantMember(ctx context.Context, id string, body AdminAddTenantMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminPlaceTenantWithBody Isolate a tenant to shards of its own or move it to a worker (Citus)
+	//
+	// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+	AdminPlaceTenantWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminPlaceTenant Isolate a tenant to shards of its own or move it to a worker (Citus)
+	//
+	// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+	AdminPlaceTenant(ctx context.Context, id string, body AdminPlaceTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminSuspendTenant Suspend a tenant
 	//
@@ -1957,6 +1994,44 @@ func (c *Client) AdminAddTenantMemberWithBody(ctx context.Context, id string, co
 // Corresponds with POST /api/admin/tenants/{id}/members (the `AdminAddTenantMember` operationId).
 func (c *Client) AdminAddTenantMember(ctx context.Context, id string, body AdminAddTenantMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminAddTenantMemberRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminPlaceTenantWithBody Isolate a tenant to shards of its own or move it to a worker (Citus)
+//
+// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+func (c *Client) AdminPlaceTenantWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminPlaceTenantRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminPlaceTenant Isolate a tenant to shards of its own or move it to a worker (Citus)
+//
+// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+func (c *Client) AdminPlaceTenant(ctx context.Context, id string, body AdminPlaceTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminPlaceTenantRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3606,6 +3681,53 @@ func NewAdminAddTenantMemberRequestWithBody(server string, id string, contentTyp
 	}
 
 	operationPath := fmt.Sprintf("/api/admin/tenants/%s/members", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminPlaceTenantRequest calls the generic AdminPlaceTenant builder with application/json body
+func NewAdminPlaceTenantRequest(server string, id string, body AdminPlaceTenantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminPlaceTenantRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewAdminPlaceTenantRequestWithBody constructs an http.Request for the AdminPlaceTenant method, with any body, and a specified content type
+func NewAdminPlaceTenantRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/admin/tenants/%s/placement", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -6105,6 +6227,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/admin/tenants/{id}/members (the `AdminAddTenantMember` operationId).
 	AdminAddTenantMemberWithResponse(ctx context.Context, id string, body AdminAddTenantMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminAddTenantMemberResponse, error)
 
+	// AdminPlaceTenantWithBodyWithResponse Isolate a tenant to shards of its own or move it to a worker (Citus)
+	//
+	// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+	AdminPlaceTenantWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminPlaceTenantResponse, error)
+
+	// AdminPlaceTenantWithResponse Isolate a tenant to shards of its own or move it to a worker (Citus)
+	//
+	// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+	AdminPlaceTenantWithResponse(ctx context.Context, id string, body AdminPlaceTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminPlaceTenantResponse, error)
+
 	// AdminSuspendTenantWithResponse Suspend a tenant
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -7564,6 +7704,110 @@ func (r AdminAddTenantMemberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminAddTenantMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminPlaceTenantResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Placement
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorBody
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ErrorBody
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorBody
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorBody
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorBody
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ErrorBody
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *ErrorBody
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ErrorBody
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ErrorBody
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON200() *Placement {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON400() *ErrorBody {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON401() *ErrorBody {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON403() *ErrorBody {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON404() *ErrorBody {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON409() *ErrorBody {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON413() *ErrorBody {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON415() *ErrorBody {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON422() *ErrorBody {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AdminPlaceTenantResponse) GetJSON500() *ErrorBody {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminPlaceTenantResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminPlaceTenantResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminPlaceTenantResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminPlaceTenantResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11772,6 +12016,36 @@ func (c *ClientWithResponses) AdminAddTenantMemberWithResponse(ctx context.Conte
 	return ParseAdminAddTenantMemberResponse(rsp)
 }
 
+// AdminPlaceTenantWithBodyWithResponse Isolate a tenant to shards of its own or move it to a worker (Citus)
+//
+// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+func (c *ClientWithResponses) AdminPlaceTenantWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminPlaceTenantResponse, error) {
+	rsp, err := c.AdminPlaceTenantWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminPlaceTenantResponse(rsp)
+}
+
+// AdminPlaceTenantWithResponse Isolate a tenant to shards of its own or move it to a worker (Citus)
+//
+// On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 "This database is not a Citus cluster."
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/tenants/{id}/placement (the `AdminPlaceTenant` operationId).
+func (c *ClientWithResponses) AdminPlaceTenantWithResponse(ctx context.Context, id string, body AdminPlaceTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminPlaceTenantResponse, error) {
+	rsp, err := c.AdminPlaceTenant(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminPlaceTenantResponse(rsp)
+}
+
 // AdminSuspendTenantWithResponse Suspend a tenant
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13374,6 +13648,95 @@ func ParseAdminAddTenantMemberResponse(rsp *http.Response) (*AdminAddTenantMembe
 			return nil, err
 		}
 		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminPlaceTenantResponse parses an HTTP response from a AdminPlaceTenantWithResponse call
+func ParseAdminPlaceTenantResponse(rsp *http.Response) (*AdminPlaceTenantResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminPlaceTenantResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Placement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest ErrorBody

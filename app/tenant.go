@@ -25,7 +25,8 @@ const tenantUsage = `usage:
   tenantry tenant export SLUG_OR_ID [--out FILE]
   tenantry tenant import FILE   (an export, or a tenants.jsonl registry; - for stdin)
   tenantry tenant add-member SLUG_OR_ID --email E [--role owner|admin|member] [--public-url URL]
-  tenantry tenant members SLUG_OR_ID`
+  tenantry tenant members SLUG_OR_ID
+  tenantry tenant place SLUG_OR_ID [--isolate] [--node HOST:PORT] [--mode block_writes|auto|force_logical]   (Citus only)`
 
 // runTenant manages tenants from the command line. Changes are audited in
 // the platform trail with the system as actor, and announced to running
@@ -36,6 +37,9 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		return errors.New(tenantUsage)
 	}
 	sub, args := args[0], args[1:]
+	if sub == "place" {
+		return runTenantPlace(ctx, env, args)
+	}
 	fs := env.newFlagSet("tenantry tenant " + sub)
 	sf := env.addStoreFlags(fs)
 	var (

@@ -94,6 +94,10 @@ func Operations() []Operation {
 		{Method: "POST", Path: "/api/admin/tenants/{id}/members", ID: "adminAddTenantMember", Summary: "Add or invite a member or owner of a tenant by e-mail", Tag: "admin", Access: AccessAdmin,
 			Description: "An existing user joins at once ({member}); an unknown e-mail gets an invitation, e-mailed, whose token the answer carries once ({invitation, token}). This is how a seeded tenant gets its first owner.",
 			Body:        grantRequest{}, Required: []string{"email", "role"}, Example: map[string]any{"email": "owner@acme.test", "role": "owner"}, Status: created, Response: auth.Grant{}, Errors: []string{"tenant_not_found", "conflict", "plan_limit"}},
+		{Method: "POST", Path: "/api/admin/tenants/{id}/placement", ID: "adminPlaceTenant", Summary: "Isolate a tenant to shards of its own or move it to a worker (Citus)", Tag: "admin", Access: AccessAdmin,
+			Description: "On a Citus cluster: isolate gives the tenant's rows shards no other tenant shares (isolate_tenant_to_new_shard), node moves them to that worker (citus_move_shard_placement), both do both; what is so already is skipped, each change is audited (tenant.isolate, tenant.move). mode is block_writes (default: writes to the tenant wait for the copy), auto or force_logical (logical replication, which needs citus in output_plugin_libraries on PostgreSQL 15.19 and later). Any other database answers 409 \"This database is not a Citus cluster.\"",
+			Body:        tenantry.TenantPlacement{}, Example: map[string]any{"isolate": true, "node": "worker-2:5432", "mode": "block_writes"},
+			Status: ok, Response: tenantry.Placement{}, Errors: []string{"tenant_not_found", "conflict"}},
 		{Method: "GET", Path: "/api/admin/audit", ID: "adminListAudit", Summary: "The platform's audit trail", Tag: "admin", Access: AccessAdmin,
 			Query: append([]Param{{"tenant_id", "string", "Only this tenant's events (id or slug)."}, {"action", "string", "Only this action."}}, listQuery...), Status: ok, Response: events{}},
 

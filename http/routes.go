@@ -44,6 +44,7 @@ func (s *Server) registerRoutes() {
 	s.route("GET /api/admin/audit", s.adminRoute(s.handleAdminAudit))
 	s.route("GET /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberList))
 	s.route("POST /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberAdd))
+	s.route("POST /api/admin/tenants/{id}/placement", s.adminRoute(s.handleAdminTenantPlace))
 
 	// Invitation acceptance: the token names the tenant, so this is a
 	// user route, not a membership route.

@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"runtime"
 	"strconv"
 	"strings"
@@ -71,6 +70,9 @@ type Options struct {
 	// schema, checked (tenantry.CheckTable) and given row level security,
 	// their policy and the runtime role's grant by Tenantry itself.
 	Extensions []tenantry.Extension
+	// tracer, when set, traces every statement of the store's connections
+	// (tests record them).
+	tracer pgx.QueryTracer
 }
 
 // DB is the PostgreSQL store. It implements tenantry.Store.
@@ -86,13 +88,19 @@ type DB struct {
 	// extUsers are the columns of each extension table that hold a user id
 	// (tenantry.TableShape.UserColumns), mapped by an import.
 	extUsers map[string][]string
+	// citus is set when the database is a Citus coordinator (citus.go).
+	citus  bool
+	tracer pgx.QueryTracer
 }
 
 var _ tenantry.Store = (*DB)(nil)
 
 // Open migrates the database at url (as the connecting user), then opens
 // the runtime pool as tenantry_app. It fails when that role cannot be
-// assumed, is superuser, has BYPASSRLS or owns a table.
+// assumed, is superuser, has BYPASSRLS or owns a table. On a Citus
+// coordinator the pool also sets citus.propagate_set_commands, and Open
+// refuses the set-config tenant setting and refuses to serve while the
+// cluster is not as Tenantry needs it (citus.go).
 func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options) (*DB, error) {
 	var o Options
 	if len(opts) > 0 {
@@ -107,7 +115,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return nil, err
 	}
-	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions}
+	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer}
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -123,8 +131,15 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	case !strings.Contains(url, "pool_max_conns"):
 		cfg.MaxConns = DefaultMaxConns()
 	}
+	if err := db.detectCitus(ctx); err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.Tracer = db.tracer
 	setup := "SET ROLE " + RuntimeRole + "; SET statement_timeout = " +
 		strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+	if db.citus {
+		setup += "; " + citusSessionSetup
+	}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		// No arguments: one simple-protocol round trip for both.
 		_, err := c.Exec(ctx, setup)
@@ -140,6 +155,10 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 		return nil, err
 	}
 	if err := db.checkTenantTables(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := db.checkCitus(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -219,7 +238,8 @@ func (db *DB) checkRole(ctx context.Context) error {
 
 // Migrate applies the embedded migrations as the connecting user. A
 // session advisory lock (scoped to the database) makes concurrent
-// migrations safe.
+// migrations safe. On a Citus coordinator it then distributes the tables
+// (citus.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	// The pool's parser takes the pool_* parameters out of the URL, which
 	// the server would refuse as unknown run-time parameters.
@@ -227,6 +247,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
+	pc.ConnConfig.Tracer = db.tracer
 	sqlDB := stdlib.OpenDB(*pc.ConnConfig)
 	defer sqlDB.Close()
 	sub, err := fs.Sub(migrations, "migrations")
@@ -245,7 +266,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	return db.migrateExtensions(ctx, sqlDB, locker)
+	if err := db.migrateExtensions(ctx, sqlDB, locker); err != nil {
+		return err
+	}
+	return db.distribute(ctx)
 }
 
 // Ping checks that the database answers.
@@ -417,55 +441,6 @@ func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
 		_, _ = c.Exec(ctx, "ROLLBACK")
 	}
 	return mapErr(err)
-}
-
-// mapErr turns database errors into tenantry errors where a client should
-// see them.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var te *tenantry.Error
-	if errors.As(err, &te) {
-		return err
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505":
-			return tenantry.Errorf(tenantry.ECONFLICT, "It already exists.")
-		case "23503":
-			if pe.ConstraintName == "tasks_assignee_fkey" {
-				return tenantry.Invalid(map[string]string{"assigned_to_id": "must be a member"})
-			}
-			if pe.ConstraintName != "" && len(pe.ConstraintName) > 14 && pe.ConstraintName[len(pe.ConstraintName)-14:] == "tenant_id_fkey" {
-				return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-			}
-			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-		case "42501":
-			return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
-		case "57014", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
-			return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
-		case "22021", "22P05":
-			return tenantry.Errorf(tenantry.EINVALID, "A text value is not UTF-8 or has NUL characters.")
-		case "23514", "22P02", "22001":
-			return tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid.")
-		}
-		return fmt.Errorf("postgres: %w", err)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || isConnectErr(err) {
-		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
-	}
-	return fmt.Errorf("postgres: %w", err)
-}
-
-func isConnectErr(err error) bool {
-	var ce *pgconn.ConnectError
-	return errors.As(err, &ce)
 }
 
 // audit inserts a tenant audit event in tx.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -20,23 +21,6 @@ var _ tenantry.Platform = (*PlatformService)(nil)
 
 // Platform returns the cross-tenant operations.
 func (db *DB) Platform() tenantry.Platform { return &PlatformService{db: db} }
-
-// tenantConflict names the tenant key a unique violation hit.
-func tenantConflict(err error) error {
-	var pe *pgconn.PgError
-	if !asPgError(err, &pe) || pe.Code != "23505" {
-		return err
-	}
-	switch {
-	case strings.Contains(pe.ConstraintName, "slug"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this slug already exists.")
-	case strings.Contains(pe.ConstraintName, "domain"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this domain already exists.")
-	case pe.TableName == "tenants":
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this id already exists.")
-	}
-	return err
-}
 
 func nullString(s string) any {
 	if s == "" {
@@ -277,33 +261,72 @@ func (p *PlatformService) TenantUsage(ctx context.Context, id string) (tenantry.
 }
 
 // AddUsage adds counts to counter of today for every tenant in counts,
-// in one statement and one round trip. It is the one writer of the
-// usage_counters_flush_* policies (migration 00003): app.usage_flush is set
-// to 'on' in this transaction only, so that one upsert may write the
-// counters of many tenants. Ids that name no tenant are skipped by the
-// join with tenants.
+// in one round trip: one INSERT ... VALUES a tenant with its id bound,
+// which Citus routes to the tenant's shard (an INSERT ... SELECT into a
+// distributed table runs there as a COPY, which row level security
+// refuses), in id order, so that concurrent flushes lock the counters in
+// the same order. It is the one writer of the usage_counters_flush_*
+// policies (migration 00003): app.usage_flush is set to 'on' in this
+// transaction only, so that its upserts may write the counters of many
+// tenants. An id that names no tenant (deleted since it was counted)
+// fails the transaction on its foreign key: then the ids that name one
+// are read, and the flush runs again with them alone (more round trips,
+// on that path only).
 func (p *PlatformService) AddUsage(ctx context.Context, counter string, counts map[string]int64) error {
 	if counter == "" {
 		return tenantry.Invalid(map[string]string{"counter": "required"})
 	}
-	ids := make([]string, 0, len(counts))
-	ns := make([]int64, 0, len(counts))
-	for id, n := range counts {
-		if id, ok := tenantry.ParseID(id); ok {
-			ids = append(ids, id)
-			ns = append(ns, n)
+	add := make([]usageCount, 0, len(counts))
+	for raw, n := range counts {
+		if id, ok := tenantry.ParseID(raw); ok {
+			add = append(add, usageCount{id: id, n: n})
 		}
 	}
-	if len(ids) == 0 {
+	slices.SortFunc(add, func(a, b usageCount) int { return strings.Compare(a.id, b.id) })
+	day := today()
+	err := p.addUsage(ctx, counter, day, add)
+	if !tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
+		return err
+	}
+	ids := make([]string, len(add))
+	for i, c := range add {
+		ids[i] = c.id
+	}
+	rows, err := p.db.pool.Query(ctx, `SELECT id::text FROM tenants WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return mapErr(err)
+	}
+	known, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return mapErr(err)
+	}
+	exists := make(map[string]bool, len(known))
+	for _, id := range known {
+		exists[id] = true
+	}
+	add = slices.DeleteFunc(add, func(c usageCount) bool { return !exists[c.id] })
+	return p.addUsage(ctx, counter, day, add)
+}
+
+// usageCount is one tenant's count of an AddUsage.
+type usageCount struct {
+	id string
+	n  int64
+}
+
+// addUsage writes counts of day in one transaction and one round trip.
+func (p *PlatformService) addUsage(ctx context.Context, counter, day string, counts []usageCount) error {
+	if len(counts) == 0 {
 		return nil
 	}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue("SET LOCAL app.usage_flush = 'on'")
-	b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value)
-		SELECT c.id, $3, $4, c.n FROM unnest($1::uuid[], $2::bigint[]) AS c (id, n) JOIN tenants t ON t.id = c.id
-		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,
-		ids, ns, today(), counter)
+	for _, c := range counts {
+		b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,
+			c.id, day, counter, c.n)
+	}
 	b.Queue("COMMIT")
 	return p.db.rawBatch(ctx, b)
 }
