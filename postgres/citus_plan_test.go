@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/examples/invoices"
 	"github.com/tenantry/tenantry/internal/pgtest"
+	"github.com/tenantry/tenantry/projects"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/citus_catalog.json and testdata/citus_plan.golden from a freshly migrated database")

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/examples/invoices"
 	"github.com/tenantry/tenantry/internal/pgtest"
+	"github.com/tenantry/tenantry/projects"
 	"github.com/tenantry/tenantry/storetest"
 )
 
