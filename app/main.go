@@ -92,6 +92,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
+	// Tenantry's own webhooks are an extension like a builder's: every
+	// command knows their tables.
+	o.Extensions = withWebhooks(o.Extensions)
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return err
 	}

@@ -81,6 +81,9 @@ func (d *Dispatcher) Start() {
 		return
 	}
 	d.started = true
+	if d.svc.cfg.Events(d.store.Tenant(tenantry.NewID())) == nil {
+		d.svc.cfg.Logger.Warn("webhooks: the store keeps no event outbox; endpoints can be registered, but no event is delivered")
+	}
 	d.loops.Add(1)
 	go d.sweepLoop()
 }
