@@ -16,14 +16,14 @@ func (s *Service) Routes() []api.Route {
 	return []api.Route{
 		{Pattern: "POST /api/webhooks", Summary: "Register a webhook endpoint (its signing secret is shown once)", Tenant: s.create, MinRole: admin,
 			Body: Input{}, Response: Created{}, Status: http.StatusCreated, Errors: []string{"validation_failed", "plan_limit"}},
-		{Pattern: "GET /api/webhooks", Summary: "List webhook endpoints", Tenant: s.list, MinRole: admin, Response: []Webhook{}},
+		{Pattern: "GET /api/webhooks", Summary: "List webhook endpoints", Tenant: s.list, MinRole: admin, Response: api.List[Webhook]{}},
 		{Pattern: "GET /api/webhooks/{id}", Summary: "Get a webhook endpoint", Tenant: s.get, MinRole: admin, Response: Webhook{}, Errors: []string{"not_found"}},
 		{Pattern: "PATCH /api/webhooks/{id}", Summary: "Enable or disable a webhook endpoint", Tenant: s.patch, MinRole: admin,
 			Body: Patch{}, Response: Webhook{}, Errors: []string{"not_found", "validation_failed"}},
 		{Pattern: "DELETE /api/webhooks/{id}", Summary: "Delete a webhook endpoint and its delivery log", Tenant: s.delete, MinRole: admin,
 			Status: http.StatusNoContent, Errors: []string{"not_found"}},
 		{Pattern: "GET /api/webhooks/{id}/deliveries", Summary: "List a webhook endpoint's delivery attempts, newest first", Tenant: s.deliveries, MinRole: admin,
-			Response: []Delivery{}, Errors: []string{"not_found"}},
+			Response: api.List[Delivery]{}, Errors: []string{"not_found"}},
 	}
 }
 
