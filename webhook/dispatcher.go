@@ -185,13 +185,25 @@ func (d *Dispatcher) round(t *tenantLoop) (next time.Time, timed bool) {
 	defer cancel()
 	ts := d.store.Tenant(t.id)
 	log := func(what string, err error) (time.Time, bool) {
+		if tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
+			return time.Time{}, false // deleted: its rows went with it
+		}
 		if d.run.Err() == nil {
 			d.svc.cfg.Logger.Error("webhooks: "+what, "tenant_id", t.id, "error", err.Error())
 		}
 		return time.Now().Add(errorWait), true
 	}
+	cs, err := cursors(ctx, ts)
+	if err != nil {
+		return log("read endpoints", err)
+	}
+	if len(cs) == 0 {
+		// No enabled endpoint, so nothing pending either (disabling one
+		// cancels its attempts): nothing to do.
+		return time.Time{}, false
+	}
 	if es := d.svc.cfg.Events(ts); es != nil {
-		if err := d.svc.fanOut(ctx, ts, es); err != nil {
+		if err := d.svc.fanOut(ctx, ts, es, cs); err != nil {
 			return log("fan out events", err)
 		}
 	}

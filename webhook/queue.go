@@ -30,36 +30,39 @@ type job struct {
 	url, sealed              string
 }
 
-// fanOut turns the tenant's new events into pending deliveries, one per
-// event and enabled endpoint that wants it, and moves each endpoint's
-// place in the outbox past them. The move is conditional on the place
-// read, so two processes never fan one event out twice (and the unique key
-// on (webhook, event, attempt) backs that up).
-func (s *Service) fanOut(ctx context.Context, ts tenantry.TenantStore, es tenantry.EventStore) error {
-	for {
-		var cs []cursor
-		err := ts.Read(ctx, func(tx tenantry.Tx) error {
-			rows, err := tx.Query(ctx, `SELECT id, events, after_seq, since FROM webhooks WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY id`, tx.TenantID())
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var c cursor
-				var events string
-				if err := rows.Scan(&c.id, &events, &c.after, &c.since); err != nil {
-					return err
-				}
-				if err := json.Unmarshal([]byte(events), &c.events); err != nil {
-					return err
-				}
-				cs = append(cs, c)
-			}
-			return rows.Err()
-		})
-		if err != nil || len(cs) == 0 {
+// cursors reads where each enabled endpoint of the tenant stands in its
+// outbox.
+func cursors(ctx context.Context, ts tenantry.TenantStore) ([]cursor, error) {
+	var cs []cursor
+	err := ts.Read(ctx, func(tx tenantry.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, events, after_seq, since FROM webhooks WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY id`, tx.TenantID())
+		if err != nil {
 			return err
 		}
+		defer rows.Close()
+		for rows.Next() {
+			var c cursor
+			var events string
+			if err := rows.Scan(&c.id, &events, &c.after, &c.since); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(events), &c.events); err != nil {
+				return err
+			}
+			cs = append(cs, c)
+		}
+		return rows.Err()
+	})
+	return cs, err
+}
+
+// fanOut turns the tenant's new events into pending deliveries, one per
+// event and enabled endpoint (cs, as cursors read them) that wants it,
+// and moves each endpoint's place in the outbox past them. The move is
+// conditional on the place read, so two processes never fan one event out
+// twice (and the unique key on (webhook, event, attempt) backs that up).
+func (s *Service) fanOut(ctx context.Context, ts tenantry.TenantStore, es tenantry.EventStore, cs []cursor) error {
+	for len(cs) > 0 {
 		from := cs[0].after
 		for _, c := range cs {
 			from = min(from, c.after)
@@ -74,7 +77,11 @@ func (s *Service) fanOut(ctx context.Context, ts tenantry.TenantStore, es tenant
 		if len(evs) < fanOutBatch {
 			return nil
 		}
+		if cs, err = cursors(ctx, ts); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // enqueue writes the deliveries of evs for each endpoint of cs in tx.
