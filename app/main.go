@@ -93,9 +93,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
-	// Tenantry's own projects and tasks are an extension like the
-	// builder's, first.
-	o.Extensions = projects.With(o.Extensions)
+	// Tenantry's own projects and tasks, and its webhooks, are extensions
+	// like a builder's, first: every command knows their tables.
+	o.Extensions = projects.With(withWebhooks(o.Extensions))
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ type serveConfig struct {
 	tlsKey      string
 	sessionIdle time.Duration
 	mail        *mailFlags
+	webhooks    *webhookFlags
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -73,6 +74,7 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	c.mail = e.addMailFlags(fs)
+	c.webhooks = e.addWebhookFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -159,6 +161,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			logger.Error("mail queue not drained", "error", err.Error())
 		}
 	}()
+	hooks, err := c.webhooks.webhooks(secret, logger)
+	if err != nil {
+		return err
+	}
 	authSvc := auth.New(db, auth.Config{Secret: secret, Mailer: mailQueue, PublicURL: publicURL, Logger: logger})
 	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
 		return err
@@ -269,7 +275,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		SignInThrottle: throttle,
 		// A reset through the API signs the user's browsers out too.
 		BrowserSessions: sessions,
-		Routes:          env.opts.Routes,
+		Routes:          webhookRoutes(hooks, env.opts.Routes),
 		Extensions:      env.opts.Extensions,
 	})
 
@@ -284,6 +290,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		defer stop()
 	}
+	// Webhook deliveries run beside the server and stop after it (before
+	// the store closes): those in flight finish, or are released.
+	dispatcher := hooks.Dispatcher(db)
+	dispatcher.Start()
+	defer closeDispatcher(dispatcher, logger)
 	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store), "tls", c.tlsCert != "")
 	errc := make(chan error, 1)
 	go func() {

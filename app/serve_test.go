@@ -181,6 +181,9 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"bad openai base url", map[string]string{"TENANTRY_OPENAI_BASE_URL": "api.example.com"}, nil},
 		{"negative session idle", nil, []string{"--session-idle", "-1s"}},
 		{"bad session idle env", map[string]string{"TENANTRY_SESSION_IDLE": "soon"}, nil},
+		{"webhook origin with a path", nil, []string{"--webhook-allow-origins", "https://hooks.example.com/in"}},
+		{"bad webhook origin env", map[string]string{"TENANTRY_WEBHOOK_ALLOW_ORIGINS": "ftp://hooks.example.com"}, nil},
+		{"negative webhook concurrency", nil, []string{"--webhook-concurrency", "-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -211,6 +211,11 @@ type listResponse[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
+// List is the shape of every list answer (WriteList's), for a builder
+// route's Response: List[Invoice]{} documents {"items": [...],
+// "next_cursor": ...}.
+type List[T any] = listResponse[T]
+
 // newList returns a list answer: items never null, next "" as null.
 func newList[T any](items []T, next string) listResponse[T] {
 	if items == nil {

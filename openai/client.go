@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/netguard"
 )
 
 // Defaults of a Config.
@@ -102,10 +103,10 @@ func New(cfg Config) *Client {
 		c.maxRetries = 0
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{CheckRedirect: noRedirect}
+		c.httpClient = &http.Client{CheckRedirect: netguard.NoRedirect}
 	} else {
 		hc := *c.httpClient // shares the transport and its connections
-		hc.CheckRedirect = noRedirect
+		hc.CheckRedirect = netguard.NoRedirect
 		c.httpClient = &hc
 	}
 	if c.maxBytes <= 0 {
@@ -245,7 +246,7 @@ func (c *Client) attempt(ctx context.Context, body []byte) (*tenantry.ChatReply,
 			return nil, &attemptError{err: fmt.Errorf("openai: request timed out after %v: %w", c.timeout, tenantry.Errorf(tenantry.EUPSTREAMTIMEOUT, msgTimeout)), retryAfter: -1}
 		}
 		// A refused address stays refused: it is not retried.
-		return nil, &attemptError{err: fmt.Errorf("openai: send request: %v: %w", redact(err), tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retry: !refusedAddress(err), retryAfter: -1}
+		return nil, &attemptError{err: fmt.Errorf("openai: send request: %v: %w", redact(err), tenantry.Errorf(tenantry.EUPSTREAM, msgUpstream)), retry: !netguard.IsRefused(err), retryAfter: -1}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))

@@ -49,7 +49,7 @@ type Input struct {
 // Routes are the invoices routes, served inside Tenantry's chain.
 func Routes() []api.Route {
 	return []api.Route{
-		{Pattern: "GET /api/invoices", Summary: "List invoices", Tenant: list, Response: []Invoice{}},
+		{Pattern: "GET /api/invoices", Summary: "List invoices", Tenant: list, Response: api.List[Invoice]{}},
 		{Pattern: "POST /api/invoices", Summary: "Create an invoice", Tenant: create, Body: Input{}, Response: Invoice{},
 			Status: http.StatusCreated, Errors: []string{"conflict", "plan_limit"}},
 		{Pattern: "GET /api/invoices/{id}", Summary: "Get an invoice", Tenant: get, Response: Invoice{}, Errors: []string{"not_found"}},

@@ -1,10 +1,10 @@
-package openai_test
+package netguard_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/tenantry/tenantry/openai"
+	"github.com/tenantry/tenantry/internal/netguard"
 )
 
 func TestParseOrigin(t *testing.T) {
@@ -33,7 +33,7 @@ func TestParseOrigin(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		got, err := openai.ParseOrigin(tt.in)
+		got, err := netguard.ParseOrigin(tt.in)
 		if got != tt.want || (err == nil) != (tt.want != "") {
 			t.Errorf("ParseOrigin(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
@@ -47,14 +47,14 @@ func FuzzParseOrigin(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		o, err := openai.ParseOrigin(s)
+		o, err := netguard.ParseOrigin(s)
 		if err != nil {
 			if o != "" {
 				t.Fatalf("ParseOrigin(%q) = %q with error %v", s, o, err)
 			}
 			return
 		}
-		if again, err := openai.ParseOrigin(o); err != nil || again != o {
+		if again, err := netguard.ParseOrigin(o); err != nil || again != o {
 			t.Fatalf("ParseOrigin(%q) = %q, which parses to %q, %v", s, o, again, err)
 		}
 		if o != strings.ToLower(o) || !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
