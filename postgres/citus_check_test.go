@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/pgtest"
+	"github.com/tenantry/tenantry/projects"
 )
 
 // TestCitusRefusal decides the start-up check from fixtures: each cause
@@ -138,7 +140,7 @@ func fakeCitusCatalog(t *testing.T, url string, distributed, reference []string)
 func TestCitusFactsRead(t *testing.T) {
 	ctx := context.Background()
 	base := pgtest.URL(t)
-	openTest(t, base, Options{})
+	openTest(t, base, Options{Extensions: []tenantry.Extension{projects.Extension()}})
 	cat, err := readCitusCatalog(ctx, connectOwner(t, base), false)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +165,7 @@ func TestCitusFactsRead(t *testing.T) {
 	q.Set("search_path", "public,citus_fake")
 	q.Set("citus.propagate_set_commands", "local")
 	u.RawQuery = q.Encode()
-	f, err := openTest(t, u.String(), Options{}).readCitusFacts(ctx)
+	f, err := openTest(t, u.String(), Options{Extensions: []tenantry.Extension{projects.Extension()}}).readCitusFacts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
