@@ -45,6 +45,11 @@ type Extension struct {
 	// "SELECT count(*) FROM invoices WHERE tenant_id = $1". GET /api/tenant
 	// and the admin tenant answer show them under usage.extensions.
 	Usage map[string]string
+	// EventRoles are the least roles that see the events of the
+	// extension's resources in GET /api/events: the resource is the part
+	// of the audit action before the dot ("invoice" of "invoice.create").
+	// A resource not named is seen by owners and admins only.
+	EventRoles map[string]Role
 }
 
 // Validate checks an extension's declaration.
@@ -63,6 +68,11 @@ func (e Extension) Validate() error {
 	for name, q := range e.Usage {
 		if !validIdent(name) || strings.TrimSpace(q) == "" {
 			return fmt.Errorf("tenantry: extension %s: usage counter %q: want a lower-case name and a count query", e.Name, name)
+		}
+	}
+	for res, role := range e.EventRoles {
+		if !validIdent(res) || !role.Valid() {
+			return fmt.Errorf("tenantry: extension %s: event roles: %q to %q: want a lower-case resource and owner, admin or member", e.Name, res, role)
 		}
 	}
 	for i, t := range e.Tables {

@@ -12,6 +12,7 @@ var _ tenantry.TenantStore = (*TenantStore)(nil)
 // field; calling a method whose field is nil panics.
 type TenantStore struct {
 	APIKeyFn             func(ctx context.Context, id string) (*tenantry.APIKey, error)
+	EventsFn             func(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error)
 	APIKeyByHashFn       func(ctx context.Context, hash string) (*tenantry.APIKey, error)
 	APIKeysFn            func(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error)
 	AcceptInvitationFn   func(ctx context.Context, tokenHash string, userID string) (*tenantry.Member, error)
@@ -113,6 +114,14 @@ func (m *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) (
 		panic("mock: TenantStore.AuditEvents called but AuditEventsFn is nil")
 	}
 	return m.AuditEventsFn(ctx, f)
+}
+
+// Events calls EventsFn.
+func (m *TenantStore) Events(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error) {
+	if m.EventsFn == nil {
+		panic("mock: TenantStore.Events called but EventsFn is nil")
+	}
+	return m.EventsFn(ctx, after, limit)
 }
 
 // ChatMessages calls ChatMessagesFn.

@@ -32,6 +32,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,6 +84,8 @@ type DB struct {
 	// extColumns are the columns of each extension table, read when
 	// migrating.
 	extColumns map[string][]string
+	// onEvents is told of each tenant whose write committed (OnEvents).
+	onEvents atomic.Pointer[func(tenantID string)]
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -333,7 +336,11 @@ func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, f
 	if first != nil {
 		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
 	}
-	return db.batchTx(ctx, b, fn)
+	if err := db.batchTx(ctx, b, fn); err != nil {
+		return err
+	}
+	db.eventsCommitted(tenantID)
+	return nil
 }
 
 // globalTx runs fn in one transaction with no tenant set.
@@ -387,7 +394,11 @@ func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) err
 // snapshot when it starts, so a lock that must cover a later read (a row
 // lock before a count) has to be its own, earlier statement.
 func (db *DB) tenantWrite(ctx context.Context, tenantID string, b *pgx.Batch) error {
-	return db.tenantBatch(ctx, tenantID, b)
+	if err := db.tenantBatch(ctx, tenantID, b); err != nil {
+		return err
+	}
+	db.eventsCommitted(tenantID)
+	return nil
 }
 
 // tenantBatch sends BEGIN, SET LOCAL app.tenant_id, the queries of b and
@@ -465,29 +476,48 @@ func isConnectErr(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// audit inserts a tenant audit event in tx.
+// insertAuditSQL writes one tenant audit row.
+const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
+	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
+
+// insertAudit writes a tenant audit event and its tenant event (the
+// outbox, insertEvent) in tx: the one place every audited change of a
+// tenant passes, Tenantry's own and an extension's (Tx.Audit), so each
+// one reaches the tenant's event streams. The audit row and the counter
+// travel in one round trip, the outbox row in a second.
 func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
+	ev := tenantry.NewEvent(e)
+	b := &pgx.Batch{}
+	b.Queue(insertAuditSQL, auditArgs(e)...)
+	b.Queue(nextSeqSQL, ev.TenantID).QueryRow(func(row pgx.Row) error { return row.Scan(&ev.Seq) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
-		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data)
+	_, err := tx.Exec(ctx, insertEventSQL, eventArgs(ev)...)
 	return err
 }
 
-// queueAudit queues a tenant audit event on b.
+// auditIn returns the function of a transaction (TenantService.tx) that
+// writes e with insertAudit after the transaction's first batch.
+func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
+	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }
+}
+
+// queueAudit queues a tenant audit event and its tenant event on b
+// (queueEvent).
 func queueAudit(b *pgx.Batch, e *tenantry.AuditEvent) {
+	b.Queue(insertAuditSQL, auditArgs(e)...)
+	queueEvent(b, tenantry.NewEvent(e))
+}
+
+// auditArgs are the values of insertAuditSQL for e.
+func auditArgs(e *tenantry.AuditEvent) []any {
 	var data any
 	if len(e.Data) > 0 {
 		data = string(e.Data)
 	}
-	b.Queue(`INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
-		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data)
+	return []any{e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data}
 }
 
 // insertPlatformAudit inserts a platform audit event in tx; e.TenantID is

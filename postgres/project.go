@@ -70,6 +70,7 @@ func (s *TenantService) CreateProject(ctx context.Context, pc tenantry.ProjectCr
 	b.Queue(createProjectSQL, s.id, s.db.projectLimits(), tenantry.Unlimited,
 		p.ID, p.Name, p.Description, p.IsActive, now,
 		e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID, e.At, e.RequestID, string(e.Data),
+		tenantry.EventType(e.Action),
 	).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&limit, &within, &inserted)
 	})
@@ -126,6 +127,13 @@ const createProjectSQL = `WITH lim AS (
 ), audit AS (
 	INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action, target_type, target_id, at, request_id, data)
 	SELECT $1, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb FROM ins
+), seq AS (
+	INSERT INTO tenant_event_seqs (tenant_id, seq) SELECT $1, 1 FROM ins
+	ON CONFLICT (tenant_id) DO UPDATE SET seq = tenant_event_seqs.seq + 1
+	RETURNING seq
+), outbox AS (
+	INSERT INTO tenant_events (tenant_id, seq, id, type, actor_type, actor_id, target_type, target_id, data, at)
+	SELECT $1, seq.seq, $9, $18, $10, $11, $13, $14, $17::jsonb, $15 FROM seq
 )
 SELECT (SELECT n FROM quota), (SELECT within FROM quota), EXISTS (SELECT FROM ins)`
 

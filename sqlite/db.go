@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -60,6 +61,8 @@ type DB struct {
 	exts []tenantry.Extension
 	// extColumns are the columns of each extension table, read at open.
 	extColumns map[string][]string
+	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
+	onEvents atomic.Pointer[func(tenantID string)]
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -172,6 +175,7 @@ type wtx struct {
 	ids    *idGen
 	stmts  *stmtCache
 	missed []string // queries to prepare once the transaction ends
+	events []string // tenants whose outbox the transaction wrote to
 }
 
 // ExecContext runs query with a cached prepared statement.
@@ -395,6 +399,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
 	if err := tx.Commit(); err != nil {
 		return dbErr(err)
 	}
+	db.eventsCommitted(tx.events)
 	return nil
 }
 
