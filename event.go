@@ -34,6 +34,9 @@ type EventStore interface {
 	// Events returns the tenant's events with Seq > after, oldest first,
 	// at most limit of them.
 	Events(ctx context.Context, after int64, limit int) ([]*Event, error)
+	// LatestEventSeq returns the Seq of the tenant's latest event (0 when
+	// it has none): a stream that starts "from now" resumes after it.
+	LatestEventSeq(ctx context.Context) (int64, error)
 }
 
 // EventFilter selects events of the platform's cross-tenant read

@@ -105,6 +105,19 @@ func (s *TenantService) Events(ctx context.Context, after int64, limit int) ([]*
 	return out, nil
 }
 
+// LatestEventSeq returns the seq of the tenant's latest event, 0 for none.
+func (s *TenantService) LatestEventSeq(ctx context.Context) (int64, error) {
+	var n int64
+	b := &pgx.Batch{}
+	b.Queue(`SELECT coalesce(max(seq), 0) FROM tenant_event_seqs WHERE tenant_id = $1`, s.id).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&n)
+	})
+	if err := s.read(ctx, b); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
 // Events returns the outbox of tenant f.TenantID after f.After
 // (tenant_not_found), with that tenant set in the transaction.
 func (p *PlatformService) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {

@@ -35,13 +35,13 @@ type Store interface {
 // not a topic a client can name (ParseTopic refuses it).
 const StreamsTopic = "~streams"
 
-// Users returns the entries of es without those of conn, one per user (the
-// first of each), in the order of es: who else is on the topic.
-func Users(es []Entry, conn string) []Entry {
+// Others returns the entries of es without those of user self, one per
+// user (the first of each), in the order of es: who else is on the topic.
+func Others(es []Entry, self string) []Entry {
 	out := []Entry{}
-	seen := map[string]bool{}
+	seen := map[string]bool{self: true}
 	for _, e := range es {
-		if e.Conn == conn || seen[e.UserID] {
+		if seen[e.UserID] {
 			continue
 		}
 		seen[e.UserID] = true

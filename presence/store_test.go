@@ -144,16 +144,16 @@ func TestRedis(t *testing.T) {
 	}
 }
 
-func TestUsers(t *testing.T) {
-	es := []presence.Entry{{Conn: "a", UserID: "u1"}, {Conn: "b", UserID: "u2"}, {Conn: "c", UserID: "u1"}, {Conn: "d", UserID: "u3"}}
-	got := presence.Users(es, "b")
+func TestOthers(t *testing.T) {
+	es := []presence.Entry{{Conn: "a", UserID: "u1"}, {Conn: "b", UserID: "u2"}, {Conn: "c", UserID: "u1"}, {Conn: "d", UserID: "u3"}, {Conn: "e", UserID: "u2"}}
+	got := presence.Others(es, "u2")
 	want := []string{"u1", "u3"}
 	if len(got) != len(want) {
-		t.Fatalf("Users: got %+v, want users %v", got, want)
+		t.Fatalf("Others: got %+v, want users %v", got, want)
 	}
 	for i := range want {
 		if got[i].UserID != want[i] {
-			t.Errorf("Users[%d]: got %s, want %s", i, got[i].UserID, want[i])
+			t.Errorf("Others[%d]: got %s, want %s", i, got[i].UserID, want[i])
 		}
 	}
 }

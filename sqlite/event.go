@@ -107,6 +107,17 @@ func (h *TenantStore) Events(ctx context.Context, after int64, limit int) ([]*te
 	return listEvents(ctx, q, h.id, after, limit)
 }
 
+// LatestEventSeq returns the seq of the tenant's latest event, 0 for none.
+func (h *TenantStore) LatestEventSeq(ctx context.Context) (int64, error) {
+	q, err := h.reader()
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM tenant_event_seqs WHERE tenant_id = ?`, h.id).Scan(&n)
+	return n, dbErr(err)
+}
+
 // Events returns the outbox of tenant f.TenantID after f.After
 // (tenant_not_found).
 func (p *Platform) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {

@@ -162,6 +162,15 @@ func testEvents(t *testing.T, s tenantry.Store) {
 		t.Errorf("Events(after last): got %d events, want 0", len(none))
 	}
 
+	if n, err := h.LatestEventSeq(ctx); err != nil || n != last.Seq {
+		t.Errorf("LatestEventSeq: got %d, %v, want %d", n, err, last.Seq)
+	}
+	fresh, err := s.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Fresh", Slug: "events-fresh", Plan: "free"})
+	fatalIf(t, "CreateTenant(fresh)", err)
+	if n, err := s.Tenant(fresh.ID).LatestEventSeq(ctx); err != nil || n != 0 {
+		t.Errorf("LatestEventSeq of a tenant with no event: got %d, %v, want 0", n, err)
+	}
+
 	// The platform reads any one tenant's outbox.
 	pevs, err := s.Platform().Events(ctx, tenantry.EventFilter{TenantID: tn.ID, After: last.Seq - 2})
 	fatalIf(t, "Platform.Events", err)
@@ -185,6 +194,9 @@ func testEvents(t *testing.T, s tenantry.Store) {
 	fatalIf(t, "PruneEvents(now)", err)
 	if want := int64(len(evs) + len(oevs)); n < want {
 		t.Errorf("PruneEvents(now): pruned %d, want at least %d", n, want)
+	}
+	if n, err := h.LatestEventSeq(ctx); err != nil || n != last.Seq {
+		t.Errorf("LatestEventSeq after prune: got %d, %v, want %d", n, err, last.Seq)
 	}
 	newProject(t, ctx, h, "After prune")
 	after, err := h.Events(ctx, 0, 10)
