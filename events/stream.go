@@ -116,10 +116,11 @@ func (s *Streamer) logger() *slog.Logger {
 }
 
 // Serve streams st to w until the client goes away, the stream ends (a
-// final "end" event) or the outbox cannot be read. Before anything is
-// written it returns rate_limited when the tenant has MaxStreams streams
-// open already; after that it returns nil or the error that cut the
-// stream (logged by the caller, never written).
+// final "end" event) or the outbox cannot be read. It returns an error
+// only before anything is written, for the caller to answer: rate_limited
+// when the tenant has MaxStreams streams open already, or the store's
+// error. Once the stream has started it logs what cut it and returns
+// nil: the client reconnects with Last-Event-ID.
 //
 // The stream is text/event-stream: each visible event is "id: <seq>" and
 // "data: <tenantry.Event as JSON>"; an event the role may not see only
@@ -187,7 +188,8 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 	for {
 		done, err := c.catchUp(ctx)
 		if done || err != nil {
-			return clientGone(ctx, err)
+			c.cut(ctx, err)
+			return nil
 		}
 		select {
 		case <-ctx.Done():
@@ -195,14 +197,23 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 		case <-wt.events:
 		case <-poll.C:
 		case <-wt.presence:
-			if err := c.presence(ctx); err != nil {
-				return clientGone(ctx, err)
-			}
+			err = c.presence(ctx)
 		case <-beat.C:
-			if done, err := c.heartbeat(ctx); done || err != nil {
-				return clientGone(ctx, err)
-			}
+			done, err = c.heartbeat(ctx)
 		}
+		if done || err != nil {
+			c.cut(ctx, err)
+			return nil
+		}
+	}
+}
+
+// cut logs the error that ended a started stream, unless the client went
+// away.
+func (c *conn) cut(ctx context.Context, err error) {
+	if err != nil && ctx.Err() == nil {
+		c.s.logger().Warn("events: stream cut; the client resumes with Last-Event-ID",
+			"tenant_id", c.st.Tenant.ID, "err", err)
 	}
 }
 
@@ -213,14 +224,6 @@ func (s *Streamer) leave(tenantID, topic, connID string) {
 	if err := s.Presence.Leave(ctx, tenantID, topic, connID); err != nil {
 		s.logger().Warn("events: cannot leave a topic; the entry expires by itself", "tenant_id", tenantID, "err", err)
 	}
-}
-
-// clientGone drops the error of a stream whose client went away.
-func clientGone(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
 }
 
 // conn is one stream being served.
