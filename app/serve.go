@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/assistant"
@@ -53,6 +54,7 @@ type serveConfig struct {
 	tlsKey      string
 	sessionIdle time.Duration
 	mail        *mailFlags
+	events      *eventFlags
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -73,7 +75,11 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	c.mail = e.addMailFlags(fs)
+	c.events = e.addEventFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := c.events.parse(e); err != nil {
 		return nil, err
 	}
 	tp, err := tenantryhttp.ParseTrustedProxies(*trusted)
@@ -198,12 +204,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	var redisClient *goredis.Client
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
 		if err != nil {
 			return err
 		}
 		defer client.Close()
+		redisClient = client
 		if err := redis.Ping(ctx, client); err != nil {
 			// Not fatal: the limiter falls back per process and comes back
 			// by itself, and invalidations still travel through the
@@ -216,8 +224,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
 		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
-		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
+		logger.Info("sharing rate limits, cache invalidation, browser sessions, event notifications and presence through Redis")
 	}
+	eventsCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEvents()
+	streams := startEvents(eventsCtx, db, bus, redisClient, c.events,
+		tenantry.DefaultEventRoles().WithExtensions(env.opts.Extensions), logger)
 
 	// One sign-in throttle for the API and the pages: one budget per
 	// client address and per e-mail address whichever way a client tries.
@@ -270,6 +282,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		BrowserSessions: sessions,
 		Routes:          env.opts.Routes,
 		Extensions:      env.opts.Extensions,
+		Events:          streams,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
@@ -298,6 +311,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	// Event streams never end by themselves: end them first.
+	stopEvents()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

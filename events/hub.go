@@ -22,6 +22,9 @@ type Hub struct {
 	waiters map[string]map[*waiter]struct{} // by tenant
 	pending map[tenantry.Invalidation]struct{}
 	kick    chan struct{}
+	// done is closed when Run returns: the streams end, so that a server
+	// shutting down does not wait for them.
+	done chan struct{}
 }
 
 // waiter is one stream's wake-up channels: events for the outbox,
@@ -40,13 +43,16 @@ func NewHub(bus tenantry.Bus, logger *slog.Logger) *Hub {
 	}
 	return &Hub{bus: bus, logger: logger, origin: tenantry.NewID(),
 		waiters: map[string]map[*waiter]struct{}{}, pending: map[tenantry.Invalidation]struct{}{},
-		kick: make(chan struct{}, 1)}
+		kick: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // Run subscribes to the bus and publishes the notifications that
-// Committed and Presence queue, until ctx is done. Notifications queued
-// while one is being published are coalesced: one per tenant (and topic).
+// Committed and Presence queue, until ctx is done; then every stream of
+// the hub ends (its client reconnects, to another process when this one
+// is shutting down). Notifications queued while one is being published
+// are coalesced: one per tenant (and topic).
 func (h *Hub) Run(ctx context.Context) {
+	defer close(h.done)
 	if h.bus == nil {
 		<-ctx.Done()
 		return

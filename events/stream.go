@@ -194,6 +194,8 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.Hub.done:
+			return nil
 		case <-wt.events:
 		case <-poll.C:
 		case <-wt.presence:
