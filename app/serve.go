@@ -259,6 +259,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		IdleTimeout:    c.sessionIdle,
 		Secret:         secret,
 		BaseDomains:    splitList(c.baseDomains),
+		Events:         streams,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
