@@ -42,6 +42,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 //go:embed migrations/*.sql
@@ -486,6 +487,10 @@ const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, act
 // one reaches the tenant's event streams. The audit row and the counter
 // travel in one round trip, the outbox row in a second.
 func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
+	if !outbox.Enabled {
+		_, err := tx.Exec(ctx, insertAuditSQL, auditArgs(e)...)
+		return err
+	}
 	ev := tenantry.NewEvent(e)
 	b := &pgx.Batch{}
 	b.Queue(insertAuditSQL, auditArgs(e)...)

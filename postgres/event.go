@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 // eventColumns are the columns scanEvent reads, in order.
@@ -26,6 +27,9 @@ const insertEventSQL = `INSERT INTO tenant_events (` + eventColumns + `)
 // insertEvent writes ev into its tenant's outbox in tx (whose app.tenant_id
 // is ev.TenantID): the counter first, then the row with the new Seq.
 func insertEvent(ctx context.Context, tx pgx.Tx, ev *tenantry.Event) error {
+	if !outbox.Enabled {
+		return nil
+	}
 	if err := tx.QueryRow(ctx, nextSeqSQL, ev.TenantID).Scan(&ev.Seq); err != nil {
 		return err
 	}
@@ -53,6 +57,9 @@ const queueEventSQL = `WITH s AS (` + nextSeqSQL + `)
 
 // queueEvent queues ev's outbox row on b.
 func queueEvent(b *pgx.Batch, ev *tenantry.Event) {
+	if !outbox.Enabled {
+		return
+	}
 	args := eventArgs(ev)
 	b.Queue(queueEventSQL, append(args[:1:1], args[2:]...)...)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 // eventColumns are the columns scanEvent reads, in order.
@@ -18,6 +19,9 @@ const eventColumns = `tenant_id, seq, id, type, actor_type, actor_id, target_typ
 // tenant is noted in tx, so that the store's event hook hears of it once
 // the transaction commits.
 func insertEvent(ctx context.Context, tx *wtx, ev *tenantry.Event) error {
+	if !outbox.Enabled {
+		return nil
+	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO tenant_event_seqs (tenant_id, seq) VALUES (?, 1)
 		ON CONFLICT (tenant_id) DO UPDATE SET seq = seq + 1 RETURNING seq`, ev.TenantID).Scan(&ev.Seq); err != nil {
 		return fmt.Errorf("next event seq: %w", err)
