@@ -54,6 +54,11 @@ type Extension struct {
 	// DELETE SET NULL would do it too, but Citus refuses SET NULL on a key
 	// that holds the distribution column.)
 	MemberRemoved []string
+	// EventRoles are the least roles that see the events of the
+	// extension's resources in GET /api/events: the resource is the part
+	// of the audit action before the dot ("invoice" of "invoice.create").
+	// A resource not named is seen by owners and admins only.
+	EventRoles map[string]Role
 }
 
 // Validate checks an extension's declaration.
@@ -77,6 +82,11 @@ func (e Extension) Validate() error {
 	for _, q := range e.MemberRemoved {
 		if strings.TrimSpace(q) == "" {
 			return fmt.Errorf("tenantry: extension %s: an empty MemberRemoved statement", e.Name)
+		}
+	}
+	for res, role := range e.EventRoles {
+		if !validIdent(res) || !role.Valid() {
+			return fmt.Errorf("tenantry: extension %s: event roles: %q to %q: want a lower-case resource and owner, admin or member", e.Name, res, role)
 		}
 	}
 	for i, t := range e.Tables {

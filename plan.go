@@ -18,6 +18,9 @@ const (
 	LimitChatPer10s        = "chat_per_10s"
 	// LimitMaxInFlight caps a tenant's concurrent in-flight requests.
 	LimitMaxInFlight = "max_in_flight"
+	// LimitMaxEventStreams caps a tenant's open event streams (GET
+	// /api/events and the live pages).
+	LimitMaxEventStreams = "max_event_streams"
 )
 
 // Unlimited is the value of a limit that does not apply.
@@ -32,7 +35,7 @@ const (
 )
 
 func limitNames() map[string]bool {
-	return map[string]bool{LimitMaxProjects: true, LimitMaxMembers: true, LimitRequestsPerSecond: true, LimitChatPer10s: true, LimitMaxInFlight: true}
+	return map[string]bool{LimitMaxProjects: true, LimitMaxMembers: true, LimitRequestsPerSecond: true, LimitChatPer10s: true, LimitMaxInFlight: true, LimitMaxEventStreams: true}
 }
 
 // IsLimitName reports whether name is a known limit.
@@ -40,7 +43,7 @@ func IsLimitName(name string) bool { return limitNames()[name] }
 
 // LimitNames returns the known limit names, sorted.
 func LimitNames() []string {
-	out := make([]string, 0, 5)
+	out := make([]string, 0, 6)
 	for n := range limitNames() {
 		out = append(out, n)
 	}
@@ -156,13 +159,13 @@ type Plans map[string]Plan
 func DefaultPlans() Plans {
 	return Plans{
 		"free": {Name: "free", Features: []string{FeatureAPI}, Limits: Limits{
-			LimitMaxProjects: 3, LimitMaxMembers: 5, LimitRequestsPerSecond: 50, LimitChatPer10s: 5, LimitMaxInFlight: 8}},
+			LimitMaxProjects: 3, LimitMaxMembers: 5, LimitRequestsPerSecond: 50, LimitChatPer10s: 5, LimitMaxInFlight: 8, LimitMaxEventStreams: 10}},
 		"starter": {Name: "starter", Features: []string{FeatureAPI}, Limits: Limits{
-			LimitMaxProjects: 100, LimitMaxMembers: 10, LimitRequestsPerSecond: 100, LimitChatPer10s: 20, LimitMaxInFlight: 16}},
+			LimitMaxProjects: 100, LimitMaxMembers: 10, LimitRequestsPerSecond: 100, LimitChatPer10s: 20, LimitMaxInFlight: 16, LimitMaxEventStreams: 50}},
 		"pro": {Name: "pro", Features: []string{FeatureAPI, FeatureExport, FeatureAnalytics}, Limits: Limits{
-			LimitMaxProjects: 10000, LimitMaxMembers: 100, LimitRequestsPerSecond: 500, LimitChatPer10s: 60, LimitMaxInFlight: 32}},
+			LimitMaxProjects: 10000, LimitMaxMembers: 100, LimitRequestsPerSecond: 500, LimitChatPer10s: 60, LimitMaxInFlight: 32, LimitMaxEventStreams: 500}},
 		"enterprise": {Name: "enterprise", Features: []string{FeatureAPI, FeatureExport, FeatureAnalytics, FeatureSSO}, Limits: Limits{
-			LimitMaxProjects: Unlimited, LimitMaxMembers: Unlimited, LimitRequestsPerSecond: 2000, LimitChatPer10s: 300, LimitMaxInFlight: 64}},
+			LimitMaxProjects: Unlimited, LimitMaxMembers: Unlimited, LimitRequestsPerSecond: 2000, LimitChatPer10s: 300, LimitMaxInFlight: 64, LimitMaxEventStreams: 5000}},
 	}
 }
 

@@ -52,9 +52,20 @@ const (
 	// InvSession: a sign-in session (refresh token family, Key; its user,
 	// UserID) was revoked, so its access tokens stop.
 	InvSession = "session"
+	// InvEvents: tenant TenantID committed new events to its outbox
+	// (Key: the highest sequence number known, when known). It drops no
+	// cache; it wakes the tenant's event streams in every process.
+	InvEvents = "events"
+	// InvPresence: who is on topic Key of tenant TenantID changed. It
+	// drops no cache; it tells the streams on that topic to look again.
+	InvPresence = "presence"
 )
 
-// Bus carries invalidations to every server process: inmem.Bus within one
+// Notifies reports whether inv is a notification for event streams
+// (InvEvents, InvPresence) rather than a change of cached facts.
+func (inv Invalidation) Notifies() bool { return inv.Kind == InvEvents || inv.Kind == InvPresence }
+
+// Bus carries invalidations, and the event streams' notifications, to every server process: inmem.Bus within one
 // process, redis.Bus across processes.
 type Bus interface {
 	// Publish sends inv to every subscriber, this process's included.

@@ -62,6 +62,7 @@ type TenantStore interface {
 	APIKeyStore
 	AuditStore
 	ChatStore
+	EventStore
 }
 
 // Platform holds every operation that crosses tenants. Each change is
@@ -96,6 +97,14 @@ type Platform interface {
 	// AuditEvents lists platform and tenant events across tenants, newest
 	// first; f.TenantID narrows to one tenant.
 	AuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
+	// Events returns the outbox of tenant f.TenantID after f.After, oldest
+	// first (tenant_not_found).
+	Events(ctx context.Context, f EventFilter) ([]*Event, error)
+	// PruneEvents deletes every tenant's events older than before and
+	// returns how many it deleted; the server calls it periodically
+	// (--event-retention). It is not audited: it removes delivery state,
+	// not data.
+	PruneEvents(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Now returns the current time in UTC truncated to microseconds, the

@@ -161,6 +161,9 @@ type database interface {
 	tenantry.Store
 	Migrate(ctx context.Context) error
 	Stats() tenantry.PoolStats
+	// OnEvents sets the function told of each tenant whose outbox a
+	// commit grew.
+	OnEvents(fn func(tenantID string))
 }
 
 // open opens (and migrates) the configured backend.

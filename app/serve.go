@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/assistant"
@@ -54,6 +55,7 @@ type serveConfig struct {
 	sessionIdle time.Duration
 	mail        *mailFlags
 	webhooks    *webhookFlags
+	events      *eventFlags
 }
 
 func (e *environment) parseServe(args []string) (*serveConfig, error) {
@@ -75,7 +77,11 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	c.mail = e.addMailFlags(fs)
 	c.webhooks = e.addWebhookFlags(fs)
+	c.events = e.addEventFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := c.events.parse(e); err != nil {
 		return nil, err
 	}
 	tp, err := tenantryhttp.ParseTrustedProxies(*trusted)
@@ -204,12 +210,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	var redisClient *goredis.Client
 	if c.redisURL != "" {
 		client, err := redis.Open(c.redisURL)
 		if err != nil {
 			return err
 		}
 		defer client.Close()
+		redisClient = client
 		if err := redis.Ping(ctx, client); err != nil {
 			// Not fatal: the limiter falls back per process and comes back
 			// by itself, and invalidations still travel through the
@@ -222,8 +230,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
 		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
-		logger.Info("sharing rate limits, cache invalidation and browser sessions through Redis")
+		logger.Info("sharing rate limits, cache invalidation, browser sessions, event notifications and presence through Redis")
 	}
+	eventsCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEvents()
+	streams := startEvents(eventsCtx, db, bus, redisClient, c.events,
+		tenantry.DefaultEventRoles().WithExtensions(env.opts.Extensions), logger)
 
 	// One sign-in throttle for the API and the pages: one budget per
 	// client address and per e-mail address whichever way a client tries.
@@ -254,6 +266,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		IdleTimeout:    c.sessionIdle,
 		Secret:         secret,
 		BaseDomains:    splitList(c.baseDomains),
+		Events:         streams,
 	})
 	srv = tenantryhttp.NewServer(tenantryhttp.Config{
 		Store:       db,
@@ -277,6 +290,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		BrowserSessions: sessions,
 		Routes:          webhookRoutes(hooks, env.opts.Routes),
 		Extensions:      env.opts.Extensions,
+		Events:          streams,
 	})
 
 	ln, err := net.Listen("tcp", c.addr)
@@ -295,6 +309,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	dispatcher := hooks.Dispatcher(db)
 	dispatcher.Start()
 	defer closeDispatcher(dispatcher, logger)
+	// This process's commits wake their tenant's deliveries at once; the
+	// dispatcher's walk finds the rest (the CLI's, a lost process's).
+	streams.Hub.OnCommit(dispatcher.Notify)
 	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store), "tls", c.tlsCert != "")
 	errc := make(chan error, 1)
 	go func() {
@@ -310,6 +327,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	// Event streams never end by themselves: end them first.
+	stopEvents()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -173,6 +173,9 @@ func isMiss[V any](l lookup[V]) bool { return l.err != nil }
 
 // apply drops what inv says changed.
 func (c *caches) apply(inv tenantry.Invalidation) {
+	if inv.Notifies() {
+		return
+	}
 	switch inv.Kind {
 	case tenantry.InvTenant:
 		if inv.TenantID == "" {

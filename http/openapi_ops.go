@@ -39,6 +39,7 @@ func Operations() []Operation {
 		invites  = listResponse[*tenantry.Invitation]
 		audits   = listResponse[auditEventResponse]
 		events   = listResponse[*tenantry.AuditEvent]
+		outbox   = eventList
 		messages = listResponse[*tenantry.ChatMessage]
 	)
 	ok, created, none := http.StatusOK, http.StatusCreated, http.StatusNoContent
@@ -100,6 +101,10 @@ func Operations() []Operation {
 			Status: ok, Response: tenantry.Placement{}, Errors: []string{"tenant_not_found", "conflict"}},
 		{Method: "GET", Path: "/api/admin/audit", ID: "adminListAudit", Summary: "The platform's audit trail", Tag: "admin", Access: AccessAdmin,
 			Query: append([]Param{{"tenant_id", "string", "Only this tenant's events (id or slug)."}, {"action", "string", "Only this action."}}, listQuery...), Status: ok, Response: events{}},
+		{Method: "GET", Path: "/api/admin/events", ID: "adminListEvents", Summary: "One tenant's outbox of events", Tag: "admin", Access: AccessAdmin,
+			Description: "The events of the tenant with seq above after, oldest first. Sequences are per tenant, so tenant_id is required.",
+			Query: []Param{{"tenant_id", "string", "The tenant (id or slug); required."}, {"after", "integer", "Only events with a higher seq (default 0)."},
+				{"limit", "integer", "At most this many events (1–1000, default 100)."}}, Status: ok, Response: outbox{}, Errors: []string{"validation_failed", "tenant_not_found"}},
 
 		{Method: "POST", Path: "/api/invitations/{token}/accept", ID: "acceptInvitation", Summary: "Accept an invitation", Tag: "tenant", Access: AccessUser, Status: ok, Response: acceptResponse{}, Errors: []string{"not_found", "plan_limit", "conflict"}},
 
@@ -142,6 +147,14 @@ func Operations() []Operation {
 		{Method: "DELETE", Path: "/api/api-keys/{id}", ID: "revokeAPIKey", Summary: "Revoke an API key", Tag: "api-keys", Access: AccessTenant, Status: none, Errors: []string{"not_found"}},
 		{Method: "GET", Path: "/api/audit", ID: "listAudit", Summary: "The tenant's audit trail, newest first", Tag: "api-keys", Access: AccessTenant,
 			Query: append([]Param{{"action", "string", "Only this action."}}, listQuery...), Status: ok, Response: audits{}},
+		{Method: "GET", Path: "/api/events", ID: "streamEvents", Summary: "Stream the tenant's events (Server-Sent Events)", Tag: "tenant", Access: AccessTenant,
+			Description: "text/event-stream of the tenant's events that the caller's role may see: each is id: <seq> and data: an event " +
+				"({seq, id, tenant_id, type, actor, target_type, target_id, data, at}). Resumes after the Last-Event-ID header (or ?after=), " +
+				"else starts from now. With ?topic= (\"projects\", \"project:<id>\") it also sends event: presence, the other members on that topic. " +
+				"event: reset says events after the id were pruned; event: end ({reason}) ends it for good (tenant suspended, member removed, " +
+				"role changed, key revoked, credentials expired). Comment lines are heartbeats. Over the plan's max_event_streams: 429.",
+			Query:  []Param{{"after", "integer", "Resume after this seq (Last-Event-ID wins)."}, {"topic", "string", "Join this presence topic."}},
+			Status: ok, Response: "", ResponseMedia: "text/event-stream", Errors: []string{"validation_failed", "rate_limited"}},
 
 		{Method: "POST", Path: "/api/sessions", ID: "createSession", Summary: "Start an assistant session", Tag: "assistant", Access: AccessTenant,
 			Description: "Takes no body or {}; any field is validation_failed (the tenant comes from the request).",

@@ -42,6 +42,7 @@ func (s *Server) registerRoutes() {
 	s.route("POST /api/admin/tenants/{id}/archive", s.adminRoute(s.handleAdminTenantArchive))
 	s.route("GET /api/admin/tenants/{id}/export", s.adminRoute(s.handleAdminTenantExport))
 	s.route("GET /api/admin/audit", s.adminRoute(s.handleAdminAudit))
+	s.route("GET /api/admin/events", s.adminRoute(s.handleAdminEvents))
 	s.route("GET /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberList))
 	s.route("POST /api/admin/tenants/{id}/members", s.adminRoute(s.handleAdminMemberAdd))
 	s.route("POST /api/admin/tenants/{id}/placement", s.adminRoute(s.handleAdminTenantPlace))
@@ -75,6 +76,7 @@ func (s *Server) registerRoutes() {
 	s.route("POST /api/api-keys", s.tenantRoute(s.handleAPIKeyCreate))
 	s.route("DELETE /api/api-keys/{id}", s.tenantRoute(s.handleAPIKeyRevoke))
 	s.route("GET /api/audit", s.tenantRoute(s.handleAuditList))
+	s.route("GET /api/events", s.streamRoute(s.handleEvents))
 	s.route("POST /api/sessions", s.tenantRoute(s.handleSessionCreate))
 	s.route("POST /api/chat", s.tenantRouteRemote(s.handleChat))
 	s.route("GET /api/sessions/{id}/messages", s.tenantRoute(s.handleSessionMessages))
@@ -256,27 +258,37 @@ func (s *Server) serveTenant(w http.ResponseWriter, r *http.Request, gated bool,
 	if err := prologue(r, w, MaxBodyBytes); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	p, err := s.authenticate(r)
+	_, t, id, err := s.tenantCaller(r)
 	if err != nil {
 		return err
+	}
+	return s.runTenant(w, r, t, id, gated, h)
+}
+
+// tenantCaller authenticates the caller of a tenant route, resolves the
+// tenant (its status checked) and the caller's role in it (an API key has
+// its own tenant and role), and records them for the access log.
+func (s *Server) tenantCaller(r *http.Request) (*auth.Principal, *tenantry.Tenant, tenantry.Identity, error) {
+	p, err := s.authenticate(r)
+	if err != nil {
+		return nil, nil, tenantry.Identity{}, err
 	}
 	t, err := s.resolveTenant(r, p)
 	if err != nil {
-		return err
+		return nil, nil, tenantry.Identity{}, err
 	}
 	id := p.Identity()
 	if p.APIKeyID == "" {
-		role, err := s.memberRole(ctx, t.ID, p.UserID)
+		role, err := s.memberRole(r.Context(), t.ID, p.UserID)
 		if err != nil {
-			return err
+			return nil, nil, tenantry.Identity{}, err
 		}
 		id.TenantID, id.Role = t.ID, role
 	}
 	if info := infoOf(r); info != nil {
 		info.tenantID, info.userID, info.apiKeyID = t.ID, id.UserID, id.APIKeyID
 	}
-	return s.runTenant(w, r.WithContext(ctx), t, id, gated, h)
+	return p, t, id, nil
 }
 
 // runTenant is the end of every tenant chain, members' and visitors' alike:

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
+	"github.com/tenantry/tenantry/events"
 	"github.com/tenantry/tenantry/projects"
 )
 
@@ -110,6 +111,8 @@ type Config struct {
 	// GET /api/tenant and the admin tenant answer; Tenantry's own projects
 	// extension is always among them (projects.With).
 	Extensions []tenantry.Extension
+	// Events serves GET /api/events; nil answers it 503 unavailable.
+	Events *events.Streamer
 }
 
 // Server is the HTTP API server.
@@ -209,6 +212,12 @@ func NewServer(cfg Config) *Server {
 		Name: "tenantry_http_queued_requests",
 		Help: "Tenant requests waiting for a seat of the fair gate (Config.MaxActive).",
 	}, func() float64 { return float64(s.gate.queued()) }))
+	if cfg.Events != nil {
+		register(cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "tenantry_event_streams",
+			Help: "Event streams (GET /api/events and the live pages) open in this process.",
+		}, func() float64 { return float64(cfg.Events.Hub.Streams()) }))
+	}
 	s.registerRoutes()
 	for _, rt := range cfg.Routes {
 		if err := checkRoute(rt); err != nil {

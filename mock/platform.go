@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
@@ -15,6 +16,8 @@ type Platform struct {
 	AuditEventsFn     func(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error)
 	CreateTenantFn    func(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error)
 	DeleteTenantFn    func(ctx context.Context, id string) error
+	EventsFn          func(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error)
+	PruneEventsFn     func(ctx context.Context, before time.Time) (int64, error)
 	ExportTenantFn    func(ctx context.Context, id string, w io.Writer) error
 	ImportTenantFn    func(ctx context.Context, r io.Reader) (*tenantry.Tenant, error)
 	SetTenantStatusFn func(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error)
@@ -30,6 +33,22 @@ func (m *Platform) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*
 		panic("mock: Platform.AuditEvents called but AuditEventsFn is nil")
 	}
 	return m.AuditEventsFn(ctx, f)
+}
+
+// Events calls EventsFn.
+func (m *Platform) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {
+	if m.EventsFn == nil {
+		panic("mock: Platform.Events called but EventsFn is nil")
+	}
+	return m.EventsFn(ctx, f)
+}
+
+// PruneEvents calls PruneEventsFn.
+func (m *Platform) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	if m.PruneEventsFn == nil {
+		panic("mock: Platform.PruneEvents called but PruneEventsFn is nil")
+	}
+	return m.PruneEventsFn(ctx, before)
 }
 
 // CreateTenant calls CreateTenantFn.

@@ -12,6 +12,8 @@ var _ tenantry.TenantStore = (*TenantStore)(nil)
 // field; calling a method whose field is nil panics.
 type TenantStore struct {
 	APIKeyFn             func(ctx context.Context, id string) (*tenantry.APIKey, error)
+	EventsFn             func(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error)
+	LatestEventSeqFn     func(ctx context.Context) (int64, error)
 	APIKeyByHashFn       func(ctx context.Context, hash string) (*tenantry.APIKey, error)
 	APIKeysFn            func(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error)
 	AcceptInvitationFn   func(ctx context.Context, tokenHash string, userID string) (*tenantry.Member, error)
@@ -103,6 +105,22 @@ func (m *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) (
 		panic("mock: TenantStore.AuditEvents called but AuditEventsFn is nil")
 	}
 	return m.AuditEventsFn(ctx, f)
+}
+
+// Events calls EventsFn.
+func (m *TenantStore) Events(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error) {
+	if m.EventsFn == nil {
+		panic("mock: TenantStore.Events called but EventsFn is nil")
+	}
+	return m.EventsFn(ctx, after, limit)
+}
+
+// LatestEventSeq calls LatestEventSeqFn.
+func (m *TenantStore) LatestEventSeq(ctx context.Context) (int64, error) {
+	if m.LatestEventSeqFn == nil {
+		panic("mock: TenantStore.LatestEventSeq called but LatestEventSeqFn is nil")
+	}
+	return m.LatestEventSeqFn(ctx)
 }
 
 // ChatMessages calls ChatMessagesFn.

@@ -32,8 +32,7 @@ func (s *TenantService) CreateChatSession(ctx context.Context, sess *tenantry.Ch
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO chat_sessions (tenant_id, id, user_id, visitor, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		s.id, sess.ID, sess.UserID, sess.Visitor, sess.CreatedAt)
-	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "chat_session.create", "chat_session", sess.ID))
-	return s.tx(ctx, b, nil)
+	return s.tx(ctx, b, auditIn(ctx, tenantry.NewAuditEvent(ctx, s.id, "chat_session.create", "chat_session", sess.ID)))
 }
 
 func queueSession(b *pgx.Batch, tenantID, id string, out **tenantry.ChatSession) {

@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,6 +41,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 //go:embed migrations/*.sql
@@ -91,6 +93,8 @@ type DB struct {
 	// citus is set when the database is a Citus coordinator (citus.go).
 	citus  bool
 	tracer pgx.QueryTracer
+	// onEvents is told of each tenant whose write committed (OnEvents).
+	onEvents atomic.Pointer[func(tenantID string)]
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -360,7 +364,11 @@ func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, f
 	if first != nil {
 		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
 	}
-	return db.batchTx(ctx, b, fn)
+	if err := db.batchTx(ctx, b, fn); err != nil {
+		return err
+	}
+	db.eventsCommitted(tenantID)
+	return nil
 }
 
 // globalTx runs fn in one transaction with no tenant set.
@@ -414,7 +422,11 @@ func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) err
 // snapshot when it starts, so a lock that must cover a later read (a row
 // lock before a count) has to be its own, earlier statement.
 func (db *DB) tenantWrite(ctx context.Context, tenantID string, b *pgx.Batch) error {
-	return db.tenantBatch(ctx, tenantID, b)
+	if err := db.tenantBatch(ctx, tenantID, b); err != nil {
+		return err
+	}
+	db.eventsCommitted(tenantID)
+	return nil
 }
 
 // tenantBatch sends BEGIN, SET LOCAL app.tenant_id, the queries of b and
@@ -443,29 +455,45 @@ func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
 	return mapErr(err)
 }
 
-// audit inserts a tenant audit event in tx.
+// insertAuditSQL writes one tenant audit row.
+const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
+	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
+
+// insertAudit writes a tenant audit event and its tenant event (the
+// outbox, insertEvent) in tx: the one place every audited change of a
+// tenant passes, Tenantry's own and an extension's (Tx.Audit), so each
+// one reaches the tenant's event streams. The audit row and the counter
+// travel in one round trip, the outbox row in a second.
 func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
+	if !outbox.Enabled {
+		_, err := tx.Exec(ctx, insertAuditSQL, auditArgs(e)...)
+		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
-		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data)
+	ev := tenantry.NewEvent(e)
+	b := &pgx.Batch{}
+	b.Queue(insertAuditSQL, auditArgs(e)...)
+	b.Queue(nextSeqSQL, ev.TenantID).QueryRow(func(row pgx.Row) error { return row.Scan(&ev.Seq) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, insertEventSQL, eventArgs(ev)...)
 	return err
 }
 
-// queueAudit queues a tenant audit event on b.
-func queueAudit(b *pgx.Batch, e *tenantry.AuditEvent) {
+// auditIn returns the function of a transaction (TenantService.tx) that
+// writes e with insertAudit after the transaction's first batch.
+func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
+	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }
+}
+
+// auditArgs are the values of insertAuditSQL for e.
+func auditArgs(e *tenantry.AuditEvent) []any {
 	var data any
 	if len(e.Data) > 0 {
 		data = string(e.Data)
 	}
-	b.Queue(`INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
-		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-		e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data)
+	return []any{e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data}
 }
 
 // insertPlatformAudit inserts a platform audit event in tx; e.TenantID is

@@ -463,11 +463,17 @@ func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenan
 			}
 			return fmt.Errorf("import: %w", err)
 		}
-		return insertPlatformAudit(ctx, tx, ev)
+		if err := insertPlatformAudit(ctx, tx, ev); err != nil {
+			return err
+		}
+		// The restored trail is not replayed as new events: the tenant's
+		// outbox starts with its import (seq 1).
+		return insertEvent(ctx, tx, tenantry.NewEvent(ev))
 	})
 	if err != nil {
 		return nil, err
 	}
+	p.db.eventsCommitted(t.ID)
 	return t, nil
 }
 

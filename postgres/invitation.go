@@ -168,8 +168,7 @@ func (s *TenantService) RevokeInvitation(ctx context.Context, id string) error {
 		}
 		return nil
 	})
-	queueAudit(b, tenantry.NewAuditEvent(ctx, s.id, "invitation.revoke", "invitation", id))
-	return s.tx(ctx, b, nil)
+	return s.tx(ctx, b, auditIn(ctx, tenantry.NewAuditEvent(ctx, s.id, "invitation.revoke", "invitation", id)))
 }
 
 // AcceptInvitation makes userID a member with the invitation's role and

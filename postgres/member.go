@@ -207,8 +207,10 @@ func (s *TenantService) UpdateMember(ctx context.Context, userID string, role te
 		}
 		wb := &pgx.Batch{}
 		wb.Queue(`UPDATE members SET role = $3 WHERE tenant_id = $1 AND user_id = $2`, s.id, uid, string(role))
-		queueAudit(wb, tenantry.NewAuditEvent(ctx, s.id, "member.update", "member", uid))
-		return tx.SendBatch(ctx, wb).Close()
+		if err := tx.SendBatch(ctx, wb).Close(); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "member.update", "member", uid))
 	})
 	if err != nil {
 		return nil, err
@@ -253,7 +255,9 @@ func (s *TenantService) RemoveMember(ctx context.Context, userID string) error {
 			}
 		}
 		wb.Queue(`DELETE FROM members WHERE tenant_id = $1 AND user_id = $2`, s.id, uid)
-		queueAudit(wb, tenantry.NewAuditEvent(ctx, s.id, "member.remove", "member", uid))
-		return tx.SendBatch(ctx, wb).Close()
+		if err := tx.SendBatch(ctx, wb).Close(); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "member.remove", "member", uid))
 	})
 }

@@ -190,11 +190,15 @@ func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenant
 		if ev.Data, err = json.Marshal(changes); err != nil {
 			return err
 		}
-		return insertPlatformAudit(ctx, tx, ev)
+		if err := insertPlatformAudit(ctx, tx, ev); err != nil {
+			return err
+		}
+		return p.db.insertTenantEvent(ctx, tx, tenantry.TenantUpdatedEvent(ev, changes))
 	})
 	if err != nil {
 		return nil, err
 	}
+	p.db.eventsCommitted(id)
 	return t, nil
 }
 
@@ -218,11 +222,16 @@ func (p *PlatformService) SetTenantStatus(ctx context.Context, id string, s tena
 		return tenantNotFound(err)
 	})
 	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
-		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, action, "tenant", id))
+		ev := tenantry.NewAuditEvent(ctx, id, action, "tenant", id)
+		if err := insertPlatformAudit(ctx, tx, ev); err != nil {
+			return err
+		}
+		return p.db.insertTenantEvent(ctx, tx, tenantry.NewEvent(ev))
 	})
 	if err != nil {
 		return nil, err
 	}
+	p.db.eventsCommitted(id)
 	return t, nil
 }
 

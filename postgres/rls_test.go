@@ -10,7 +10,7 @@ import (
 )
 
 var tenantTables = []string{"members", "invitations", "api_keys", "projects", "tasks",
-	"audit_events", "chat_sessions", "chat_messages", "usage_counters"}
+	"audit_events", "chat_sessions", "chat_messages", "usage_counters", "tenant_events", "tenant_event_seqs"}
 
 // rawApp returns a raw connection acting as the runtime role, with none of
 // the application's filters.
@@ -251,5 +251,50 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	if got != "" {
 		t.Fatalf("app.tenant_id in a fresh transaction: got %q, want empty", got)
+	}
+}
+
+// TestRLSEventsPlatformException: app.platform = 'on' lets the runtime
+// role read and delete (prune) every tenant's events, and nothing more:
+// no insert or update of events, no counter, nothing without it.
+func TestRLSEventsPlatformException(t *testing.T) {
+	db, url := open(t)
+	a, b := seedTwoTenants(t, db)
+	conn := rawApp(t, url)
+	ctx := context.Background()
+	insert := `INSERT INTO tenant_events (tenant_id, seq, id, type, actor_type, at) VALUES ($1, 1000, $2, 'x.created', 'system', now())`
+	counter := `INSERT INTO tenant_event_seqs (tenant_id, seq) VALUES ($1, 1)
+		ON CONFLICT (tenant_id) DO UPDATE SET seq = tenant_event_seqs.seq + 1 RETURNING seq`
+	platform := "SET LOCAL app.platform = 'on'"
+	tests := []struct {
+		name, set, sql string
+		args           []any
+		wantErr        bool
+		wantRows       int64
+	}{
+		{"read without the flag or a tenant", "", "SELECT FROM tenant_events", nil, false, 0},
+		{"delete without the flag or a tenant", "", "DELETE FROM tenant_events", nil, false, 0},
+		{"insert of B as tenant A", "SET LOCAL app.tenant_id = '" + a.ID + "'", insert, []any{b.ID, tenantry.NewID()}, true, 0},
+		{"counter of B as tenant A", "SET LOCAL app.tenant_id = '" + a.ID + "'", counter, []any{b.ID}, true, 0},
+		{"insert with the flag", platform, insert, []any{a.ID, tenantry.NewID()}, true, 0},
+		{"update with the flag (events are never updated: no grant)", platform, "UPDATE tenant_events SET type = 'y'", nil, true, 0},
+		{"counters with the flag", platform, "UPDATE tenant_event_seqs SET seq = seq + 1", nil, false, 0},
+		{"read with the flag", platform, "SELECT FROM tenant_events WHERE tenant_id IN ($1, $2) GROUP BY tenant_id", []any{a.ID, b.ID}, false, 2},
+	}
+	for _, tt := range tests {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.set != "" {
+			if _, err := tx.Exec(ctx, tt.set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ct, err := tx.Exec(ctx, tt.sql, tt.args...)
+		if (err != nil) != tt.wantErr || ct.RowsAffected() != tt.wantRows {
+			t.Errorf("%s: got %d rows, error %v; want %d rows, error %v", tt.name, ct.RowsAffected(), err, tt.wantRows, tt.wantErr)
+		}
+		_ = tx.Rollback(ctx)
 	}
 }

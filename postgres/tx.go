@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 // Write runs fn in one write transaction of the handle's tenant, on the
@@ -36,6 +37,9 @@ func (s *TenantService) Write(ctx context.Context, fn func(tenantry.Tx) error) e
 	}
 	if err := tx.commit(ctx); err != nil {
 		return err
+	}
+	if len(tx.events) > 0 {
+		s.db.eventsCommitted(s.id)
 	}
 	for _, f := range tx.hooks {
 		f()
@@ -82,6 +86,13 @@ type pgTx struct {
 	pending *pgx.Batch       // statements queued for the next round trip (write)
 	hooks   []func()
 	err     error // the first failed statement: it fails the transaction
+
+	// The outbox (write): seq is the tenant's event counter, read and
+	// locked at BEGIN (hasSeq false when the tenant has none yet), and
+	// events are the audited changes' events, written with COMMIT.
+	seq    int64
+	hasSeq bool
+	events []*tenantry.Event
 }
 
 // TenantID returns the id of the transaction's tenant.
@@ -188,7 +199,10 @@ func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, 
 		}
 		e.Data = b
 	}
-	queueAudit(tx.pending, e)
+	tx.pending.Queue(insertAuditSQL, auditArgs(e)...)
+	if outbox.Enabled {
+		tx.events = append(tx.events, tenantry.NewEvent(e))
+	}
 	return nil
 }
 
@@ -219,19 +233,39 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 		return nil, err
 	}
 	b := &pgx.Batch{}
-	lock := false
+	// read reads the answers of the statements before q, in order.
+	var read []func(pgx.BatchResults) error
+	exec := func(br pgx.BatchResults) error { _, err := br.Exec(); return err }
 	switch {
 	case tx.write && !tx.begun:
 		b.Queue("BEGIN")
 		tx.db.queueTenant(b, tx.id)
 		b.Queue(lockTenantSQL, tx.id)
-		lock = true
+		read = append(read, exec, exec, func(br pgx.BatchResults) error {
+			var err error
+			tx.tenant, err = scanTenant(br.QueryRow())
+			return tenantNotFound(err)
+		})
+		if outbox.Enabled {
+			b.Queue(lockSeqSQL, tx.id)
+			read = append(read, func(br pgx.BatchResults) error {
+				err := br.QueryRow().Scan(&tx.seq)
+				tx.hasSeq = err == nil
+				if errors.Is(err, pgx.ErrNoRows) {
+					return nil
+				}
+				return err
+			})
+		}
 	case !tx.write:
 		b.Queue("BEGIN READ ONLY")
 		tx.db.queueTenant(b, tx.id)
+		read = append(read, exec, exec)
 	}
-	prefix := len(b.QueuedQueries)
 	if tx.write {
+		for range tx.pending.QueuedQueries {
+			read = append(read, exec)
+		}
 		b.QueuedQueries = append(b.QueuedQueries, tx.pending.QueuedQueries...)
 		tx.pending = &pgx.Batch{}
 	}
@@ -243,27 +277,13 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	}
 	br := tx.conn.SendBatch(ctx, b)
 	tx.begun = tx.begun || tx.write
-	for i := range len(b.QueuedQueries) - boolInt(q != nil) - boolInt(q != nil && !tx.write) {
-		var err error
-		if lock && i == prefix-1 {
-			tx.tenant, err = scanTenant(br.QueryRow())
-			err = tenantNotFound(err)
-		} else {
-			_, err = br.Exec()
-		}
-		if err != nil {
+	for _, r := range read {
+		if err := r(br); err != nil {
 			_ = br.Close()
 			return nil, tx.fail(err)
 		}
 	}
 	return br, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // acquire takes the transaction's connection from the pool.
@@ -308,6 +328,9 @@ func (tx *pgTx) commit(ctx context.Context) error {
 	if !tx.write {
 		return tx.closeOpen()
 	}
+	if err := tx.queueEvents(ctx); err != nil {
+		return err
+	}
 	br, err := tx.send(ctx, &pgx.QueuedQuery{SQL: "COMMIT"})
 	if err != nil {
 		return err
@@ -323,6 +346,46 @@ func (tx *pgTx) commit(ctx context.Context) error {
 		return tx.fail(errors.New("postgres: the transaction was rolled back"))
 	}
 	tx.begun = false
+	return nil
+}
+
+// lockSeqSQL reads and locks the tenant's event counter at BEGIN: with the
+// lock held until commit, the transaction's events take the next numbers
+// and the tenant's writers commit in the order of their numbers.
+const lockSeqSQL = `SELECT seq FROM tenant_event_seqs WHERE tenant_id = $1 FOR UPDATE`
+
+// queueEvents numbers the transaction's events after the counter read at
+// BEGIN and queues the counter's new value and the outbox rows, all
+// INSERT ... VALUES or UPDATE with the tenant bound, which Citus routes to
+// the tenant's shard; they travel with COMMIT. A tenant without a counter
+// yet (its first event) creates it in a round trip of its own, since an
+// absent row could not be locked at BEGIN.
+func (tx *pgTx) queueEvents(ctx context.Context) error {
+	k := int64(len(tx.events))
+	if k == 0 {
+		return nil
+	}
+	if !tx.begun {
+		br, err := tx.send(ctx, nil)
+		if err != nil {
+			return err
+		}
+		tx.open = br
+		if err := tx.closeOpen(); err != nil {
+			return err
+		}
+	}
+	last := tx.seq + k
+	if tx.hasSeq {
+		tx.pending.Queue(`UPDATE tenant_event_seqs SET seq = $2 WHERE tenant_id = $1`, tx.id, last)
+	} else if err := tx.QueryRow(ctx, `INSERT INTO tenant_event_seqs (tenant_id, seq) VALUES ($1, $2)
+		ON CONFLICT (tenant_id) DO UPDATE SET seq = tenant_event_seqs.seq + $2 RETURNING seq`, tx.id, k).Scan(&last); err != nil {
+		return err
+	}
+	for i, ev := range tx.events {
+		ev.Seq = last - k + 1 + int64(i)
+		tx.pending.Queue(insertEventSQL, eventArgs(ev)...)
+	}
 	return nil
 }
 

@@ -12,8 +12,20 @@ import (
 // tenant id (tenant_id or subject_tenant_id).
 const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, at, request_id, data`
 
-// insertAudit writes a tenant event into audit_events.
+// insertAudit writes a tenant's audit event into audit_events and its
+// tenant event into the outbox (insertEvent), in tx: the one place every
+// audited change of a tenant passes, Tenantry's own and an extension's
+// (Tx.Audit), so each one reaches the tenant's event streams.
 func insertAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
+	if err := insertAuditRow(ctx, tx, ev); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, tenantry.NewEvent(ev))
+}
+
+// insertAuditRow writes ev into audit_events only: an import restores the
+// exported trail without replaying it as new events.
+func insertAuditRow(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(ev.TenantID, ev)...)
 	if err != nil {

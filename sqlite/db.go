@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -63,6 +64,8 @@ type DB struct {
 	// extUsers are the columns of each extension table that hold a user id
 	// (tenantry.TableShape.UserColumns), mapped by an import.
 	extUsers map[string][]string
+	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
+	onEvents atomic.Pointer[func(tenantID string)]
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -175,6 +178,7 @@ type wtx struct {
 	ids    *idGen
 	stmts  *stmtCache
 	missed []string // queries to prepare once the transaction ends
+	events []string // tenants whose outbox the transaction wrote to
 }
 
 // ExecContext runs query with a cached prepared statement.
@@ -398,6 +402,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
 	if err := tx.Commit(); err != nil {
 		return dbErr(err)
 	}
+	db.eventsCommitted(tx.events)
 	return nil
 }
 

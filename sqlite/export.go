@@ -233,7 +233,7 @@ func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Ten
 				return fmt.Errorf("import line %d: %w", i+1, err)
 			}
 		}
-		return platformAudit(ctx, tx, im.tenant.ID, "tenant.import", map[string]any{"records": len(recs)})
+		return platformTenantAudit(ctx, tx, im.tenant.ID, "tenant.import", map[string]any{"records": len(recs)})
 	})
 	if err != nil {
 		return nil, err
@@ -429,7 +429,7 @@ func (im *importer) record(ctx context.Context, rec tenantry.ExportRecord) error
 			return err
 		}
 		ev.TenantID = tid
-		return insertAudit(ctx, tx, &ev)
+		return insertAuditRow(ctx, tx, &ev)
 	}
 	return nil
 }

@@ -20,16 +20,35 @@ var _ tenantry.Platform = (*Platform)(nil)
 
 // platformAudit writes a platform event about tenant tenantID in tx.
 func platformAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) error {
+	_, err := writePlatformAudit(ctx, tx, tenantID, action, data)
+	return err
+}
+
+// platformTenantAudit writes a platform event about tenant tenantID in tx
+// and the same change into the tenant's outbox: a change of the tenant
+// itself (its plan, limits, status, an import) reaches its event streams,
+// which end on a suspension.
+func platformTenantAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) error {
+	ev, err := writePlatformAudit(ctx, tx, tenantID, action, data)
+	if err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, tenantry.NewEvent(ev))
+}
+
+// writePlatformAudit writes and returns a platform event about tenant
+// tenantID.
+func writePlatformAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) (*tenantry.AuditEvent, error) {
 	ev := tenantry.NewAuditEvent(ctx, tenantID, action, "tenant", tenantID)
 	ev.ID = tx.newID()
 	if data != nil {
 		b, err := json.Marshal(data)
 		if err != nil {
-			return fmt.Errorf("encode audit data: %w", err)
+			return nil, fmt.Errorf("encode audit data: %w", err)
 		}
 		ev.Data = b
 	}
-	return insertPlatformAudit(ctx, tx, ev)
+	return ev, insertPlatformAudit(ctx, tx, ev)
 }
 
 // tenantConflict maps a unique violation of the tenants table to conflict.
@@ -210,7 +229,11 @@ func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.Tena
 			return fmt.Errorf("update tenant: %w", err)
 		}
 		out = t
-		return platformAudit(ctx, tx, t.ID, "tenant.update", changes)
+		ev, err := writePlatformAudit(ctx, tx, t.ID, "tenant.update", changes)
+		if err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, tenantry.TenantUpdatedEvent(ev, changes))
 	})
 	if err != nil {
 		return nil, err
@@ -241,7 +264,7 @@ func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.Te
 			return fmt.Errorf("set tenant status: %w", err)
 		}
 		out = t
-		return platformAudit(ctx, tx, t.ID, action, map[string]any{"from": from, "to": s})
+		return platformTenantAudit(ctx, tx, t.ID, action, map[string]any{"from": from, "to": s})
 	})
 	if err != nil {
 		return nil, err
@@ -256,7 +279,7 @@ func (db *DB) tenantTables() []string {
 	ext := tenantry.ExtensionTables(db.exts)
 	slices.Reverse(ext)
 	return append(ext, "chat_messages", "chat_sessions", "api_keys", "invitations",
-		"audit_events", "usage_counters", "members")
+		"audit_events", "usage_counters", "members", "tenant_events", "tenant_event_seqs")
 }
 
 // DeleteTenant deletes the tenant and every row of it (tenant_not_found).

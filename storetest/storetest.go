@@ -64,6 +64,8 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"Tx", testTx},
 		{"Ping", testPing},
 		{"PasswordResets", testPasswordResets},
+		{"Events", testEvents},
+		{"EventsConcurrent", testEventsConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -60,8 +60,8 @@ func (c *counter) of(tenantID string) int {
 func newEnv(tb testing.TB) *env { return newEnvWith(tb, nil) }
 
 // newEnvWith starts the UI on a fresh SQLite store, with browser sessions
-// in store (nil: in memory, as e.Sessions).
-func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
+// in store (nil: in memory, as e.Sessions) and the config changes of opts.
+func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore, opts ...func(*ui.Config)) *env {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
@@ -77,7 +77,7 @@ func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
 		store = sessions
 	}
 	counted := &counter{n: map[string]int{}}
-	h := ui.New(ui.Config{
+	cfg := ui.Config{
 		Store:        db,
 		Auth:         a,
 		Plans:        tenantry.DefaultPlans(),
@@ -85,7 +85,11 @@ func newEnvWith(tb testing.TB, store tenantry.BrowserSessionStore) *env {
 		Sessions:     store,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		CountRequest: counted.count,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h := ui.New(cfg)
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return &env{Store: db, Auth: a, Sessions: sessions, Handler: h, Server: srv, Counted: counted}

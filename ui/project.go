@@ -43,7 +43,7 @@ func (h *Handler) renderProjects(q *request, status int, formErr error, form map
 		return err
 	}
 	p := &projectsPage{Projects: ps, Next: next, Q: f.Q, Active: qs.Get("active"), Quota: h.quota(q.tenant, u)[0]}
-	v := &view{Title: "Projects", Nav: "projects", Page: p, Form: form}
+	v := &view{Title: "Projects", Nav: "projects", Page: p, Form: form, Live: "projects"}
 	v.formErr(formErr)
 	h.renderView(q, status, "projects", v)
 	return nil
@@ -118,7 +118,7 @@ func (h *Handler) renderProject(q *request, status int, formErr error, form map[
 		names[m.UserID] = m.Name
 	}
 	pp := &projectPage{Project: p, Tasks: tasks, Next: next, Members: ms, Names: names, Completed: qs.Get("completed"), Assignee: tf.AssignedToID}
-	v := &view{Title: p.Name, Nav: "projects", Page: pp, Form: form}
+	v := &view{Title: p.Name, Nav: "projects", Page: pp, Form: form, Live: "project:" + p.ID}
 	v.formErr(formErr)
 	h.renderView(q, status, "project", v)
 	return nil

@@ -89,6 +89,10 @@ type view struct {
 	Suspend  bool
 	Year     int
 	LoginURL string
+	// Live is the presence topic of a page that updates itself while
+	// another member changes what it shows ("projects", "project:<id>");
+	// "" for a static page.
+	Live string
 }
 
 // switchLink is one entry of the tenant switcher.

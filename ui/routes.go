@@ -32,6 +32,7 @@ func (h *Handler) tenantRoutes() *http.ServeMux {
 	m.Handle("POST /api-keys/{id}/revoke", h.memberPage(true, h.apiKeyRevoke))
 	m.Handle("GET /audit", h.memberPage(true, h.audit))
 	m.Handle("GET /chat", h.memberPage(false, h.chat))
+	m.Handle("GET /events", h.memberPage(false, h.eventStream))
 	m.Handle("POST /chat", h.memberPage(false, h.chatSend))
 	m.HandleFunc("/", h.notFound)
 	return m

@@ -38,6 +38,8 @@ func limitLabel(name string) string {
 		return "Assistant messages per 10 seconds"
 	case tenantry.LimitMaxInFlight:
 		return "Requests at once"
+	case tenantry.LimitMaxEventStreams:
+		return "Live event streams at once"
 	}
 	return name
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
+	"github.com/tenantry/tenantry/events"
 	"github.com/tenantry/tenantry/inmem"
 	"github.com/tenantry/tenantry/projects"
 )
@@ -78,6 +79,9 @@ type Config struct {
 	// BaseDomains are the server's base domains (nil: "localhost"); the
 	// console refuses a custom domain that is one or under one.
 	BaseDomains []string
+	// Events serves the pages' live updates (GET /events); nil leaves the
+	// pages static.
+	Events *events.Streamer
 }
 
 // baseDomains returns the configured base domains, or "localhost".

@@ -29,9 +29,10 @@ import (
 // serverSecret is the test server's signing secret.
 var serverSecret = []byte("webhook-test-secret-webhook-test-secret")
 
-// feed is the outbox of the tests: the events engineer's outbox is not on
-// this branch yet, so the dispatchers read a slice of events per tenant
-// through the same tenantry.EventStore interface.
+// feed is an outbox the tests write at will (events of any type, at any
+// moment), read by the dispatchers through the same tenantry.EventStore
+// interface as the store's; TestDeliveryFromTheOutbox runs on the store's
+// own outbox.
 type feed struct {
 	mu     sync.Mutex
 	events map[string][]*tenantry.Event
@@ -56,6 +57,12 @@ func (f *feed) store(ts tenantry.TenantStore) tenantry.EventStore { return feedS
 type feedStore struct {
 	f        *feed
 	tenantID string
+}
+
+func (s feedStore) LatestEventSeq(context.Context) (int64, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	return int64(len(s.f.events[s.tenantID])), nil
 }
 
 func (s feedStore) Events(_ context.Context, after int64, limit int) ([]*tenantry.Event, error) {

@@ -78,7 +78,7 @@ type Config struct {
 	// (DefaultRetention).
 	Retention time.Duration
 	// Events returns the outbox of a tenant (default: the tenant handle
-	// itself, when it is a tenantry.EventStore; nil: no events).
+	// itself, a tenantry.EventStore).
 	Events func(tenantry.TenantStore) tenantry.EventStore
 	// Logger receives the dispatcher's database errors (default
 	// slog.Default()).
@@ -133,10 +133,7 @@ func New(cfg Config) (*Service, error) {
 		c.Retention = DefaultRetention
 	}
 	if c.Events == nil {
-		c.Events = func(ts tenantry.TenantStore) tenantry.EventStore {
-			es, _ := ts.(tenantry.EventStore)
-			return es
-		}
+		c.Events = func(ts tenantry.TenantStore) tenantry.EventStore { return ts }
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -1,10 +1,6 @@
 package webhook
 
-import (
-	"testing"
-
-	"github.com/tenantry/tenantry"
-)
+import "testing"
 
 func TestNewDefaults(t *testing.T) {
 	s, err := New(Config{Secret: []byte("server-secret-server-secret-0123"), AllowOrigins: []string{"http://10.0.0.5:8080", "hooks.internal"}})
@@ -17,14 +13,7 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.Events(nil) != nil {
-		t.Error("Events of a handle that is no EventStore: want nil")
-	}
-	var es tenantry.EventStore = eventsOnly{}
-	if c.Events(struct {
-		tenantry.TenantStore
-		tenantry.EventStore
-	}{nil, es}) == nil {
-		t.Error("Events of a handle that is an EventStore: want it")
+		t.Error("Events of no handle: want nil")
 	}
 	for _, tt := range []struct {
 		url      string
@@ -44,5 +33,3 @@ func TestNewDefaults(t *testing.T) {
 		t.Fatal("Dispatcher: nil")
 	}
 }
-
-type eventsOnly struct{ tenantry.EventStore }
