@@ -50,17 +50,23 @@ func ParseID(s string) (string, bool) {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return "", false
 	}
-	var b [16]byte
-	j := 0
-	for i := 0; i < 36; i += 2 {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			i--
-			continue
-		}
-		if _, err := hex.Decode(b[j:j+1], []byte(s[i:i+2])); err != nil {
+	lower := true
+	for i := 0; i < 36; i++ {
+		switch c := s[i]; {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+		case c >= '0' && c <= '9' || c >= 'a' && c <= 'f':
+		case c >= 'A' && c <= 'F':
+			lower = false
+		default:
 			return "", false
 		}
-		j++
+	}
+	if lower {
+		return s, true // already the canonical form: no copy
+	}
+	var b [16]byte
+	if _, err := hex.Decode(b[:], []byte(s[0:8]+s[9:13]+s[14:18]+s[19:23]+s[24:36])); err != nil {
+		return "", false
 	}
 	return formatUUID(b), true
 }

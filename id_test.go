@@ -48,6 +48,15 @@ func TestParseID(t *testing.T) {
 	}
 }
 
+// TestParseIDCanonicalAllocatesNothing: the form the server hands out comes
+// back as it is, on every request that names an id.
+func TestParseIDCanonicalAllocatesNothing(t *testing.T) {
+	id := tenantry.NewID()
+	if n := testing.AllocsPerRun(100, func() { tenantry.ParseID(id) }); n != 0 {
+		t.Errorf("ParseID(canonical): got %v allocations, want 0", n)
+	}
+}
+
 func FuzzParseID(f *testing.F) {
 	f.Add("01890a5d-ac96-774b-bcce-b302099a8057")
 	f.Add("'; select 1; --")

@@ -67,6 +67,18 @@ func (s Service) CreateProject(ctx context.Context, pc tenantry.ProjectCreate) (
 // count.
 const countCap = 10_001
 
+// checkCreateSQL counts the tenant's projects (up to $2) and says whether
+// name $3 is taken. The count is skipped (-1) for a tenant whose plan sets
+// no max_projects ($4 lists, as ",a,b,", the plans that set one) and whose
+// limits hold no override of it, as tenantry.Plans.Limit reads them, so a
+// tenant with many projects and no limit pays nothing for a count.
+const checkCreateSQL = `SELECT CASE
+		WHEN $4 NOT LIKE '%,' || t.plan || ',%' AND coalesce(CAST(t.limits AS TEXT), '') NOT LIKE '%"max_projects"%' THEN -1
+		ELSE (SELECT count(*) FROM (SELECT 1 FROM projects WHERE tenant_id = $1 LIMIT $2) c)
+	END,
+	EXISTS (SELECT 1 FROM projects WHERE tenant_id = $1 AND name = $3)
+	FROM tenants t WHERE t.id = $1`
+
 // checkCreate returns plan_limit when the tenant has max_projects projects
 // or more, else conflict when name is taken, in that order. The tenant's
 // row is locked first, in the same round trip, so concurrent creates of
@@ -79,9 +91,7 @@ func (s Service) checkCreate(ctx context.Context, tx tenantry.Tx, name string) e
 		n     int64
 		taken bool
 	)
-	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM projects WHERE tenant_id = $1 LIMIT $2) c),
-		EXISTS (SELECT 1 FROM projects WHERE tenant_id = $1 AND name = $3)`,
-		tx.TenantID(), countCap, name).Scan(&n, &taken); err != nil {
+	if err := tx.QueryRow(ctx, checkCreateSQL, tx.TenantID(), countCap, name, s.limited).Scan(&n, &taken); err != nil {
 		return err
 	}
 	t, err := tx.Tenant(ctx)
@@ -89,7 +99,7 @@ func (s Service) checkCreate(ctx context.Context, tx tenantry.Tx, name string) e
 		return err
 	}
 	if limit := s.plans.Limit(t, tenantry.LimitMaxProjects); limit != tenantry.Unlimited {
-		if n == countCap && limit > countCap {
+		if n < 0 || n == countCap && limit > countCap {
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM projects WHERE tenant_id = $1`, tx.TenantID()).Scan(&n); err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ import (
 	"embed"
 	"io/fs"
 	"strconv"
+	"strings"
 
 	"github.com/tenantry/tenantry"
 )
@@ -68,11 +69,21 @@ func With(exts []tenantry.Extension) []tenantry.Extension {
 type Service struct {
 	ts    tenantry.TenantStore
 	plans tenantry.Plans
+	// limited lists the plans that set max_projects, as ",a,b,".
+	limited string
 }
 
 // New returns the service of ts's tenant; plans decide max_projects.
 func New(ts tenantry.TenantStore, plans tenantry.Plans) Service {
-	return Service{ts: ts, plans: plans}
+	var b strings.Builder
+	b.WriteByte(',')
+	for name, p := range plans {
+		if n, ok := p.Limits[tenantry.LimitMaxProjects]; ok && n != tenantry.Unlimited {
+			b.WriteString(name)
+			b.WriteByte(',')
+		}
+	}
+	return Service{ts: ts, plans: plans, limited: b.String()}
 }
 
 // start returns a page's size and the id it starts after: on the first

@@ -64,6 +64,9 @@ type DB struct {
 	// extUsers are the columns of each extension table that hold a user id
 	// (tenantry.TableShape.UserColumns), mapped by an import.
 	extUsers map[string][]string
+	// rewritten caches the SQLite text of the tenant transactions'
+	// statements (numbered), so a statement is rewritten once.
+	rewritten *rewrites
 	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
 	onEvents atomic.Pointer[func(tenantID string)]
 }
@@ -122,7 +125,8 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	r.SetMaxIdleConns(readerConns)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts}
+	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts,
+		rewritten: newRewrites()}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

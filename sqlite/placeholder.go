@@ -1,6 +1,11 @@
 package sqlite
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
 
 // numbered rewrites the PostgreSQL-style numbered placeholders of query
 // ($1, $2, ...) as SQLite's own numbered ones (?1, ?2, ...), which bind the
@@ -72,3 +77,36 @@ func quotedEnd(s string, i int, q byte) int {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// maxRewrites bounds the rewritten statements a store keeps: a builder's
+// statements built from filters vary, so the cache evicts the least used.
+const maxRewrites = 2048
+
+// rewrites is a bounded cache of numbered's answers.
+type rewrites struct {
+	mu  sync.Mutex
+	lru *simplelru.LRU[string, string]
+}
+
+func newRewrites() *rewrites {
+	l, _ := simplelru.NewLRU[string, string](maxRewrites, nil) // a positive size never fails
+	return &rewrites{lru: l}
+}
+
+// numbered returns numbered(query), from the cache when it is there.
+func (r *rewrites) numbered(query string) string {
+	if !strings.Contains(query, "$") {
+		return query
+	}
+	r.mu.Lock()
+	out, ok := r.lru.Get(query)
+	r.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = numbered(query)
+	r.mu.Lock()
+	r.lru.Add(query, out)
+	r.mu.Unlock()
+	return out
+}

@@ -20,7 +20,7 @@ import (
 func (h *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
 	var hooks []func()
 	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
-		wt := &writeTx{txBase: txBase{q: tx, id: h.id, tenant: t, hooks: &hooks}, h: h, w: tx}
+		wt := &writeTx{txBase: txBase{q: tx, id: h.id, tenant: t, hooks: &hooks, sql: h.db.rewritten}, h: h, w: tx}
 		if err := fn(wt); err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 		return err
 	}
 	var hooks []func()
-	base := &txBase{q: q, id: h.id, hooks: &hooks}
+	base := &txBase{q: q, id: h.id, hooks: &hooks, sql: h.db.rewritten}
 	if err := fn(base); err != nil {
 		return dbErr(err)
 	}
@@ -66,6 +66,7 @@ type txBase struct {
 	tenant *tenantry.Tenant // read lazily in a read transaction
 	hooks  *[]func()
 	err    error // the first failed statement: it fails the transaction
+	sql    *rewrites
 }
 
 // fail records err as the transaction's failure and returns it mapped.
@@ -105,20 +106,27 @@ func (tx *txBase) args(args []any) ([]any, error) {
 	return args, nil
 }
 
-// dests wraps the *time.Time destinations of a Scan in timeScan.
+// dests wraps the *time.Time destinations of a Scan in timeScan; it
+// copies dest only when there is one.
 func dests(dest []any) []any {
-	copied := false
-	for i, d := range dest {
-		t, ok := d.(*time.Time)
-		if !ok {
-			continue
+	for _, d := range dest {
+		if _, ok := d.(*time.Time); ok {
+			return appendDests(nil, dest)
 		}
-		if !copied {
-			dest, copied = append([]any(nil), dest...), true
-		}
-		dest[i] = timeScan{t}
 	}
 	return dest
+}
+
+// appendDests appends dest to buf with its *time.Time destinations
+// wrapped in timeScan.
+func appendDests(buf, dest []any) []any {
+	for _, d := range dest {
+		if t, ok := d.(*time.Time); ok {
+			d = timeScan{t}
+		}
+		buf = append(buf, d)
+	}
+	return buf
 }
 
 // TenantID returns the id of the transaction's tenant.
@@ -142,7 +150,7 @@ func (tx *txBase) Exec(ctx context.Context, query string, args ...any) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.q.ExecContext(ctx, numbered(query), args...)
+	res, err := tx.q.ExecContext(ctx, tx.sql.numbered(query), args...)
 	if err != nil {
 		return 0, tx.fail(err)
 	}
@@ -166,11 +174,11 @@ func (tx *txBase) Query(ctx context.Context, query string, args ...any) (tenantr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.q.QueryContext(ctx, numbered(query), args...)
+	rows, err := tx.q.QueryContext(ctx, tx.sql.numbered(query), args...)
 	if err != nil {
 		return nil, tx.fail(err)
 	}
-	return txRows{rows}, nil
+	return &txRows{r: rows}, nil
 }
 
 // QueryRow runs a query that returns at most one row.
@@ -179,7 +187,7 @@ func (tx *txBase) QueryRow(ctx context.Context, query string, args ...any) tenan
 	if err != nil {
 		return errRow{err}
 	}
-	return txRow{tx.q.QueryRowContext(ctx, numbered(query), args...), tx}
+	return txRow{tx.q.QueryRowContext(ctx, tx.sql.numbered(query), args...), tx}
 }
 
 // Audit fails: a read transaction changes nothing, so it has nothing to
@@ -216,12 +224,18 @@ func (tx *writeTx) Queue(ctx context.Context, query string, args ...any) {
 }
 
 // txRows adapts *sql.Rows.
-type txRows struct{ r *sql.Rows }
+type txRows struct {
+	r   *sql.Rows
+	buf []any // the destinations of Scan with times wrapped, reused row after row
+}
 
-func (r txRows) Next() bool             { return r.r.Next() }
-func (r txRows) Scan(dest ...any) error { return txErr(r.r.Scan(dests(dest)...)) }
-func (r txRows) Err() error             { return txErr(r.r.Err()) }
-func (r txRows) Close()                 { _ = r.r.Close() }
+func (r *txRows) Next() bool { return r.r.Next() }
+func (r *txRows) Scan(dest ...any) error {
+	r.buf = appendDests(r.buf[:0], dest)
+	return txErr(r.r.Scan(r.buf...))
+}
+func (r *txRows) Err() error { return txErr(r.r.Err()) }
+func (r *txRows) Close()     { _ = r.r.Close() }
 
 // txRow adapts *sql.Row; no row is not_found.
 type txRow struct {
