@@ -17,7 +17,7 @@ type Message struct {
 	Data  string
 }
 
-// ErrStop, returned by Read's function, ends Read with no error.
+// ErrStop ends Read with no error when Read's function returns it.
 var ErrStop = errors.New("events: stop reading")
 
 // Read parses the text/event-stream r as EventSource does and calls fn for

@@ -28,6 +28,7 @@ func newPageEnv(tb testing.TB, opts ...func(*Config)) *pageEnv {
 	store := openSQLite(tb)
 	frozen := time.Now()
 	lim := inmem.NewRateLimiter(inmem.RateLimiterOptions{Now: func() time.Time { return frozen }})
+	//lint:ignore S1021 the options' closures read e, so it is declared first
 	var e *testEnv
 	e = newTestEnv(tb, store, append([]func(*Config){func(c *Config) {
 		c.Limiter = lim

@@ -407,28 +407,6 @@ func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) err
 	return db.tenantBatch(ctx, tenantID, b)
 }
 
-// tenantWrite runs the queries of b in one write transaction of tenantID
-// and commits it: BEGIN, SET LOCAL, the queries and COMMIT go in a single
-// round trip (pgx pipelines them behind one Sync; a statement not yet
-// prepared on the connection adds one round trip to prepare it, and SET
-// LOCAL is a statement of its own for each tenant). An error in a query
-// skips the rest, COMMIT included, and the transaction is rolled back (one
-// more round trip, on that path only).
-//
-// COMMIT is on the wire before any callback of b runs, so a callback can
-// report but never veto: every decision of the transaction (a quota, a
-// conflict) must be taken in SQL, and the statements must write nothing
-// when it goes the other way. A statement of READ COMMITTED takes its
-// snapshot when it starts, so a lock that must cover a later read (a row
-// lock before a count) has to be its own, earlier statement.
-func (db *DB) tenantWrite(ctx context.Context, tenantID string, b *pgx.Batch) error {
-	if err := db.tenantBatch(ctx, tenantID, b); err != nil {
-		return err
-	}
-	db.eventsCommitted(tenantID)
-	return nil
-}
-
 // tenantBatch sends BEGIN, SET LOCAL app.tenant_id, the queries of b and
 // COMMIT in one round trip.
 func (db *DB) tenantBatch(ctx context.Context, tenantID string, b *pgx.Batch) error {
@@ -511,15 +489,6 @@ func insertPlatformAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent)
 		e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
 		e.At, e.RequestID, data)
 	return err
-}
-
-// nextCursor returns the next-page cursor for a page of n rows (limit+1
-// fetched) ending with lastID.
-func nextCursor(n, limit int, lastID string) string {
-	if n > limit {
-		return tenantry.Cursor(lastID)
-	}
-	return ""
 }
 
 // pgconnTag is the command tag a queued Exec callback receives.

@@ -18,15 +18,6 @@ func page[T any](items []T, limit int, id func(T) string) ([]T, string, error) {
 	return items, "", nil
 }
 
-// itoa formats a placeholder number.
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
-}
-
 // escapeLike escapes LIKE's wildcards and its escape character.
 func escapeLike(q string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -125,21 +124,6 @@ func queueLockTenant(b *pgx.Batch, id string, t **tenantry.Tenant) {
 		var err error
 		*t, err = scanTenant(row)
 		return tenantNotFound(err)
-	})
-}
-
-// queueLockTenantIfAny is queueLockTenant leaving *t nil when there is no
-// such tenant, for a batch that must not fail on that: an error makes pgx
-// drop every statement of the batch from its connection's cache, and
-// prepare them again (another round trip) the next time.
-func queueLockTenantIfAny(b *pgx.Batch, id string, t **tenantry.Tenant) {
-	b.Queue(lockTenantSQL, id).QueryRow(func(row pgx.Row) error {
-		var err error
-		*t, err = scanTenant(row)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		return err
 	})
 }
 

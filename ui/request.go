@@ -125,9 +125,6 @@ func (q *request) takeFlash() (flash, secret string) {
 	return flash, secret
 }
 
-// canManage reports whether the caller is an owner or admin of the tenant.
-func (q *request) canManage() bool { return q.member != nil && q.member.Role.CanManage() }
-
 // safeNext returns next when it is a local path, else fallback.
 func safeNext(next, fallback string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
