@@ -33,7 +33,7 @@ func scanAPIKey(row pgx.Row) (*tenantry.APIKey, error) {
 
 // CreateAPIKey stores key; ID, TenantID and CreatedAt are filled in when
 // empty (validation_failed).
-func (s *TenantService) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) error {
+func (s *TenantStore) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *TenantService) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) 
 }
 
 // APIKeys lists the tenant's keys, revoked ones included.
-func (s *TenantService) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error) {
+func (s *TenantStore) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error) {
 	if err := s.check(); err != nil {
 		return nil, "", err
 	}
@@ -104,7 +104,7 @@ func (s *TenantService) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenant
 	return page(out, limit, func(k *tenantry.APIKey) string { return k.ID })
 }
 
-func (s *TenantService) apiKeyWhere(ctx context.Context, where string, arg any, notFound error) (*tenantry.APIKey, error) {
+func (s *TenantStore) apiKeyWhere(ctx context.Context, where string, arg any, notFound error) (*tenantry.APIKey, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (s *TenantService) apiKeyWhere(ctx context.Context, where string, arg any, 
 }
 
 // APIKey returns a key by id (not_found).
-func (s *TenantService) APIKey(ctx context.Context, id string) (*tenantry.APIKey, error) {
+func (s *TenantStore) APIKey(ctx context.Context, id string) (*tenantry.APIKey, error) {
 	notFound := tenantry.Errorf(tenantry.ENOTFOUND, "API key not found.")
 	id, ok := tenantry.ParseID(id)
 	if !ok {
@@ -138,13 +138,13 @@ func (s *TenantService) APIKey(ctx context.Context, id string) (*tenantry.APIKey
 }
 
 // APIKeyByHash returns the live key with hash (unauthenticated).
-func (s *TenantService) APIKeyByHash(ctx context.Context, hash string) (*tenantry.APIKey, error) {
+func (s *TenantStore) APIKeyByHash(ctx context.Context, hash string) (*tenantry.APIKey, error) {
 	return s.apiKeyWhere(ctx, "hash = $2 AND revoked_at IS NULL", hash,
 		tenantry.Errorf(tenantry.EUNAUTHENTICATED, "The API key is not valid."))
 }
 
 // RevokeAPIKey revokes a key (not_found).
-func (s *TenantService) RevokeAPIKey(ctx context.Context, id string) error {
+func (s *TenantStore) RevokeAPIKey(ctx context.Context, id string) error {
 	if err := s.check(); err != nil {
 		return err
 	}

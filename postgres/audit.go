@@ -31,7 +31,7 @@ func scanAudit(row pgx.Row) (*tenantry.AuditEvent, error) {
 }
 
 // AuditEvents lists the tenant's events, newest first.
-func (s *TenantService) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+func (s *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
 	if err := s.check(); err != nil {
 		return nil, "", err
 	}

@@ -11,7 +11,7 @@ func sessionNotFound() error { return tenantry.Errorf(tenantry.ENOTFOUND, "Chat 
 
 // CreateChatSession stores sess; ID, TenantID and CreatedAt are filled in
 // when empty.
-func (s *TenantService) CreateChatSession(ctx context.Context, sess *tenantry.ChatSession) error {
+func (s *TenantStore) CreateChatSession(ctx context.Context, sess *tenantry.ChatSession) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func queueSession(b *pgx.Batch, tenantID, id string, out **tenantry.ChatSession)
 }
 
 // ChatSession returns a session of this tenant (not_found).
-func (s *TenantService) ChatSession(ctx context.Context, id string) (*tenantry.ChatSession, error) {
+func (s *TenantStore) ChatSession(ctx context.Context, id string) (*tenantry.ChatSession, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (s *TenantService) ChatSession(ctx context.Context, id string) (*tenantry.C
 
 // AppendChatMessages stores msgs in the session in one transaction
 // (not_found for an unknown session).
-func (s *TenantService) AppendChatMessages(ctx context.Context, sessionID string, msgs ...*tenantry.ChatMessage) error {
+func (s *TenantStore) AppendChatMessages(ctx context.Context, sessionID string, msgs ...*tenantry.ChatMessage) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func scanChatMessages(rows pgx.Rows, out *[]*tenantry.ChatMessage) error {
 }
 
 // ChatMessages lists a session's messages, oldest first (not_found).
-func (s *TenantService) ChatMessages(ctx context.Context, sessionID string, p tenantry.Page) ([]*tenantry.ChatMessage, string, error) {
+func (s *TenantStore) ChatMessages(ctx context.Context, sessionID string, p tenantry.Page) ([]*tenantry.ChatMessage, string, error) {
 	if err := s.check(); err != nil {
 		return nil, "", err
 	}
@@ -140,7 +140,7 @@ func (s *TenantService) ChatMessages(ctx context.Context, sessionID string, p te
 
 // RecentChatMessages returns up to n latest messages of a session, oldest
 // first.
-func (s *TenantService) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
+func (s *TenantStore) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}

@@ -458,7 +458,7 @@ func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
 	return err
 }
 
-// auditIn returns the function of a transaction (TenantService.tx) that
+// auditIn returns the function of a transaction (TenantStore.tx) that
 // writes e with insertAudit after the transaction's first batch.
 func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
 	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }

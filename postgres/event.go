@@ -85,7 +85,7 @@ func queueEvents(b *pgx.Batch, tenantID string, after int64, limit int, out *[]*
 
 // Events returns the tenant's events with Seq > after, oldest first, at
 // most limit (tenantry.EventLimit) of them.
-func (s *TenantService) Events(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error) {
+func (s *TenantStore) Events(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error) {
 	out := []*tenantry.Event{}
 	b := &pgx.Batch{}
 	queueEvents(b, s.id, after, limit, &out)
@@ -96,7 +96,7 @@ func (s *TenantService) Events(ctx context.Context, after int64, limit int) ([]*
 }
 
 // LatestEventSeq returns the seq of the tenant's latest event, 0 for none.
-func (s *TenantService) LatestEventSeq(ctx context.Context) (int64, error) {
+func (s *TenantStore) LatestEventSeq(ctx context.Context) (int64, error) {
 	var n int64
 	b := &pgx.Batch{}
 	b.Queue(`SELECT coalesce(max(seq), 0) FROM tenant_event_seqs WHERE tenant_id = $1`, s.id).QueryRow(func(row pgx.Row) error {
@@ -110,7 +110,7 @@ func (s *TenantService) LatestEventSeq(ctx context.Context) (int64, error) {
 
 // Events returns the outbox of tenant f.TenantID after f.After
 // (tenant_not_found), with that tenant set in the transaction.
-func (p *PlatformService) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {
+func (p *Platform) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {
 	id, ok := tenantry.ParseID(f.TenantID)
 	if !ok {
 		return nil, notFoundTenant()
@@ -136,7 +136,7 @@ func (p *PlatformService) Events(ctx context.Context, f tenantry.EventFilter) ([
 // PruneEvents deletes every tenant's events older than before, in one
 // statement under the tenant_events_platform_prune policy (app.platform
 // 'on' in this transaction only).
-func (p *PlatformService) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+func (p *Platform) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")

@@ -12,7 +12,7 @@ import (
 // ExportTenant writes the tenant and all its rows to w as NDJSON, one
 // tenantry.ExportRecord a line, reading them in one transaction of that
 // tenant (tenant_not_found).
-func (p *PlatformService) ExportTenant(ctx context.Context, id string, w io.Writer) error {
+func (p *Platform) ExportTenant(ctx context.Context, id string, w io.Writer) error {
 	id, ok := tenantry.ParseID(id)
 	if !ok {
 		return notFoundTenant()

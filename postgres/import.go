@@ -417,7 +417,7 @@ func (pl *importPlan) resolveUsers(ctx context.Context, tx pgx.Tx) ([]importRow,
 // reset it. The tenant's rows are written with app.tenant_id set to the
 // imported tenant, so row level security checks every one of them. The
 // import is audited as tenant.import in the platform trail.
-func (p *PlatformService) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tenant, error) {
+func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tenant, error) {
 	lines, err := readImport(r)
 	if err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ func scanInvitation(row pgx.Row) (*tenantry.Invitation, error) {
 //
 // It is plan_limit when the tenant already has max_members members, since
 // the invitation could not be accepted.
-func (s *TenantService) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
+func (s *TenantStore) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *TenantService) CreateInvitation(ctx context.Context, inv *tenantry.Invi
 }
 
 // Invitations lists pending invitations.
-func (s *TenantService) Invitations(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error) {
+func (s *TenantStore) Invitations(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error) {
 	if err := s.check(); err != nil {
 		return nil, "", err
 	}
@@ -123,7 +123,7 @@ func (s *TenantService) Invitations(ctx context.Context, p tenantry.Page) ([]*te
 
 // Invitation returns a pending invitation by id: not accepted and not
 // expired (not_found).
-func (s *TenantService) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
+func (s *TenantStore) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (s *TenantService) Invitation(ctx context.Context, id string) (*tenantry.In
 }
 
 // RevokeInvitation deletes a pending invitation (not_found).
-func (s *TenantService) RevokeInvitation(ctx context.Context, id string) error {
+func (s *TenantStore) RevokeInvitation(ctx context.Context, id string) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (s *TenantService) RevokeInvitation(ctx context.Context, id string) error {
 
 // AcceptInvitation makes userID a member with the invitation's role and
 // marks it accepted, once.
-func (s *TenantService) AcceptInvitation(ctx context.Context, tokenHash, userID string) (*tenantry.Member, error) {
+func (s *TenantStore) AcceptInvitation(ctx context.Context, tokenHash, userID string) (*tenantry.Member, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func queueMember(b *pgx.Batch, tenantID, userID string, m **tenantry.Member) {
 }
 
 // Member returns the membership of userID (not_found).
-func (s *TenantService) Member(ctx context.Context, userID string) (*tenantry.Member, error) {
+func (s *TenantStore) Member(ctx context.Context, userID string) (*tenantry.Member, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *TenantService) Member(ctx context.Context, userID string) (*tenantry.Me
 }
 
 // Members lists members in join order.
-func (s *TenantService) Members(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error) {
+func (s *TenantStore) Members(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error) {
 	if err := s.check(); err != nil {
 		return nil, "", err
 	}
@@ -106,7 +106,7 @@ func nullID(id string) any {
 
 // addMember inserts a membership after checking max_members; the caller
 // holds the tenant's row lock and passes the tenant.
-func (s *TenantService) addMember(ctx context.Context, tx pgx.Tx, t *tenantry.Tenant, userID string, role tenantry.Role) (*tenantry.Member, error) {
+func (s *TenantStore) addMember(ctx context.Context, tx pgx.Tx, t *tenantry.Tenant, userID string, role tenantry.Role) (*tenantry.Member, error) {
 	var (
 		count  int64
 		exists bool
@@ -136,7 +136,7 @@ func (s *TenantService) addMember(ctx context.Context, tx pgx.Tx, t *tenantry.Te
 
 // AddMember adds an existing user (not_found, conflict, plan_limit,
 // validation_failed).
-func (s *TenantService) AddMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
+func (s *TenantStore) AddMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func otherOwners(ctx context.Context, tx pgx.Tx, tenantID, userID string) (int64
 
 // UpdateMember changes a member's role (not_found; validation_failed for
 // the last owner).
-func (s *TenantService) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
+func (s *TenantStore) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (s *TenantService) UpdateMember(ctx context.Context, userID string, role te
 // RemoveMember removes a member, running the extensions' MemberRemoved
 // statements first (not_found;
 // validation_failed for the last owner).
-func (s *TenantService) RemoveMember(ctx context.Context, userID string) error {
+func (s *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 	if err := s.check(); err != nil {
 		return err
 	}

@@ -11,16 +11,16 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// PlatformService holds the operations that cross tenants. It implements
+// Platform holds the operations that cross tenants. It implements
 // tenantry.Platform; every change is audited in platform_audit.
-type PlatformService struct {
+type Platform struct {
 	db *DB
 }
 
-var _ tenantry.Platform = (*PlatformService)(nil)
+var _ tenantry.Platform = (*Platform)(nil)
 
 // Platform returns the cross-tenant operations.
-func (db *DB) Platform() tenantry.Platform { return &PlatformService{db: db} }
+func (db *DB) Platform() tenantry.Platform { return &Platform{db: db} }
 
 func nullString(s string) any {
 	if s == "" {
@@ -65,7 +65,7 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 		if !ok {
 			return nil, tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
 		}
-		ts := &TenantService{db: db, id: t.ID}
+		ts := &TenantStore{db: db, id: t.ID}
 		if _, err := ts.addMember(ctx, tx, t, uid, tenantry.RoleOwner); err != nil {
 			return nil, err
 		}
@@ -80,7 +80,7 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 }
 
 // CreateTenant creates a tenant, with tc.OwnerID as owner when set.
-func (p *PlatformService) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+func (p *Platform) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
 	if err := tc.Validate(p.db.plans); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (p *PlatformService) CreateTenant(ctx context.Context, tc tenantry.TenantCr
 }
 
 // Tenants lists tenants in creation order.
-func (p *PlatformService) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
+func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
 	limit, after, err := f.Page.Normalize()
 	if err != nil {
 		return nil, "", err
@@ -132,7 +132,7 @@ func notFoundTenant() error { return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "
 
 // UpdateTenant changes a tenant (tenant_not_found, validation_failed,
 // conflict on domain).
-func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error) {
+func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error) {
 	id, ok := tenantry.ParseID(id)
 	if !ok {
 		return nil, notFoundTenant()
@@ -203,7 +203,7 @@ func (p *PlatformService) UpdateTenant(ctx context.Context, id string, tu tenant
 }
 
 // SetTenantStatus suspends, activates or archives (tenant_not_found).
-func (p *PlatformService) SetTenantStatus(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error) {
+func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error) {
 	id, ok := tenantry.ParseID(id)
 	if !ok {
 		return nil, notFoundTenant()
@@ -236,7 +236,7 @@ func (p *PlatformService) SetTenantStatus(ctx context.Context, id string, s tena
 }
 
 // DeleteTenant deletes the tenant and every row of it (tenant_not_found).
-func (p *PlatformService) DeleteTenant(ctx context.Context, id string) error {
+func (p *Platform) DeleteTenant(ctx context.Context, id string) error {
 	id, ok := tenantry.ParseID(id)
 	if !ok {
 		return notFoundTenant()
@@ -254,7 +254,7 @@ func (p *PlatformService) DeleteTenant(ctx context.Context, id string) error {
 }
 
 // TenantUsage returns a tenant's usage (tenant_not_found).
-func (p *PlatformService) TenantUsage(ctx context.Context, id string) (tenantry.Usage, error) {
+func (p *Platform) TenantUsage(ctx context.Context, id string) (tenantry.Usage, error) {
 	var u tenantry.Usage
 	id, ok := tenantry.ParseID(id)
 	if !ok {
@@ -281,7 +281,7 @@ func (p *PlatformService) TenantUsage(ctx context.Context, id string) (tenantry.
 // fails the transaction on its foreign key: then the ids that name one
 // are read, and the flush runs again with them alone (more round trips,
 // on that path only).
-func (p *PlatformService) AddUsage(ctx context.Context, counter string, counts map[string]int64) error {
+func (p *Platform) AddUsage(ctx context.Context, counter string, counts map[string]int64) error {
 	if counter == "" {
 		return tenantry.Invalid(map[string]string{"counter": "required"})
 	}
@@ -324,7 +324,7 @@ type usageCount struct {
 }
 
 // addUsage writes counts of day in one transaction and one round trip.
-func (p *PlatformService) addUsage(ctx context.Context, counter, day string, counts []usageCount) error {
+func (p *Platform) addUsage(ctx context.Context, counter, day string, counts []usageCount) error {
 	if len(counts) == 0 {
 		return nil
 	}
@@ -344,7 +344,7 @@ func (p *PlatformService) addUsage(ctx context.Context, counter, day string, cou
 // first; f.TenantID narrows to one tenant. Without it, this is the one
 // reader of the audit_events_platform_read policy: app.platform is set to
 // 'on' in this transaction only.
-func (p *PlatformService) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+func (p *Platform) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
 	limit, before, err := f.Page.Normalize()
 	if err != nil {
 		return nil, "", err

@@ -9,10 +9,10 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// TenantService is the handle bound to one tenant. It implements
+// TenantStore is the handle bound to one tenant. It implements
 // tenantry.TenantStore; every query sets app.tenant_id for row level
 // security and also filters tenant_id explicitly.
-type TenantService struct {
+type TenantStore struct {
 	db *DB
 	// id is the tenant id as tenantry.ParseID returned it, or "" when the
 	// handle was made with an invalid id.
@@ -20,23 +20,23 @@ type TenantService struct {
 	raw string
 }
 
-var _ tenantry.TenantStore = (*TenantService)(nil)
+var _ tenantry.TenantStore = (*TenantStore)(nil)
 
 // Tenant returns the handle bound to tenantID.
 func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	id, _ := tenantry.ParseID(tenantID)
-	return &TenantService{db: db, id: id, raw: tenantID}
+	return &TenantStore{db: db, id: id, raw: tenantID}
 }
 
 // ID returns the tenant id the handle is bound to.
-func (s *TenantService) ID() string {
+func (s *TenantStore) ID() string {
 	if s.id != "" {
 		return s.id
 	}
 	return s.raw
 }
 
-func (s *TenantService) check() error {
+func (s *TenantStore) check() error {
 	if s.id == "" {
 		return tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
 	}
@@ -44,7 +44,7 @@ func (s *TenantService) check() error {
 }
 
 // tx runs fn in one transaction of the handle's tenant.
-func (s *TenantService) tx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
+func (s *TenantStore) tx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *TenantService) tx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx
 }
 
 // read runs the queries of b in one read transaction of the handle's tenant.
-func (s *TenantService) read(ctx context.Context, b *pgx.Batch) error {
+func (s *TenantStore) read(ctx context.Context, b *pgx.Batch) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tena
 }
 
 // Tenant returns the handle's tenant (tenant_not_found).
-func (s *TenantService) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *TenantService) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 
 // UpdateSettings merges patch into the settings and returns the tenant
 // (validation_failed naming each key a tenant may not set).
-func (s *TenantService) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+func (s *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
 	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func today() string { return tenantry.Now().Format("2006-01-02") }
 
 // Usage counts members and today's counters (the extensions count the
 // rest: tenantry.UsageOf).
-func (s *TenantService) Usage(ctx context.Context) (tenantry.Usage, error) {
+func (s *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
 	var u tenantry.Usage
 	b := &pgx.Batch{}
 	queueUsage(b, s.id, &u)
@@ -226,7 +226,7 @@ func (s *TenantService) Usage(ctx context.Context) (tenantry.Usage, error) {
 }
 
 // AddUsage adds n to today's counter; it is not audited.
-func (s *TenantService) AddUsage(ctx context.Context, counter string, n int64) error {
+func (s *TenantStore) AddUsage(ctx context.Context, counter string, n int64) error {
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,

@@ -23,7 +23,7 @@ import (
 // round trip. Statements queued last (Queue, Audit) travel with COMMIT, so
 // a transaction of one read and one write is two round trips. Hooks added
 // with AfterCommit run after a commit.
-func (s *TenantService) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
+func (s *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *TenantService) Write(ctx context.Context, fn func(tenantry.Tx) error) e
 // query costs what a query costs; each statement sees the rows committed
 // when it starts (what READ COMMITTED gives within one transaction too).
 // AfterCommit hooks run when fn returns nil.
-func (s *TenantService) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
+func (s *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
