@@ -73,7 +73,7 @@ func (s *TenantStore) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) er
 	b.Queue(`INSERT INTO api_keys (tenant_id, id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, s.id, key.ID, key.Name, string(key.Role), key.Prefix,
 		key.Hash, key.CreatedBy, key.CreatedAt, key.RevokedAt, key.ExpiresAt)
-	return s.tx(ctx, b, auditIn(ctx, tenantry.NewAuditEvent(ctx, s.id, "api_key.create", "api_key", key.ID)))
+	return s.tx(ctx, b, auditIn(ctx, auditEvent(ctx, s.id, "api_key.create", "api_key", key.ID, map[string]any{"name": key.Name, "role": key.Role})))
 }
 
 // APIKeys lists the tenant's keys, revoked ones included.

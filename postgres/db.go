@@ -25,6 +25,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -462,6 +463,17 @@ func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
 // writes e with insertAudit after the transaction's first batch.
 func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
 	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }
+}
+
+// auditEvent returns the audit event of action on target with data (a
+// value that encodes as a JSON object, or nil), the actor and request id
+// from ctx: what each event says is the same on both backends.
+func auditEvent(ctx context.Context, tenantID, action, targetType, targetID string, data any) *tenantry.AuditEvent {
+	e := tenantry.NewAuditEvent(ctx, tenantID, action, targetType, targetID)
+	if data != nil {
+		e.Data, _ = json.Marshal(data) // maps of strings and roles always encode
+	}
+	return e
 }
 
 // auditArgs are the values of insertAuditSQL for e.

@@ -158,7 +158,7 @@ func (s *TenantStore) AddMember(ctx context.Context, userID string, role tenantr
 		if m, err = s.addMember(ctx, tx, t, uid, role); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "member.add", "member", uid))
+		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "member.add", "member", uid, map[string]any{"role": role}))
 	})
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (s *TenantStore) UpdateMember(ctx context.Context, userID string, role tena
 		if err := tx.SendBatch(ctx, wb).Close(); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "member.update", "member", uid))
+		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "member.update", "member", uid, map[string]any{"from": m.Role, "to": role}))
 	})
 	if err != nil {
 		return nil, err
@@ -258,6 +258,6 @@ func (s *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 		if err := tx.SendBatch(ctx, wb).Close(); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "member.remove", "member", uid))
+		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "member.remove", "member", uid, map[string]any{"role": m.Role}))
 	})
 }

@@ -60,6 +60,15 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 	if err := db.execTenant(ctx, tx, t.ID); err != nil {
 		return nil, err
 	}
+	// The platform's event first, then the owner's membership, in this
+	// order on both backends.
+	pe := tenantry.NewAuditEvent(ctx, t.ID, "tenant.create", "tenant", t.ID)
+	if pe.Data, err = json.Marshal(map[string]any{"slug": t.Slug, "plan": t.Plan}); err != nil {
+		return nil, err
+	}
+	if err := insertPlatformAudit(ctx, tx, pe); err != nil {
+		return nil, err
+	}
 	if tc.OwnerID != "" {
 		uid, ok := tenantry.ParseID(tc.OwnerID)
 		if !ok {
@@ -69,12 +78,14 @@ func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCre
 		if _, err := ts.addMember(ctx, tx, t, uid, tenantry.RoleOwner); err != nil {
 			return nil, err
 		}
+		// The owner's membership is audited in the tenant's trail, as
+		// every member.add is, on both backends.
+		if err := insertAudit(ctx, tx, auditEvent(ctx, t.ID, "member.add", "member", uid, map[string]any{"role": tenantry.RoleOwner})); err != nil {
+			return nil, err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET default_tenant_id = $2 WHERE id = $1 AND default_tenant_id IS NULL`, uid, t.ID); err != nil {
 			return nil, err
 		}
-	}
-	if err := insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, t.ID, "tenant.create", "tenant", t.ID)); err != nil {
-		return nil, err
 	}
 	return t, nil
 }

@@ -194,7 +194,7 @@ func (s *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Setting
 			return err
 		}
 		t.UpdatedAt = now
-		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "settings.update", "tenant", s.id))
+		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "settings.update", "tenant", s.id, map[string]any{"patch": patch}))
 	})
 	if err != nil {
 		return nil, err
