@@ -3,6 +3,7 @@ package tenantry
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -40,6 +41,21 @@ func NewAuditEvent(ctx context.Context, tenantID, action, targetType, targetID s
 		At:         time.Now().UTC(),
 		RequestID:  RequestIDFromContext(ctx),
 	}
+}
+
+// NewAuditEventData is NewAuditEvent with data, a value that encodes as
+// a JSON object (nil: none), saying what changed: the one place both
+// backends and the tenant transaction encode it.
+func NewAuditEventData(ctx context.Context, tenantID, action, targetType, targetID string, data any) (*AuditEvent, error) {
+	e := NewAuditEvent(ctx, tenantID, action, targetType, targetID)
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return nil, fmt.Errorf("encode audit data: %w", err)
+		}
+		e.Data = b
+	}
+	return e, nil
 }
 
 // AuditFilter selects audit events, newest first.

@@ -57,7 +57,7 @@ func (s *Server) scope(r *http.Request) tenantry.TenantStore {
 
 // projects returns the projects service of the request's tenant.
 func (s *Server) projects(r *http.Request) projects.Service {
-	return projects.New(s.scope(r), s.plans)
+	return s.prepared.For(s.scope(r))
 }
 
 // requireManager returns forbidden unless the caller is an owner or admin

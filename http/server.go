@@ -121,6 +121,7 @@ type Server struct {
 	store     tenantry.Store
 	auth      *auth.Service
 	plans     tenantry.Plans
+	prepared  projects.Prepared // the projects service's view of plans
 	assistant tenantry.Assistant
 	logger    *slog.Logger
 
@@ -199,6 +200,7 @@ func NewServer(cfg Config) *Server {
 		store:     cfg.Store,
 		auth:      cfg.Auth,
 		plans:     cfg.Plans,
+		prepared:  projects.Prepare(cfg.Plans),
 		assistant: cfg.Assistant,
 		logger:    cfg.Logger,
 		cache:     newCaches(cfg.CacheTTL),

@@ -25,7 +25,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -465,14 +464,10 @@ func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
 	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }
 }
 
-// auditEvent returns the audit event of action on target with data (a
-// value that encodes as a JSON object, or nil), the actor and request id
-// from ctx: what each event says is the same on both backends.
+// auditEvent is tenantry.NewAuditEventData for Tenantry's own events,
+// whose data are maps of strings and roles, which always encode.
 func auditEvent(ctx context.Context, tenantID, action, targetType, targetID string, data any) *tenantry.AuditEvent {
-	e := tenantry.NewAuditEvent(ctx, tenantID, action, targetType, targetID)
-	if data != nil {
-		e.Data, _ = json.Marshal(data) // maps of strings and roles always encode
-	}
+	e, _ := tenantry.NewAuditEventData(ctx, tenantID, action, targetType, targetID, data)
 	return e
 }
 

@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,6 +36,7 @@ func (s *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) err
 	if err := tx.commit(ctx); err != nil {
 		return err
 	}
+	tx.release(ctx) // before the hooks, which may use the pool themselves
 	if len(tx.events) > 0 {
 		s.db.eventsCommitted(s.id)
 	}
@@ -65,6 +64,7 @@ func (s *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 	if tx.err != nil {
 		return tx.err
 	}
+	tx.release(ctx) // before the hooks, which may use the pool themselves
 	for _, f := range tx.hooks {
 		f()
 	}
@@ -105,12 +105,7 @@ func (tx *pgTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 		return tx.tenant, nil
 	}
 	if tx.write {
-		br, err := tx.send(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		tx.open = br
-		if err := tx.closeOpen(); err != nil {
+		if err := tx.begin(ctx); err != nil {
 			return nil, err
 		}
 		return tx.tenant, nil
@@ -191,13 +186,9 @@ func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, 
 	if !tx.write {
 		return errors.New("postgres: Audit in a read transaction")
 	}
-	e := tenantry.NewAuditEvent(ctx, tx.id, action, targetType, targetID)
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("encode audit data: %w", err)
-		}
-		e.Data = b
+	e, err := tenantry.NewAuditEventData(ctx, tx.id, action, targetType, targetID, data)
+	if err != nil {
+		return err
 	}
 	tx.pending.Queue(insertAuditSQL, auditArgs(e)...)
 	if outbox.Enabled {
@@ -286,6 +277,17 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	return br, nil
 }
 
+// begin sends BEGIN, the tenant, the locks and the queued statements of a
+// write transaction in one round trip, with no statement after them.
+func (tx *pgTx) begin(ctx context.Context) error {
+	br, err := tx.send(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx.open = br
+	return tx.closeOpen()
+}
+
 // acquire takes the transaction's connection from the pool.
 func (tx *pgTx) acquire(ctx context.Context) error {
 	if tx.conn != nil {
@@ -366,12 +368,7 @@ func (tx *pgTx) queueEvents(ctx context.Context) error {
 		return nil
 	}
 	if !tx.begun {
-		br, err := tx.send(ctx, nil)
-		if err != nil {
-			return err
-		}
-		tx.open = br
-		if err := tx.closeOpen(); err != nil {
+		if err := tx.begin(ctx); err != nil {
 			return err
 		}
 	}

@@ -36,10 +36,10 @@ func (r *Redis) keys(tenantID, topic string) []string {
 	return []string{k, k + ":entries"}
 }
 
-// joinScript drops the expired entries, refuses a new conn over the
-// limit, and adds or refreshes the entry: KEYS set, hash; ARGV conn,
-// entry JSON, ttl ms, max (-1: none). It returns 1 when joined.
-const joinScript = `
+// dropExpired begins both scripts: it drops the entries whose time is up
+// from the set (KEYS[1]) and the hash (KEYS[2]), by Redis's clock, and
+// leaves that clock in now (milliseconds).
+const dropExpired = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -47,6 +47,12 @@ if #gone > 0 then
 	redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 	redis.call('HDEL', KEYS[2], unpack(gone))
 end
+`
+
+// joinScript drops the expired entries, refuses a new conn over the
+// limit, and adds or refreshes the entry: KEYS set, hash; ARGV conn,
+// entry JSON, ttl ms, max (-1: none). It returns 1 when joined.
+const joinScript = dropExpired + `
 local max = tonumber(ARGV[4])
 if max >= 0 and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= max then
 	return 0
@@ -61,14 +67,7 @@ return 1
 
 // listScript drops the expired entries and returns the live ones' JSON:
 // KEYS set, hash.
-const listScript = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
-if #gone > 0 then
-	redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-	redis.call('HDEL', KEYS[2], unpack(gone))
-end
+const listScript = dropExpired + `
 local conns = redis.call('ZRANGE', KEYS[1], 0, -1)
 if #conns == 0 then
 	return {}

@@ -74,7 +74,17 @@ type Service struct {
 }
 
 // New returns the service of ts's tenant; plans decide max_projects.
-func New(ts tenantry.TenantStore, plans tenantry.Plans) Service {
+func New(ts tenantry.TenantStore, plans tenantry.Plans) Service { return Prepare(plans).For(ts) }
+
+// Prepared is what a Service derives from the plans, worked out once for
+// a server that makes a Service per request.
+type Prepared struct {
+	plans   tenantry.Plans
+	limited string
+}
+
+// Prepare works out a Service's view of plans.
+func Prepare(plans tenantry.Plans) Prepared {
 	var b strings.Builder
 	b.WriteByte(',')
 	for name, p := range plans {
@@ -83,7 +93,12 @@ func New(ts tenantry.TenantStore, plans tenantry.Plans) Service {
 			b.WriteByte(',')
 		}
 	}
-	return Service{ts: ts, plans: plans, limited: b.String()}
+	return Prepared{plans: plans, limited: b.String()}
+}
+
+// For returns the service of ts's tenant.
+func (p Prepared) For(ts tenantry.TenantStore) Service {
+	return Service{ts: ts, plans: p.plans, limited: p.limited}
 }
 
 // start returns a page's size and the id it starts after: on the first

@@ -217,7 +217,7 @@ func (h *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 		now := encTime(tenantry.Now())
 		for _, e := range h.db.exts {
 			for _, q := range e.MemberRemoved {
-				if _, err := tx.ExecContext(ctx, numbered(q), h.id, m.UserID, now); err != nil {
+				if _, err := tx.ExecContext(ctx, h.db.rewritten.numbered(q), h.id, m.UserID, now); err != nil {
 					return fmt.Errorf("extension %s: member removed: %w", e.Name, err)
 				}
 			}

@@ -39,15 +39,11 @@ func platformTenantAudit(ctx context.Context, tx *wtx, tenantID, action string, 
 // writePlatformAudit writes and returns a platform event about tenant
 // tenantID.
 func writePlatformAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) (*tenantry.AuditEvent, error) {
-	ev := tenantry.NewAuditEvent(ctx, tenantID, action, "tenant", tenantID)
-	ev.ID = tx.newID()
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return nil, fmt.Errorf("encode audit data: %w", err)
-		}
-		ev.Data = b
+	ev, err := tenantry.NewAuditEventData(ctx, tenantID, action, "tenant", tenantID, data)
+	if err != nil {
+		return nil, err
 	}
+	ev.ID = tx.newID()
 	return ev, insertPlatformAudit(ctx, tx, ev)
 }
 

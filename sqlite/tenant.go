@@ -153,15 +153,11 @@ func (h *TenantStore) write(ctx context.Context, fn func(tx *wtx, t *tenantry.Te
 
 // audit writes an audit event of the handle's tenant in tx.
 func (h *TenantStore) audit(ctx context.Context, tx *wtx, action, targetType, targetID string, data any) error {
-	ev := tenantry.NewAuditEvent(ctx, h.id, action, targetType, targetID)
-	ev.ID = tx.newID()
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("encode audit data: %w", err)
-		}
-		ev.Data = b
+	ev, err := tenantry.NewAuditEventData(ctx, h.id, action, targetType, targetID, data)
+	if err != nil {
+		return err
 	}
+	ev.ID = tx.newID()
 	return insertAudit(ctx, tx, ev)
 }
 

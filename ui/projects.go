@@ -10,7 +10,7 @@ import (
 // tenantProjects returns the projects service of tenant id: the pages read and
 // write projects and tasks through the same code as the API.
 func (h *Handler) tenantProjects(id string) projects.Service {
-	return projects.New(h.cfg.Store.Tenant(id), h.cfg.Plans)
+	return h.prepared.For(h.cfg.Store.Tenant(id))
 }
 
 // usage returns the usage of tenant id, the extensions' counters included.

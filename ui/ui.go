@@ -95,6 +95,7 @@ func (h *Handler) baseDomains() []string {
 // Handler serves the web UI. It is an http.Handler.
 type Handler struct {
 	cfg       Config
+	prepared  projects.Prepared // the projects service's view of the plans
 	sessions  tenantry.BrowserSessionStore
 	idle      time.Duration
 	csrfKey   []byte
@@ -111,7 +112,7 @@ type Handler struct {
 // not parse, a programming error.
 func New(cfg Config) *Handler {
 	cfg.Extensions = projects.With(cfg.Extensions)
-	h := &Handler{cfg: cfg, sessions: cfg.Sessions, idle: cfg.IdleTimeout, csrfKey: csrfKey(cfg.Secret),
+	h := &Handler{cfg: cfg, prepared: projects.Prepare(cfg.Plans), sessions: cfg.Sessions, idle: cfg.IdleTimeout, csrfKey: csrfKey(cfg.Secret),
 		resolve: cfg.ResolveTenant, logger: cfg.Logger, now: time.Now}
 	if h.idle <= 0 {
 		h.idle = DefaultIdleTimeout
