@@ -26,6 +26,15 @@ type Store interface {
 	// Platform returns the cross-tenant operations.
 	Platform() Platform
 
+	// OnInvalidation adds fn to what is told, in the committing goroutine
+	// right after each commit through this handle, every invalidation the
+	// commit wrote to the database's invalidations outbox (the
+	// AuditEvent.Invalidations of its audit events, UserChanged and
+	// SessionRevoked of the user changes), until stop is called. Other
+	// processes read those rows through the database's Bus. fn must be
+	// quick and must not block.
+	OnInvalidation(fn func(Invalidation)) (stop func())
+
 	// Ping checks that the database answers (unavailable).
 	Ping(ctx context.Context) error
 	// Close releases the backend.

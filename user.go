@@ -124,6 +124,7 @@ type UserStore interface {
 	// UserMemberships lists the user's memberships across tenants.
 	UserMemberships(ctx context.Context, userID string) ([]*UserMembership, error)
 	// SetDefaultTenant makes tenantID the user's default (not_a_member).
+	// It, SetPassword and SetPlatformAdmin write UserChanged.
 	SetDefaultTenant(ctx context.Context, userID, tenantID string) error
 
 	// CreateRefreshToken stores a new refresh token.
@@ -131,12 +132,14 @@ type UserStore interface {
 	// RotateRefreshToken revokes the live token with oldHash and stores next
 	// in its family, in one transaction. A token that is unknown, expired or
 	// already revoked is unauthenticated; a revoked one also revokes its
-	// whole family (reuse detection) and is returned with the
-	// unauthenticated error, so that the caller can stop the family's access
-	// tokens. Otherwise it returns the revoked token.
+	// whole family (reuse detection), commits that with its invalidation
+	// (SessionRevoked: the family's access tokens stop in every process)
+	// and is returned with the unauthenticated error. Otherwise it returns
+	// the revoked token.
 	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken) (*RefreshToken, error)
-	// RevokeRefreshToken revokes the token with hash and its family and
-	// returns the token (not_found when unknown).
+	// RevokeRefreshToken revokes the token with hash and its family, with
+	// its invalidation (SessionRevoked), and returns the token (not_found
+	// when unknown).
 	RevokeRefreshToken(ctx context.Context, hash string) (*RefreshToken, error)
 	// RefreshFamilyLive reports whether the refresh token family familyID
 	// still has a token that is not revoked (false for an unknown family).

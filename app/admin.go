@@ -39,9 +39,6 @@ func runAdmin(ctx context.Context, env *environment, args []string) error {
 	if created {
 		fmt.Fprintf(env.stdout, "created platform admin %s (%s)\n", u.Email, u.ID)
 	} else {
-		// An existing user may just have been promoted: running servers
-		// drop their cached copy.
-		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvUser, UserID: u.ID})
 		fmt.Fprintf(env.stdout, "%s is a platform admin\n", u.Email)
 	}
 	return nil

@@ -56,15 +56,39 @@ func (f fanout) Subscribe(ctx context.Context, fn func(tenantry.Invalidation)) {
 	}
 }
 
-// announce tells running servers, through the database, that inv changed.
-// The change is already made, so a failure only warns: the servers then
-// see it when their cached copies expire (--cache-ttl).
-func announce(ctx context.Context, env *environment, db database, inv tenantry.Invalidation) {
-	bus, err := databaseBus(db, slog.New(slog.NewTextHandler(env.stderr, nil)))
-	if err == nil {
-		err = bus.Publish(ctx, inv)
-	}
-	if err != nil {
-		fmt.Fprintf(env.stderr, "warning: running servers were not told of the change (%v); they see it once their caches expire\n", err)
+// teller is the Redis bus's side that relay uses: publish to the other
+// processes only.
+type teller interface {
+	Tell(ctx context.Context, inv tenantry.Invalidation) error
+}
+
+// relayQueue bounds the invalidations waiting for Redis; past it they are
+// dropped, and the other processes read them from the database at their
+// next poll instead.
+const relayQueue = 1024
+
+// relay tells Redis, until ctx is done, the invalidations of db's commits
+// in this process, so that the other processes drop their copies before
+// their next database poll. The commit never waits: the database rows
+// are the delivery, Redis only makes it sooner.
+func relay(ctx context.Context, db tenantry.Store, to teller, logger *slog.Logger) {
+	queue := make(chan tenantry.Invalidation, relayQueue)
+	stop := db.OnInvalidation(func(inv tenantry.Invalidation) {
+		select {
+		case queue <- inv:
+		default:
+		}
+	})
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case inv := <-queue:
+			if err := to.Tell(ctx, inv); err != nil && ctx.Err() == nil {
+				logger.Warn("invalidation not told through Redis; the other processes read it from the database",
+					"kind", inv.Kind, "err", err)
+			}
+		}
 	}
 }

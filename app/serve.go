@@ -183,14 +183,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if c.seed != "" {
-		changed, err := seed(ctx, db, authSvc, c.seed, splitList(c.baseDomains), logger)
-		if changed {
-			// Other servers may hold the tenants seeded: drop them all.
-			if err := dbBus.Publish(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant}); err != nil {
-				logger.Error("publish invalidation", "kind", tenantry.InvTenant, "error", err.Error())
-			}
-		}
-		if err != nil {
+		// What the seed changes, the store announces to the other
+		// servers (the invalidations outbox).
+		if _, err := seed(ctx, db, authSvc, c.seed, splitList(c.baseDomains), logger); err != nil {
 			return err
 		}
 	}
@@ -228,7 +223,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		bus = fanout{redis.NewBus(client, "tenantry:invalidations", logger), dbBus}
+		redisBus := redis.NewBus(client, "tenantry:invalidations", logger)
+		bus = fanout{redisBus, dbBus}
+		go relay(ctx, db, redisBus, logger)
 		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
 		logger.Info("sharing rate limits, cache invalidation, browser sessions, event notifications and presence through Redis")
 	}
@@ -258,7 +255,6 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
 		CountRequest:  func(tenantID string) { srv.CountRequest(tenantID) },
 		Logger:        logger,
-		Bus:           bus,
 		Sessions:      sessions,
 		Limiter:       limiter,
 		// SignInThrottle is the API's: one budget for both.

@@ -29,9 +29,9 @@ const tenantUsage = `usage:
   tenantry tenant place SLUG_OR_ID [--isolate] [--node HOST:PORT] [--mode block_writes|auto|force_logical]   (Citus only)`
 
 // runTenant manages tenants from the command line. Changes are audited in
-// the platform trail with the system as actor, and announced to running
-// servers through the database's invalidation bus, so that they drop their
-// cached copies at once.
+// the platform trail with the system as actor; the store's rows in the
+// database's invalidations outbox tell running servers, which drop their
+// cached copies at their next poll.
 func runTenant(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 {
 		return errors.New(tenantUsage)
@@ -90,8 +90,6 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
-		// A server may hold a negative answer for the slug or domain.
-		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 		fmt.Fprintf(env.stdout, "created tenant %s (%s) on plan %s\n", t.Slug, t.ID, t.Plan)
 		return nil
 	case "list":
@@ -112,9 +110,6 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err := tenantAction(ctx, env, p, sub, t, *out); err != nil {
 			return err
 		}
-		if sub != "export" {
-			announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
-		}
 		return nil
 	case "import":
 		if len(pos) != 1 {
@@ -126,11 +121,6 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		}
 		return importTenants(ctx, env, db, pos[0], baseDomains, func(entries []registry.Entry) error {
 			owners, err := registry.ApplyOwners(ctx, db, svc, entries)
-			for _, o := range owners {
-				if o.Member != nil {
-					announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: o.Member.TenantID, UserID: o.Member.UserID})
-				}
-			}
 			printOwners(env, svc, *publicURL, owners)
 			return describe(err)
 		})
@@ -253,7 +243,7 @@ func findTenant(ctx context.Context, db tenantry.Store, ref string) (*tenantry.T
 }
 
 // importTenants reads a tenant export (first line {"type":"tenant",...})
-// or a tenants.jsonl registry, applies it and announces the change; owners
+// or a tenants.jsonl registry and applies it; owners
 // applies a registry's owner_email lines after its tenants.
 func importTenants(ctx context.Context, env *environment, db database, path string, baseDomains []string, owners func([]registry.Entry) error) error {
 	var data []byte
@@ -271,7 +261,6 @@ func importTenants(ctx context.Context, env *environment, db database, path stri
 		if err != nil {
 			return describe(err)
 		}
-		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 		fmt.Fprintf(env.stdout, "imported tenant %s (%s)\n", t.Slug, t.ID)
 		return nil
 	}
@@ -280,11 +269,6 @@ func importTenants(ctx context.Context, env *environment, db database, path stri
 		return describe(err)
 	}
 	created, updated, err := registry.Apply(ctx, db.Platform(), db, entries, baseDomains...)
-	if created+updated > 0 {
-		// Several tenants may have changed, the lines before a failing one
-		// included: no TenantID drops them all.
-		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvTenant})
-	}
 	if err != nil {
 		return describe(err)
 	}

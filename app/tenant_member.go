@@ -39,15 +39,14 @@ func invitationText(svc *auth.Service, publicURL, token string) string {
 
 // addMember gives email the role in t: an existing user joins at once, an
 // unknown e-mail gets an invitation whose link is printed once. The change
-// is audited in the tenant's trail with the system as actor and announced
-// to running servers.
+// is audited in the tenant's trail with the system as actor, which tells
+// running servers.
 func addMember(ctx context.Context, env *environment, db database, svc *auth.Service, publicURL string, t *tenantry.Tenant, email string, role tenantry.Role) error {
 	g, err := svc.AddMemberByEmail(ctx, db.Tenant(t.ID), email, role)
 	if err != nil {
 		return describe(err)
 	}
 	if g.Member != nil {
-		announce(ctx, env, db, tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: t.ID, UserID: g.Member.UserID})
 		fmt.Fprintf(env.stdout, "%s (%s) is now %s of %s\n", g.Member.Email, g.Member.UserID, g.Member.Role, t.Slug)
 		return nil
 	}

@@ -247,9 +247,8 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 	old, err := s.store.RotateRefreshToken(ctx, HashToken(refreshToken), next)
 	if err != nil {
 		if isClientError(err) {
-			if old != nil && old.FamilyID != "" {
-				return nil, &RevokedError{SessionID: old.FamilyID, UserID: old.UserID, err: errBadRefresh()}
-			}
+			// A reused token's family is revoked by now, and the store
+			// has told every process to stop its access tokens.
 			return nil, errBadRefresh()
 		}
 		return nil, fmt.Errorf("auth: refresh: %w", err)
@@ -263,21 +262,6 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Session, e
 	}
 	return s.session(ctx, u, token, old.FamilyID)
 }
-
-// RevokedError is the unauthenticated error of a Refresh that detected the
-// reuse of a rotated refresh token and so revoked the token's whole
-// family: the caller stops the access tokens of SessionID (see
-// Principal.SessionID).
-type RevokedError struct {
-	SessionID, UserID string
-	err               error
-}
-
-// Error returns the message of the unauthenticated error.
-func (e *RevokedError) Error() string { return e.err.Error() }
-
-// Unwrap returns the unauthenticated *tenantry.Error.
-func (e *RevokedError) Unwrap() error { return e.err }
 
 func errBadRefresh() error {
 	return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Invalid or expired refresh token.")

@@ -163,16 +163,13 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	if got, want := db.refresh[HashToken(second.RefreshToken)].FamilyID, db.refresh[HashToken(first.RefreshToken)].FamilyID; got != want {
 		t.Errorf("rotated family = %q, want %q", got, want)
 	}
-	family := db.refresh[HashToken(first.RefreshToken)].FamilyID
 	if _, err := s.Authenticate(t.Context(), second.AccessToken); err != nil {
 		t.Errorf("Authenticate(rotated session's access token) = %v, want success", err)
 	}
-	// Reusing the rotated token is refused and burns the family, and
-	// says which session to stop.
+	// Reusing the rotated token is refused and burns the family.
 	_, err = s.Refresh(t.Context(), first.RefreshToken)
-	var revoked *RevokedError
-	if !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) || !errors.As(err, &revoked) || revoked.SessionID != family || revoked.UserID != first.User.ID {
-		t.Errorf("Refresh(reused token) = %#v, want unauthenticated naming session %s of user %s", err, family, first.User.ID)
+	if !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
+		t.Errorf("Refresh(reused token) = %#v, want unauthenticated", err)
 	}
 	for name, tok := range map[string]string{"first": first.AccessToken, "second": second.AccessToken} {
 		if _, err := s.Authenticate(t.Context(), tok); !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {

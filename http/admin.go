@@ -84,7 +84,6 @@ func (s *Server) handleAdminTenantCreate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	s.invalidate(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	out := adminTenant{Tenant: t}
 	if email != "" && tc.OwnerID == "" {
 		_, token, err := s.auth.CreateInvitation(ctx, s.store.Tenant(t.ID), email, tenantry.RoleOwner)
@@ -160,7 +159,6 @@ func (s *Server) handleAdminTenantUpdate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return writeJSON(w, http.StatusOK, t)
 }
 
@@ -174,7 +172,6 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, st tenantry.T
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return writeJSON(w, http.StatusOK, t)
 }
 
@@ -202,7 +199,6 @@ func (s *Server) handleAdminTenantDelete(w http.ResponseWriter, r *http.Request)
 	if err := s.store.Platform().DeleteTenant(r.Context(), t.ID); err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -267,7 +263,6 @@ func (s *Server) handleAdminTenantImport(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return writeJSON(w, http.StatusCreated, t)
 }
 

@@ -2,8 +2,6 @@ package http
 
 import (
 	"net/http"
-
-	"github.com/tenantry/tenantry"
 )
 
 // handleAdminMemberList answers GET /api/admin/tenants/{id}/members: the
@@ -42,9 +40,6 @@ func (s *Server) handleAdminMemberAdd(w http.ResponseWriter, r *http.Request) er
 	g, err := s.auth.AddMemberByEmail(r.Context(), s.store.Tenant(t.ID), req.Email, req.Role)
 	if err != nil {
 		return err
-	}
-	if g.Member != nil {
-		s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: t.ID, UserID: g.Member.UserID})
 	}
 	return writeJSON(w, http.StatusCreated, g)
 }

@@ -97,7 +97,6 @@ func (s *Server) handleAPIKeyRevoke(w http.ResponseWriter, r *http.Request) erro
 	if err := ts.RevokeAPIKey(r.Context(), id); err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvAPIKey, TenantID: ts.ID(), Key: key.Hash})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/tenantry/tenantry"
@@ -21,9 +20,6 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 	sess, err := s.auth.Signup(r.Context(), in)
 	if err != nil {
 		return err
-	}
-	if sess.DefaultTenant != nil {
-		s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: sess.DefaultTenant.ID})
 	}
 	return writeJSON(w, http.StatusCreated, sess)
 }
@@ -75,19 +71,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	}
 	sess, err := s.auth.Refresh(r.Context(), token)
 	if err != nil {
-		var revoked *auth.RevokedError
-		if errors.As(err, &revoked) {
-			s.invalidate(r.Context(), sessionInvalidation(revoked.UserID, revoked.SessionID))
-		}
 		return err
 	}
 	return writeJSON(w, http.StatusOK, sess)
-}
-
-// sessionInvalidation is the invalidation that stops the access tokens of
-// a revoked sign-in session.
-func sessionInvalidation(userID, sessionID string) tenantry.Invalidation {
-	return tenantry.Invalidation{Kind: tenantry.InvSession, UserID: userID, Key: sessionID}
 }
 
 // handleLogout revokes a refresh token and its family, whose access tokens
@@ -97,12 +83,8 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rt, err := s.auth.Logout(r.Context(), token)
-	if err != nil {
+	if _, err := s.auth.Logout(r.Context(), token); err != nil {
 		return err
-	}
-	if rt != nil {
-		s.invalidate(r.Context(), sessionInvalidation(rt.UserID, rt.FamilyID))
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -179,7 +161,6 @@ func (s *Server) handleDefaultTenant(w http.ResponseWriter, r *http.Request) err
 	if err := s.store.SetDefaultTenant(ctx, userID, t.ID); err != nil {
 		return err
 	}
-	s.invalidate(ctx, tenantry.Invalidation{Kind: tenantry.InvUser, UserID: userID})
 	out, err := s.me(r, userID)
 	if err != nil {
 		return err

@@ -190,11 +190,11 @@ func (c *caches) apply(inv tenantry.Invalidation) {
 			return p.APIKeyID != "" && p.TenantID == inv.TenantID && p.CreatorID == inv.UserID
 		})
 	case tenantry.InvAPIKey:
-		if inv.Key != "" {
-			c.apiKeys.del(inv.Key)
-		} else {
-			c.apiKeys.purge()
-		}
+		// Principals are cached by key hash; the invalidation names the
+		// key by id, which is all its audit event knows.
+		c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool {
+			return inv.Key == "" || p.APIKeyID == inv.Key
+		})
 	case tenantry.InvSession:
 		c.apiKeys.dropIf(func(_ string, p *auth.Principal) bool { return p.SessionID == inv.Key })
 	case tenantry.InvUser:

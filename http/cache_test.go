@@ -3,13 +3,15 @@ package http
 import (
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/auth"
-	"github.com/tenantry/tenantry/inmem"
+	"github.com/tenantry/tenantry/projects"
+	"github.com/tenantry/tenantry/sqlite"
 )
 
 func TestTTLCache(t *testing.T) {
@@ -30,36 +32,62 @@ func TestTTLCache(t *testing.T) {
 	}
 }
 
-func TestCacheInvalidationThroughBus(t *testing.T) {
-	e := newSQLiteEnv(t)
+// TestCacheInvalidationFromTheStore: the store's commits drop the cached
+// facts they change, with no call from a handler: at once in the
+// committing process (Store.OnInvalidation), and through the database's
+// invalidations outbox in another process on the same file (a second
+// handle, as a second server would open). Each change is a row of the
+// table above that a handler used to announce by hand.
+func TestCacheInvalidationFromTheStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	open := func() *sqlite.DB {
+		db, err := sqlite.Open(t.Context(), path, tenantry.DefaultPlans(), projects.Extension())
+		if err != nil {
+			t.Fatalf("sqlite.Open: %v", err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	here, there := open(), open()
+	e := newTestEnv(t, here)
 	f := e.newFixture(t, "bussed", "free")
-	bus := inmem.NewBus()
 	long := time.Hour
-	a := NewServer(Config{Store: e.Store, Auth: e.Auth, Bus: bus, CacheTTL: long})
-	b := NewServer(Config{Store: e.Store, Auth: e.Auth, Bus: bus, CacheTTL: long})
+	a := NewServer(Config{Store: here, Auth: e.Auth, CacheTTL: long})
+	b := NewServer(Config{Store: there, Auth: e.Auth, CacheTTL: long,
+		Bus: there.Bus(sqlite.BusOptions{PollInterval: 10 * time.Millisecond})})
 	defer a.Close()
 	defer b.Close()
 	ctx := t.Context()
-	if _, err := b.memberRole(ctx, f.Tenant.ID, f.Member.UserID); err != nil {
-		t.Fatalf("memberRole: %v", err)
+	for _, s := range []*Server{a, b} {
+		if _, err := s.memberRole(ctx, f.Tenant.ID, f.Member.UserID); err != nil {
+			t.Fatalf("memberRole: %v", err)
+		}
+		if _, err := s.tenantBySlug(ctx, "bussed"); err != nil {
+			t.Fatalf("tenantBySlug: %v", err)
+		}
 	}
-	if _, err := b.tenantBySlug(ctx, "bussed"); err != nil {
-		t.Fatalf("tenantBySlug: %v", err)
-	}
-	if err := e.Store.Tenant(f.Tenant.ID).RemoveMember(ctx, f.Member.UserID); err != nil {
+	if err := here.Tenant(f.Tenant.ID).RemoveMember(ctx, f.Member.UserID); err != nil {
 		t.Fatal(err)
 	}
-	a.invalidate(ctx, tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: f.Tenant.ID, UserID: f.Member.UserID})
-	a.invalidate(ctx, tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: f.Tenant.ID})
+	if _, err := here.Tenant(f.Tenant.ID).UpdateSettings(ctx, tenantry.Settings{tenantry.SettingWelcome: "Hello"}); err != nil {
+		t.Fatal(err)
+	}
+	dropped := func(s *Server) (bool, error) {
+		_, err := s.memberRole(ctx, f.Tenant.ID, f.Member.UserID)
+		_, cached := s.cache.tenants.get("slug:bussed")
+		return tenantry.IsCode(err, tenantry.ENOTAMEMBER) && !cached, err
+	}
+	if ok, err := dropped(a); !ok {
+		t.Errorf("committing process: membership (%v) or tenant still cached right after the commits; want both dropped", err)
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		_, err := b.memberRole(ctx, f.Tenant.ID, f.Member.UserID)
-		_, cached := b.cache.tenants.get("slug:bussed")
-		if tenantry.IsCode(err, tenantry.ENOTAMEMBER) && !cached {
+		ok, err := dropped(b)
+		if ok {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("other server still has the membership (%v) or tenant (%v) cached", err, cached)
+			t.Fatalf("other process still has the membership (%v) or tenant cached", err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -228,5 +256,19 @@ func TestTTLCacheEvictsPerEntry(t *testing.T) {
 		if got, ok := c.get(tt.key); got != tt.want || ok != tt.ok {
 			t.Errorf("get(%q) = %d, %v; want %d, %v", tt.key, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestCachesDropARevokedKeyByID: a revocation names the key by id, and
+// only that key's principals go.
+func TestCachesDropARevokedKeyByID(t *testing.T) {
+	c := newCaches(time.Hour)
+	c.putAPIKey("hash-1", &auth.Principal{APIKeyID: "k1", TenantID: "t"})
+	c.putAPIKey("hash-2", &auth.Principal{APIKeyID: "k2", TenantID: "t"})
+	c.apply(tenantry.Invalidation{Kind: tenantry.InvAPIKey, TenantID: "t", Key: "k1"})
+	_, one := c.apiKey("hash-1")
+	_, two := c.apiKey("hash-2")
+	if one || !two {
+		t.Errorf("after revoking k1: k1 cached %v (want false), k2 cached %v (want true)", one, two)
 	}
 }

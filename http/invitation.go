@@ -97,7 +97,6 @@ func (s *Server) handleInvitationAccept(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: m.TenantID, UserID: m.UserID})
 	t, err := s.store.TenantByID(r.Context(), m.TenantID)
 	if err != nil {
 		return err

@@ -84,7 +84,6 @@ func (s *Server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: m.TenantID, UserID: m.UserID})
 	return writeJSON(w, http.StatusCreated, m)
 }
 
@@ -121,7 +120,6 @@ func (s *Server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: m.TenantID, UserID: m.UserID})
 	return writeJSON(w, http.StatusOK, m)
 }
 
@@ -151,7 +149,6 @@ func (s *Server) handleMemberRemove(w http.ResponseWriter, r *http.Request) erro
 	if err := ts.RemoveMember(r.Context(), userID); err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: ts.ID(), UserID: userID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

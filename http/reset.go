@@ -2,8 +2,6 @@ package http
 
 import (
 	"net/http"
-
-	"github.com/tenantry/tenantry"
 )
 
 // passwordResetRequest is the body of POST /api/auth/password-reset.
@@ -60,7 +58,6 @@ func (s *Server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Reque
 			return err
 		}
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvUser, UserID: u.ID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -53,7 +53,9 @@ type Config struct {
 	Assistant tenantry.Assistant
 	// Limiter may be nil: no rate limits.
 	Limiter tenantry.RateLimiter
-	// Bus may be nil: cache invalidation stays local.
+	// Bus brings the invalidations of the other processes' commits (the
+	// database's Bus, with Redis when configured); this process's own
+	// come from the Store (Store.OnInvalidation). Nil: one process only.
 	Bus    tenantry.Bus
 	Logger *slog.Logger
 	// Registry receives the metrics; nil makes a new one.
@@ -234,7 +236,10 @@ func NewServer(cfg Config) *Server {
 	s.openAPI, s.docs = doc, page
 	s.handler = s.middleware(s.mux)
 	ctx, cancel := context.WithCancel(context.Background())
-	s.stop = cancel
+	// The store tells this process's commits as they happen, so a change
+	// is seen by the very next request.
+	stopLocal := cfg.Store.OnInvalidation(s.cache.apply)
+	s.stop = func() { stopLocal(); cancel() }
 	if cfg.Bus != nil {
 		// Subscribe registers before it returns, so no invalidation
 		// published after NewServer returns is missed.
@@ -353,16 +358,4 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.stop()
 	return errors.Join(err, s.waitUsage(ctx))
-}
-
-// invalidate drops the cached facts inv names in this process and
-// publishes inv to the other processes through the Bus.
-func (s *Server) invalidate(ctx context.Context, inv tenantry.Invalidation) {
-	s.cache.apply(inv)
-	if s.cfg.Bus == nil {
-		return
-	}
-	if err := s.cfg.Bus.Publish(context.WithoutCancel(ctx), inv); err != nil {
-		s.logger.LogAttrs(ctx, slog.LevelError, "publish invalidation", slog.String("kind", inv.Kind), slog.String("error", err.Error()))
-	}
 }

@@ -41,7 +41,6 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	s.invalidate(r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: ts.ID()})
 	return writeJSON(w, http.StatusOK, settingsOf(t))
 }
 

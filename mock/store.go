@@ -16,6 +16,7 @@ type Store struct {
 	CreateUserFn         func(ctx context.Context, uc tenantry.UserCreate) (*tenantry.User, error)
 	HasPlatformAdminFn   func(ctx context.Context) (bool, error)
 	PingFn               func(ctx context.Context) error
+	OnInvalidationFn     func(fn func(tenantry.Invalidation)) (stop func())
 	PlatformFn           func() tenantry.Platform
 	RevokeRefreshTokenFn func(ctx context.Context, hash string) (*tenantry.RefreshToken, error)
 	RefreshFamilyLiveFn  func(ctx context.Context, familyID string) (bool, error)
@@ -74,6 +75,15 @@ func (m *Store) Ping(ctx context.Context) error {
 		panic("mock: Store.Ping called but PingFn is nil")
 	}
 	return m.PingFn(ctx)
+}
+
+// OnInvalidation calls OnInvalidationFn; without one, it subscribes to
+// nothing, as a store whose commits invalidate nothing.
+func (m *Store) OnInvalidation(fn func(tenantry.Invalidation)) (stop func()) {
+	if m.OnInvalidationFn == nil {
+		return func() {}
+	}
+	return m.OnInvalidationFn(fn)
 }
 
 // Platform calls PlatformFn.

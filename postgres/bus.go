@@ -35,7 +35,39 @@ var _ tenantry.Bus = (*Bus)(nil)
 // Bus returns a Bus on db's invalidations table. It starts nothing until
 // Subscribe is called.
 func (db *DB) Bus(opts BusOptions) *Bus {
-	return &Bus{bus: dbbus.New(busTable{db}, "postgres", opts)}
+	return &Bus{bus: dbbus.New(busTable{db}, "postgres", db.local.Origin(), opts)}
+}
+
+// OnInvalidation adds fn to what is told the invalidations of each commit
+// of db, in the committing goroutine, until stop is called.
+func (db *DB) OnInvalidation(fn func(tenantry.Invalidation)) (stop func()) { return db.local.Add(fn) }
+
+// insertInvalidationSQL writes one row of the invalidations outbox after
+// taking the advisory lock busLockID, held until commit: inserts are
+// serialised, so a later id is never visible before an earlier one and a
+// poller reading "id > last" misses nothing. The lock is taken in a
+// materialised CTE, which runs before the row (and its id) is made, so
+// the statement does it alone outside a transaction too.
+const insertInvalidationSQL = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1::bigint))
+	INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin)
+	SELECT $2::text, $3::text, $4::text, $5::text, $6::text FROM l`
+
+// insertInvalidations writes invs, marked with the handle's origin, in tx,
+// in one round trip.
+func (db *DB) insertInvalidations(ctx context.Context, tx pgx.Tx, invs []tenantry.Invalidation) error {
+	if len(invs) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	queueInvalidations(b, db.local.Origin(), invs)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueInvalidations queues the rows of invs, marked with origin, in b.
+func queueInvalidations(b *pgx.Batch, origin string, invs []tenantry.Invalidation) {
+	for _, inv := range invs {
+		b.Queue(insertInvalidationSQL, busLockID, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin)
+	}
 }
 
 // Publish delivers inv to this Bus's subscribers and inserts it for the
@@ -59,16 +91,9 @@ func (b *Bus) Prune(ctx context.Context) (int64, error) { return b.bus.Prune(ctx
 // unmapped: they go to logs, never to a client.
 type busTable struct{ db *DB }
 
-// Insert adds one row in a statement of its own that first takes the
-// advisory lock busLockID, held until it commits: inserts are serialised,
-// so a later id is never visible before an earlier one and a poller
-// reading "id > last" misses nothing. The lock is taken in a materialised
-// CTE, which runs before the row (and its id) is made.
+// Insert adds one row in a statement of its own (insertInvalidationSQL).
 func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
-	_, err := t.db.pool.Exec(ctx, `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($1::bigint))
-		INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin)
-		SELECT $2::text, $3::text, $4::text, $5::text, $6::text FROM l`,
-		busLockID, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin)
+	_, err := t.db.pool.Exec(ctx, insertInvalidationSQL, busLockID, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin)
 	return err
 }
 

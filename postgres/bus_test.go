@@ -128,3 +128,12 @@ func TestBusSurvivesLostConnections(t *testing.T) {
 		t.Fatal("nothing delivered within 5s of the connections coming back")
 	}
 }
+
+// TestInvalidations runs the invalidations outbox checks: the store and a
+// second handle on the same database, both as the runtime role.
+func TestInvalidations(t *testing.T) {
+	storetest.RunInvalidations(t, func(t *testing.T) (tenantry.Store, func(dbbus.Options) storetest.DBBus) {
+		url := pgtest.URL(t)
+		return openAgain(t, url), func(opts dbbus.Options) storetest.DBBus { return openAgain(t, url).Bus(opts) }
+	})
+}

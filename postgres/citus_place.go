@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
 )
 
@@ -194,7 +193,7 @@ func (db *DB) auditPlacement(ctx context.Context, id, action string, p tenantry.
 	if ev.Data, err = json.Marshal(data); err != nil {
 		return err
 	}
-	return db.globalTx(ctx, nil, func(tx pgx.Tx) error { return insertPlatformAudit(ctx, tx, ev) })
+	return db.globalTx(ctx, nil, func(tx *wtx) error { return insertPlatformAudit(ctx, tx, ev) })
 }
 
 // locateTenant reads where tenantID's rows of anchor are.

@@ -41,6 +41,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/dbbus"
 	"github.com/tenantry/tenantry/internal/outbox"
 )
 
@@ -95,6 +96,9 @@ type DB struct {
 	tracer pgx.QueryTracer
 	// onEvents is told of each tenant whose write committed (OnEvents).
 	onEvents atomic.Pointer[func(tenantID string)]
+	// local tells this process the invalidations of its commits
+	// (OnInvalidation); its origin marks their rows.
+	local *dbbus.Local
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -119,7 +123,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return nil, err
 	}
-	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer}
+	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal()}
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -357,7 +361,7 @@ func (db *DB) execTenant(ctx context.Context, tx pgx.Tx, id string) error {
 // tenantTx runs fn in one transaction with app.tenant_id set to tenantID,
 // which must come from tenantry.ParseID. BEGIN, SET LOCAL and the queries
 // queued in first (with their callbacks) travel in one round trip.
-func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, fn func(pgx.Tx) error) error {
+func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, fn func(*wtx) error) error {
 	b := &pgx.Batch{}
 	b.BeginTx(pgx.TxOptions{})
 	db.queueTenant(b, tenantID)
@@ -372,7 +376,7 @@ func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, f
 }
 
 // globalTx runs fn in one transaction with no tenant set.
-func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
+func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
 	b := &pgx.Batch{}
 	b.BeginTx(pgx.TxOptions{})
 	if first != nil {
@@ -381,9 +385,9 @@ func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) er
 	return db.batchTx(ctx, b, fn)
 }
 
-func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(pgx.Tx) error) error {
+func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(*wtx) error) error {
 	br := db.pool.SendBatch(ctx, b)
-	tx := br.Tx()
+	tx := &wtx{Tx: br.Tx()}
 	if err := br.Close(); err != nil {
 		_ = tx.Rollback(ctx)
 		return mapErr(err)
@@ -394,12 +398,29 @@ func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(pgx.Tx) error) 
 			return mapErr(err)
 		}
 	}
+	if err := db.insertInvalidations(ctx, tx, tx.invs); err != nil {
+		_ = tx.Rollback(ctx)
+		return mapErr(err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		_ = tx.Rollback(ctx)
 		return mapErr(err)
 	}
+	db.local.Deliver(tx.invs)
 	return nil
 }
+
+// wtx is a transaction of tenantTx or globalTx with the invalidations it
+// writes to the outbox just before it commits (invalidate): with that
+// statement last, the bus's lock is the last one it takes.
+type wtx struct {
+	pgx.Tx
+	invs []tenantry.Invalidation
+}
+
+// invalidate adds invs to what tx writes to the invalidations outbox
+// before it commits and tells the process after.
+func (tx *wtx) invalidate(invs ...tenantry.Invalidation) { tx.invs = append(tx.invs, invs...) }
 
 // tenantRead runs the queries of b in one read transaction of tenantID:
 // BEGIN, SET LOCAL, the queries and COMMIT go in a single round trip.
@@ -442,7 +463,8 @@ const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, act
 // tenant passes, Tenantry's own and an extension's (Tx.Audit), so each
 // one reaches the tenant's event streams. The audit row and the counter
 // travel in one round trip, the outbox row in a second.
-func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
+func insertAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
+	tx.invalidate(e.Invalidations()...)
 	if !outbox.Enabled {
 		_, err := tx.Exec(ctx, insertAuditSQL, auditArgs(e)...)
 		return err
@@ -460,8 +482,8 @@ func insertAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
 
 // auditIn returns the function of a transaction (TenantStore.tx) that
 // writes e with insertAudit after the transaction's first batch.
-func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(pgx.Tx) error {
-	return func(tx pgx.Tx) error { return insertAudit(ctx, tx, e) }
+func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(*wtx) error {
+	return func(tx *wtx) error { return insertAudit(ctx, tx, e) }
 }
 
 // auditEvent is tenantry.NewAuditEventData for Tenantry's own events,
@@ -483,7 +505,8 @@ func auditArgs(e *tenantry.AuditEvent) []any {
 
 // insertPlatformAudit inserts a platform audit event in tx; e.TenantID is
 // the subject tenant.
-func insertPlatformAudit(ctx context.Context, tx pgx.Tx, e *tenantry.AuditEvent) error {
+func insertPlatformAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
+	tx.invalidate(e.Invalidations()...)
 	var data, subject any
 	if len(e.Data) > 0 {
 		data = string(e.Data)

@@ -427,7 +427,7 @@ func (p *Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Ten
 		return nil, err
 	}
 	t := pl.tenant
-	err = p.db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	err = p.db.globalTx(ctx, nil, func(tx *wtx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, limits, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan,
 			string(t.Status), pl.settings, pl.limits, t.CreatedAt, t.UpdatedAt); err != nil {

@@ -77,7 +77,7 @@ func (s *TenantStore) CreateInvitation(ctx context.Context, inv *tenantry.Invita
 	b.Queue(`SELECT count(*) FROM members WHERE tenant_id = $1`, s.id).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&members)
 	})
-	return s.tx(ctx, b, func(tx pgx.Tx) error {
+	return s.tx(ctx, b, func(tx *wtx) error {
 		if limit := s.db.plans.Limit(t, tenantry.LimitMaxMembers); !tenantry.Within(members, limit) {
 			return tenantry.Errorf(tenantry.EPLANLIMIT, "The %s plan allows %d members.", t.Plan, limit)
 		}
@@ -206,7 +206,7 @@ func (s *TenantStore) AcceptInvitation(ctx context.Context, tokenHash, userID st
 		}
 		return nil
 	})
-	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+	err := s.tx(ctx, b, func(tx *wtx) error {
 		if email != inv.Email {
 			return tenantry.Errorf(tenantry.EFORBIDDEN, "This invitation is for another e-mail address.")
 		}
@@ -217,7 +217,8 @@ func (s *TenantStore) AcceptInvitation(ctx context.Context, tokenHash, userID st
 		if _, err := tx.Exec(ctx, `UPDATE invitations SET accepted_at = $3 WHERE tenant_id = $1 AND id = $2`, s.id, inv.ID, tenantry.Now()); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, tenantry.NewAuditEvent(ctx, s.id, "invitation.accept", "invitation", inv.ID))
+		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "invitation.accept", "invitation", inv.ID,
+			map[string]any{"user_id": uid, "role": inv.Role}))
 	})
 	if err != nil {
 		return nil, err

@@ -153,7 +153,7 @@ func (s *TenantStore) AddMember(ctx context.Context, userID string, role tenantr
 	)
 	b := &pgx.Batch{}
 	queueLockTenant(b, s.id, &t)
-	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+	err := s.tx(ctx, b, func(tx *wtx) error {
 		var err error
 		if m, err = s.addMember(ctx, tx, t, uid, role); err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *TenantStore) UpdateMember(ctx context.Context, userID string, role tena
 	b := &pgx.Batch{}
 	queueLockTenant(b, s.id, &t)
 	queueMember(b, s.id, uid, &m)
-	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+	err := s.tx(ctx, b, func(tx *wtx) error {
 		if m.Role == tenantry.RoleOwner && role != tenantry.RoleOwner {
 			n, err := otherOwners(ctx, tx, s.id, uid)
 			if err != nil {
@@ -237,7 +237,7 @@ func (s *TenantStore) RemoveMember(ctx context.Context, userID string) error {
 	b := &pgx.Batch{}
 	queueLockTenant(b, s.id, &t)
 	queueMember(b, s.id, uid, &m)
-	return s.tx(ctx, b, func(tx pgx.Tx) error {
+	return s.tx(ctx, b, func(tx *wtx) error {
 		if m.Role == tenantry.RoleOwner {
 			n, err := otherOwners(ctx, tx, s.id, uid)
 			if err != nil {

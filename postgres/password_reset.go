@@ -30,7 +30,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, pr *tenantry.PasswordRese
 	if pr.CreatedAt.IsZero() {
 		pr.CreatedAt = tenantry.Now()
 	}
-	return db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	return db.globalTx(ctx, nil, func(tx *wtx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO password_resets (id, user_id, token_hash, expires_at, created_at, used_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, pr.ID, uid, pr.TokenHash, pr.ExpiresAt, pr.CreatedAt, pr.UsedAt)
 		if err != nil && tenantry.IsCode(mapErr(err), tenantry.ENOTFOUND) {
@@ -48,7 +48,7 @@ func (db *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string)
 		return nil, tenantry.Invalid(map[string]string{"password": "required"})
 	}
 	var u *tenantry.User
-	err := db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	err := db.globalTx(ctx, nil, func(tx *wtx) error {
 		var (
 			userID  string
 			expires time.Time

@@ -31,7 +31,7 @@ func nullString(s string) any {
 
 // createTenant inserts a validated tenant and its owner in tx. It leaves
 // app.tenant_id set to the new tenant.
-func (db *DB) createTenant(ctx context.Context, tx pgx.Tx, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
+func (db *DB) createTenant(ctx context.Context, tx *wtx, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
 	now := tenantry.Now()
 	if tc.ID == "" {
 		tc.ID = tenantry.NewID()
@@ -96,7 +96,7 @@ func (p *Platform) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (
 		return nil, err
 	}
 	var t *tenantry.Tenant
-	err := p.db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	err := p.db.globalTx(ctx, nil, func(tx *wtx) error {
 		var err error
 		t, err = p.db.createTenant(ctx, tx, tc)
 		return err
@@ -154,7 +154,7 @@ func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.Tena
 	var t *tenantry.Tenant
 	b := &pgx.Batch{}
 	queueLockTenant(b, id, &t)
-	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+	err := p.db.globalTx(ctx, b, func(tx *wtx) error {
 		changes := map[string]any{}
 		if tu.Name != nil {
 			t.Name = *tu.Name
@@ -232,7 +232,7 @@ func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.Te
 		t, err = scanTenant(row)
 		return tenantNotFound(err)
 	})
-	err := p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+	err := p.db.globalTx(ctx, b, func(tx *wtx) error {
 		ev := tenantry.NewAuditEvent(ctx, id, action, "tenant", id)
 		if err := insertPlatformAudit(ctx, tx, ev); err != nil {
 			return err
@@ -259,7 +259,7 @@ func (p *Platform) DeleteTenant(ctx context.Context, id string) error {
 		}
 		return nil
 	})
-	return p.db.globalTx(ctx, b, func(tx pgx.Tx) error {
+	return p.db.globalTx(ctx, b, func(tx *wtx) error {
 		return insertPlatformAudit(ctx, tx, tenantry.NewAuditEvent(ctx, id, "tenant.delete", "tenant", id))
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/dbbus"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/projects"
 )
@@ -60,7 +61,7 @@ func openCounting(t *testing.T) (*DB, *atomic.Int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return &DB{url: url, pool: pool, plans: tenantry.DefaultPlans()}, &writes
+	return &DB{url: url, pool: pool, plans: tenantry.DefaultPlans(), local: dbbus.NewLocal()}, &writes
 }
 
 // TestCreateProjectRoundTrips pins the projects service's CreateProject,

@@ -44,7 +44,7 @@ func (s *TenantStore) check() error {
 }
 
 // tx runs fn in one transaction of the handle's tenant.
-func (s *TenantStore) tx(ctx context.Context, first *pgx.Batch, fn func(pgx.Tx) error) error {
+func (s *TenantStore) tx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (s *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Setting
 	var t *tenantry.Tenant
 	b := &pgx.Batch{}
 	queueLockTenant(b, s.id, &t)
-	err := s.tx(ctx, b, func(tx pgx.Tx) error {
+	err := s.tx(ctx, b, func(tx *wtx) error {
 		next := t.Settings.MergePatch(patch)
 		if msg := next.Validate(); msg != "" {
 			return tenantry.Invalid(map[string]string{"settings": msg})

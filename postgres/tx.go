@@ -37,6 +37,7 @@ func (s *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) err
 		return err
 	}
 	tx.release(ctx) // before the hooks, which may use the pool themselves
+	s.db.local.Deliver(tx.invs)
 	if len(tx.events) > 0 {
 		s.db.eventsCommitted(s.id)
 	}
@@ -93,6 +94,9 @@ type pgTx struct {
 	seq    int64
 	hasSeq bool
 	events []*tenantry.Event
+	// invs are the invalidations of the audited changes, written last
+	// before COMMIT and told the process after it.
+	invs []tenantry.Invalidation
 }
 
 // TenantID returns the id of the transaction's tenant.
@@ -191,6 +195,7 @@ func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, 
 		return err
 	}
 	tx.pending.Queue(insertAuditSQL, auditArgs(e)...)
+	tx.invs = append(tx.invs, e.Invalidations()...)
 	if outbox.Enabled {
 		tx.events = append(tx.events, tenantry.NewEvent(e))
 	}
@@ -333,6 +338,7 @@ func (tx *pgTx) commit(ctx context.Context) error {
 	if err := tx.queueEvents(ctx); err != nil {
 		return err
 	}
+	queueInvalidations(tx.pending, tx.db.local.Origin(), tx.invs)
 	br, err := tx.send(ctx, &pgx.QueuedQuery{SQL: "COMMIT"})
 	if err != nil {
 		return err

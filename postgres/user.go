@@ -47,7 +47,7 @@ func (db *DB) CreateUser(ctx context.Context, uc tenantry.UserCreate) (*tenantry
 		return nil, err
 	}
 	var u *tenantry.User
-	err := db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	err := db.globalTx(ctx, nil, func(tx *wtx) error {
 		var err error
 		u, err = insertUser(ctx, tx, uc)
 		return err
@@ -78,7 +78,7 @@ func (db *DB) Signup(ctx context.Context, uc tenantry.UserCreate, tc *tenantry.T
 		u *tenantry.User
 		t *tenantry.Tenant
 	)
-	err := db.globalTx(ctx, nil, func(tx pgx.Tx) error {
+	err := db.globalTx(ctx, nil, func(tx *wtx) error {
 		var err error
 		if u, err = insertUser(ctx, tx, uc); err != nil {
 			return err
@@ -118,19 +118,24 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*tenantry.User, er
 	return u, mapErr(err)
 }
 
+// updateUser sets column set of user userID to arg, and updated_at
+// (not_found when there is no such user); cached copies are dropped.
 func (db *DB) updateUser(ctx context.Context, userID, set string, arg any) error {
 	id, ok := tenantry.ParseID(userID)
 	if !ok {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
 	}
-	ct, err := db.pool.Exec(ctx, `UPDATE users SET `+set+` = $2, updated_at = $3 WHERE id = $1`, id, arg, tenantry.Now())
-	if err != nil {
-		return mapErr(err)
-	}
-	if ct.RowsAffected() == 0 {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
-	}
-	return nil
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE users SET `+set+` = $2, updated_at = $3 WHERE id = $1`, id, arg, tenantry.Now()).Exec(func(ct pgconnTag) error {
+		if ct.RowsAffected() == 0 {
+			return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
+	return db.globalTx(ctx, b, func(tx *wtx) error {
+		tx.invalidate(tenantry.UserChanged(id))
+		return nil
+	})
 }
 
 // SetPassword replaces a user's password hash (not_found).
@@ -200,7 +205,10 @@ func (db *DB) SetDefaultTenant(ctx context.Context, userID, tenantID string) err
 		}
 		return nil
 	})
-	return db.tenantTx(ctx, tid, b, nil)
+	return db.tenantTx(ctx, tid, b, func(tx *wtx) error {
+		tx.invalidate(tenantry.UserChanged(uid))
+		return nil
+	})
 }
 
 const refreshColumns = `id, user_id, family_id, hash, expires_at, created_at, revoked_at`
@@ -242,7 +250,7 @@ func (db *DB) CreateRefreshToken(ctx context.Context, rt *tenantry.RefreshToken)
 		return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
 	}
 	fillRefresh(rt)
-	return db.globalTx(ctx, nil, func(tx pgx.Tx) error { return insertRefresh(ctx, tx, rt) })
+	return db.globalTx(ctx, nil, func(tx *wtx) error { return insertRefresh(ctx, tx, rt) })
 }
 
 // RotateRefreshToken revokes the live token with oldHash and stores next in
@@ -263,10 +271,11 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash string, next *tena
 		return err
 	})
 	now := tenantry.Now()
-	err := db.globalTx(ctx, b, func(tx pgx.Tx) error {
+	err := db.globalTx(ctx, b, func(tx *wtx) error {
 		if old.RevokedAt != nil {
 			reused = true
 			_, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, old.FamilyID, now)
+			tx.invalidate(tenantry.SessionRevoked(old))
 			return err // commit the family's revocation
 		}
 		if !old.ExpiresAt.After(time.Now()) {
@@ -295,13 +304,24 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash string, next *tena
 // RevokeRefreshToken revokes the token with hash and its family and
 // returns the token (not_found).
 func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) (*tenantry.RefreshToken, error) {
-	rt, err := scanRefresh(db.pool.QueryRow(ctx, `WITH t AS (SELECT family_id FROM refresh_tokens WHERE hash = $1),
+	var rt *tenantry.RefreshToken
+	b := &pgx.Batch{}
+	b.Queue(`WITH t AS (SELECT family_id FROM refresh_tokens WHERE hash = $1),
 		revoked AS (UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE family_id = (SELECT family_id FROM t))
-		SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = $1`, hash, tenantry.Now()))
-	if err == pgx.ErrNoRows {
-		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Refresh token not found.")
-	} else if err != nil {
-		return nil, mapErr(err)
+		SELECT `+refreshColumns+` FROM refresh_tokens WHERE hash = $1`, hash, tenantry.Now()).QueryRow(func(row pgx.Row) error {
+		var err error
+		rt, err = scanRefresh(row)
+		if err == pgx.ErrNoRows {
+			return tenantry.Errorf(tenantry.ENOTFOUND, "Refresh token not found.")
+		}
+		return err
+	})
+	err := db.globalTx(ctx, b, func(tx *wtx) error {
+		tx.invalidate(tenantry.SessionRevoked(rt))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rt, nil
 }

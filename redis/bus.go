@@ -68,6 +68,14 @@ func (b *Bus) Publish(ctx context.Context, inv tenantry.Invalidation) error {
 		q.Publish(ctx, inv)
 	}
 	b.mu.Unlock()
+	return b.Tell(ctx, inv)
+}
+
+// Tell publishes inv to the other processes only, waiting at most half a
+// second: what a store's commit already told this process
+// (tenantry.Store.OnInvalidation) reaches the others before their next
+// database poll.
+func (b *Bus) Tell(ctx context.Context, inv tenantry.Invalidation) error {
 	data, err := json.Marshal(message{Invalidation: inv, Origin: b.origin})
 	if err != nil {
 		return fmt.Errorf("encode invalidation: %w", err)

@@ -20,6 +20,7 @@ func insertAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
 	if err := insertAuditRow(ctx, tx, ev); err != nil {
 		return err
 	}
+	tx.invalidate(ev.Invalidations()...)
 	return insertEvent(ctx, tx, tenantry.NewEvent(ev))
 }
 
@@ -42,6 +43,7 @@ func insertPlatformAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) 
 	if err != nil {
 		return fmt.Errorf("insert platform audit event: %w", err)
 	}
+	tx.invalidate(ev.Invalidations()...)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/tenantry/tenantry"
@@ -30,7 +31,34 @@ var _ tenantry.Bus = (*Bus)(nil)
 // Bus returns a Bus on db's invalidations table. It starts nothing until
 // Subscribe is called.
 func (db *DB) Bus(opts BusOptions) *Bus {
-	return &Bus{bus: dbbus.New(busTable{db}, "sqlite", opts)}
+	return &Bus{bus: dbbus.New(busTable{db}, "sqlite", db.local.Origin(), opts)}
+}
+
+// OnInvalidation adds fn to what is told the invalidations of each commit
+// of db, in the committing goroutine, until stop is called.
+func (db *DB) OnInvalidation(fn func(tenantry.Invalidation)) (stop func()) { return db.local.Add(fn) }
+
+// invalidate adds invs to what tx writes to the invalidations outbox
+// before it commits and tells the process after.
+func (tx *wtx) invalidate(invs ...tenantry.Invalidation) { tx.invs = append(tx.invs, invs...) }
+
+// insertInvalidationSQL writes one row of the invalidations outbox.
+const insertInvalidationSQL = `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
+	VALUES (?, ?, ?, ?, ?, ?)`
+
+// insertInvalidations writes invs, marked with origin, in tx; the single
+// writer makes the id order the commit order.
+func insertInvalidations(ctx context.Context, tx *wtx, origin string, invs []tenantry.Invalidation) error {
+	if len(invs) == 0 {
+		return nil
+	}
+	now := encTime(time.Now())
+	for _, inv := range invs {
+		if _, err := tx.ExecContext(ctx, insertInvalidationSQL, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin, now); err != nil {
+			return fmt.Errorf("insert invalidation: %w", err)
+		}
+	}
+	return nil
 }
 
 // Publish delivers inv to this Bus's subscribers and inserts it for the
@@ -57,9 +85,7 @@ type busTable struct{ db *DB }
 // order.
 func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
 	return t.db.write(ctx, func(tx *wtx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin, encTime(time.Now()))
-		return err
+		return insertInvalidations(ctx, tx, origin, []tenantry.Invalidation{inv})
 	})
 }
 

@@ -29,3 +29,21 @@ func TestBus(t *testing.T) {
 		}
 	})
 }
+
+// TestInvalidations runs the invalidations outbox checks: the store and a
+// second handle on the same file.
+func TestInvalidations(t *testing.T) {
+	storetest.RunInvalidations(t, func(t *testing.T) (tenantry.Store, func(dbbus.Options) storetest.DBBus) {
+		path := filepath.Join(t.TempDir(), "tenantry.db")
+		open := func() *sqlite.DB {
+			db, err := sqlite.Open(t.Context(), path, tenantry.DefaultPlans())
+			if err != nil {
+				t.Fatalf("sqlite.Open: %v", err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		s := open()
+		return s, func(opts dbbus.Options) storetest.DBBus { return open().Bus(opts) }
+	})
+}

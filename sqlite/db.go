@@ -37,6 +37,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/internal/dbbus"
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -69,6 +70,9 @@ type DB struct {
 	rewritten *rewrites
 	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
 	onEvents atomic.Pointer[func(tenantID string)]
+	// local tells this process the invalidations of its commits
+	// (OnInvalidation); its origin marks their rows.
+	local *dbbus.Local
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -125,7 +129,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	r.SetMaxIdleConns(readerConns)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts,
+	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(),
 		rewritten: newRewrites()}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
@@ -183,6 +187,9 @@ type wtx struct {
 	stmts  *stmtCache
 	missed []string // queries to prepare once the transaction ends
 	events []string // tenants whose outbox the transaction wrote to
+	// invs are the invalidations the transaction writes before it
+	// commits (invalidate) and delivers after.
+	invs []tenantry.Invalidation
 }
 
 // ExecContext runs query with a cached prepared statement.
@@ -403,9 +410,14 @@ func (db *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
 		tx.Rollback()
 		return dbErr(err)
 	}
+	if err := insertInvalidations(ctx, tx, db.local.Origin(), tx.invs); err != nil {
+		tx.Rollback()
+		return dbErr(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return dbErr(err)
 	}
+	db.local.Deliver(tx.invs)
 	db.eventsCommitted(tx.events)
 	return nil
 }

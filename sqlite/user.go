@@ -137,16 +137,19 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*tenantry.User, er
 	return userWhere(ctx, db.reader(), `email = ?`, email)
 }
 
-// updateUser runs one UPDATE of a user (not_found when no row changed).
-func (db *DB) updateUser(ctx context.Context, query string, args ...any) error {
+// updateUser sets the columns of set (with args) and updated_at of user
+// userID (not_found when there is none); cached copies are dropped.
+func (db *DB) updateUser(ctx context.Context, userID, set string, args ...any) error {
 	return db.write(ctx, func(tx *wtx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET `+set+`, updated_at = ? WHERE id = ?`,
+			append(args, encTime(tenantry.Now()), userID)...)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
 		}
+		tx.invalidate(tenantry.UserChanged(userID))
 		return nil
 	})
 }
@@ -156,14 +159,12 @@ func (db *DB) SetPassword(ctx context.Context, userID, passwordHash string) erro
 	if strings.TrimSpace(passwordHash) == "" {
 		return tenantry.Invalid(map[string]string{"password": "required"})
 	}
-	return db.updateUser(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`,
-		passwordHash, encTime(tenantry.Now()), userID)
+	return db.updateUser(ctx, userID, `password_hash = ?`, passwordHash)
 }
 
 // SetPlatformAdmin grants or removes platform administration (not_found).
 func (db *DB) SetPlatformAdmin(ctx context.Context, userID string, admin bool) error {
-	return db.updateUser(ctx, `UPDATE users SET platform_admin = ?, updated_at = ? WHERE id = ?`,
-		admin, encTime(tenantry.Now()), userID)
+	return db.updateUser(ctx, userID, `platform_admin = ?`, admin)
 }
 
 // HasPlatformAdmin reports whether any platform admin exists.
@@ -221,6 +222,7 @@ func (db *DB) SetDefaultTenant(ctx context.Context, userID, tenantID string) err
 			tenantID, encTime(tenantry.Now()), userID); err != nil {
 			return fmt.Errorf("set default tenant: %w", err)
 		}
+		tx.invalidate(tenantry.UserChanged(userID))
 		return nil
 	})
 }
@@ -270,13 +272,15 @@ func refreshTokenByHash(ctx context.Context, q querier, hash string) (*tenantry.
 	return &rt, nil
 }
 
-// revokeFamily revokes every live token of a family.
-func revokeFamily(ctx context.Context, tx *wtx, familyID string) error {
+// revokeFamily revokes every live token of rt's family, whose access
+// tokens then stop (tenantry.SessionRevoked).
+func revokeFamily(ctx context.Context, tx *wtx, rt *tenantry.RefreshToken) error {
 	_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL`,
-		encTime(tenantry.Now()), familyID)
+		encTime(tenantry.Now()), rt.FamilyID)
 	if err != nil {
 		return fmt.Errorf("revoke refresh token family: %w", err)
 	}
+	tx.invalidate(tenantry.SessionRevoked(rt))
 	return nil
 }
 
@@ -298,7 +302,7 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash string, next *tena
 		}
 		if old.RevokedAt != nil {
 			reused = true
-			return revokeFamily(ctx, tx, old.FamilyID)
+			return revokeFamily(ctx, tx, old)
 		}
 		now := tenantry.Now()
 		if !old.ExpiresAt.After(now) {
@@ -333,7 +337,7 @@ func (db *DB) RevokeRefreshToken(ctx context.Context, hash string) (*tenantry.Re
 		} else if err != nil {
 			return fmt.Errorf("read refresh token: %w", err)
 		}
-		return revokeFamily(ctx, tx, rt.FamilyID)
+		return revokeFamily(ctx, tx, rt)
 	})
 	if err != nil {
 		return nil, err

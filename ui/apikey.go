@@ -68,7 +68,6 @@ func (h *Handler) apiKeyRevoke(q *request) error {
 	if err := ts.RevokeAPIKey(q.ctx(), id); err != nil {
 		return err
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvAPIKey, TenantID: q.tenant.ID, Key: key.Hash})
 	if err := q.flash("API key revoked."); err != nil {
 		return err
 	}

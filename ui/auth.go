@@ -9,12 +9,6 @@ import (
 	"github.com/tenantry/tenantry/auth"
 )
 
-// sessionInvalidation is the invalidation that stops the access tokens of
-// the sign-in session of the revoked refresh token rt.
-func sessionInvalidation(rt *tenantry.RefreshToken) tenantry.Invalidation {
-	return tenantry.Invalidation{Kind: tenantry.InvSession, UserID: rt.UserID, Key: rt.FamilyID}
-}
-
 // urlQueryEscape escapes s for a query string.
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
@@ -119,9 +113,9 @@ func (q *request) startSession(u *tenantry.User, refreshHash string) error {
 			return err
 		}
 		if q.sess.RefreshHash != "" {
-			if rt, _ := q.h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash); rt != nil {
-				q.h.invalidate(ctx, sessionInvalidation(rt))
-			}
+			// The old session's refresh token family stops, and its
+			// access tokens with it (the store tells every process).
+			_, _ = q.h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash)
 		}
 	}
 	ns := q.h.newSession(q.r)
@@ -181,12 +175,9 @@ func (h *Handler) logout(q *request) error {
 	ctx := q.r.Context()
 	if q.sess != nil {
 		if q.sess.RefreshHash != "" {
-			rt, err := h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash)
+			_, err := h.cfg.Auth.LogoutHash(ctx, q.sess.RefreshHash)
 			if err != nil && !tenantry.IsCode(err, tenantry.EUNAUTHENTICATED) {
 				h.logger.WarnContext(ctx, "ui: logout", "err", err)
-			}
-			if rt != nil {
-				h.invalidate(ctx, sessionInvalidation(rt))
 			}
 		}
 		if err := h.sessions.Delete(ctx, q.sess.ID); err != nil {
@@ -226,7 +217,6 @@ func (h *Handler) invitationAccept(q *request) error {
 		h.renderView(q, statusOf(err), "invitation", v)
 		return nil
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: m.TenantID, UserID: m.UserID})
 	t, err := h.cfg.Store.TenantByID(q.r.Context(), m.TenantID)
 	if err != nil {
 		return err

@@ -100,7 +100,6 @@ func (h *Handler) consoleCreate(q *request) error {
 	if err != nil {
 		return h.renderConsole(q, statusOf(err), err, form)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	q.sess.Flash = "Tenant " + t.Name + " created."
 	if email != "" && tc.OwnerID == "" {
 		_, token, err := h.cfg.Auth.CreateInvitation(ctx, h.cfg.Store.Tenant(t.ID), email, tenantry.RoleOwner)
@@ -205,7 +204,6 @@ func (h *Handler) consolePlan(q *request) error {
 	if _, err := h.cfg.Store.Platform().UpdateTenant(q.ctx(), t.ID, tu); err != nil {
 		return h.renderConsoleTenant(q, statusOf(err), err)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return h.consoleDone(q, t, t.Name+" is now on the "+plan+" plan.")
 }
 
@@ -226,7 +224,6 @@ func (h *Handler) consoleAddMember(q *request) error {
 		return h.renderConsoleTenantForm(q, statusOf(err), err, form)
 	}
 	if g.Member != nil {
-		h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: t.ID, UserID: g.Member.UserID})
 		return h.consoleDone(q, t, g.Member.Email+" is now "+string(g.Member.Role)+" of "+t.Name+".")
 	}
 	scheme := "http"
@@ -274,7 +271,6 @@ func (h *Handler) consoleStatus(q *request) error {
 	if _, err := h.cfg.Store.Platform().SetTenantStatus(q.ctx(), t.ID, s); err != nil {
 		return h.renderConsoleTenant(q, statusOf(err), err)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	return h.consoleDone(q, t, t.Name+" is now "+string(s)+".")
 }
 
@@ -292,7 +288,6 @@ func (h *Handler) consoleDelete(q *request) error {
 	if err := h.cfg.Store.Platform().DeleteTenant(q.ctx(), t.ID); err != nil {
 		return h.renderConsoleTenant(q, statusOf(err), err)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	if err := q.flash("Tenant " + t.Name + " and all its data were deleted."); err != nil {
 		return err
 	}

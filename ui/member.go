@@ -175,7 +175,6 @@ func (h *Handler) memberRole(q *request) error {
 	if _, err := ts.UpdateMember(q.ctx(), uid, role); err != nil {
 		return h.renderMembers(q, statusOf(err), err, nil)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: q.tenant.ID, UserID: uid})
 	if err := q.flash(cur.Name + " is now " + string(role) + "."); err != nil {
 		return err
 	}
@@ -201,7 +200,6 @@ func (h *Handler) memberRemove(q *request) error {
 	if err := ts.RemoveMember(q.ctx(), uid); err != nil {
 		return h.renderMembers(q, statusOf(err), err, nil)
 	}
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvMember, TenantID: q.tenant.ID, UserID: uid})
 	if err := q.flash(cur.Name + " was removed."); err != nil {
 		return err
 	}

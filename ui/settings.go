@@ -94,7 +94,6 @@ func (h *Handler) settingsUpdate(q *request) error {
 		return h.renderSettings(q, statusOf(err), err)
 	}
 	q.tenant = t
-	h.invalidate(q.r.Context(), tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: t.ID})
 	if err := q.flash("Settings saved."); err != nil {
 		return err
 	}

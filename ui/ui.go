@@ -61,9 +61,6 @@ type Config struct {
 	// Secure makes cookies Secure (and named __Host-tenantry_session); it
 	// is also true for a request that came over TLS.
 	Secure bool
-	// Bus, when set, is told about tenants and members the console and
-	// dashboard change, so that API caches drop them.
-	Bus tenantry.Bus
 	// Limiter, when set, bounds sign-in and sign-up attempts per client IP
 	// and per e-mail address, as the JSON API does, unless SignInThrottle
 	// is set.
@@ -296,12 +293,3 @@ func isIP(host string) bool {
 	return strings.Trim(host, "0123456789.") == ""
 }
 
-// invalidate tells the bus, when there is one, about a change.
-func (h *Handler) invalidate(ctx context.Context, inv tenantry.Invalidation) {
-	if h.cfg.Bus == nil {
-		return
-	}
-	if err := h.cfg.Bus.Publish(ctx, inv); err != nil {
-		h.logger.WarnContext(ctx, "ui: publish invalidation", "err", err)
-	}
-}

@@ -4,7 +4,8 @@
 // user, key, origin, created_at), which every subscribed process polls.
 //
 // A backend supplies the four statements (Table); this package does the
-// rest: immediate delivery to the publishing Bus's own subscribers,
+// rest (Bus, and Local for the rows a store writes in a change's own
+// transaction): immediate delivery to the publishing Bus's own subscribers,
 // polling in id order, skipping the rows the Bus itself published, logging
 // and retrying database errors, and pruning old rows now and then.
 //
@@ -89,8 +90,9 @@ type Bus struct {
 var _ tenantry.Bus = (*Bus)(nil)
 
 // New returns a Bus over table; name (for example "sqlite") appears in its
-// log lines.
-func New(table Table, name string, opts Options) *Bus {
+// log lines. Its rows are marked with origin, the Origin of the handle's
+// Local, and its pollers skip the rows so marked.
+func New(table Table, name, origin string, opts Options) *Bus {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval
 	}
@@ -110,7 +112,7 @@ func New(table Table, name string, opts Options) *Bus {
 		table:  table,
 		opts:   opts,
 		name:   name,
-		origin: tenantry.NewID(),
+		origin: origin,
 		local:  make(map[*inmem.Bus]struct{}),
 		// The first prune waits one PruneEvery, so that short-lived
 		// processes never prune.

@@ -133,7 +133,7 @@ func TestReadErrorsAreLoggedOnceAndRetried(t *testing.T) {
 	table := &flakyTable{}
 	var logs syncBuffer
 	opts := dbbus.Options{PollInterval: 10 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	pub, sub := dbbus.New(table, "fake", opts), dbbus.New(table, "fake", opts)
+	pub, sub := dbbus.New(table, "fake", "a", opts), dbbus.New(table, "fake", "b", opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -173,7 +173,7 @@ func TestReadErrorsAreLoggedOnceAndRetried(t *testing.T) {
 // subscribers hear of a change even when the database cannot be told.
 func TestPublishDeliversLocallyWhenTheInsertFails(t *testing.T) {
 	table := &flakyTable{}
-	bus := dbbus.New(table, "fake", dbbus.Options{PollInterval: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	bus := dbbus.New(table, "fake", "a", dbbus.Options{PollInterval: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	add, wait := collect()
@@ -193,7 +193,7 @@ func TestPublishDeliversLocallyWhenTheInsertFails(t *testing.T) {
 func TestFullBatchesAreDrained(t *testing.T) {
 	table := &flakyTable{}
 	opts := dbbus.Options{PollInterval: 50 * time.Millisecond, Batch: 3, Logger: slog.New(slog.DiscardHandler)}
-	pub, sub := dbbus.New(table, "fake", opts), dbbus.New(table, "fake", opts)
+	pub, sub := dbbus.New(table, "fake", "a", opts), dbbus.New(table, "fake", "b", opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	add, wait := collect()
