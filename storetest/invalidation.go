@@ -59,7 +59,10 @@ func RunInvalidations(t *testing.T, open InvalidationOpener) {
 		member(tn.ID, mem.ID))
 	step("UpdateMember", func() error { _, err := h.UpdateMember(ctx, mem.ID, tenantry.RoleAdmin); return err },
 		member(tn.ID, mem.ID))
-	step("UpdateSettings", func() error { _, err := h.UpdateSettings(ctx, tenantry.Settings{tenantry.SettingWelcome: "Hello"}); return err },
+	step("UpdateSettings", func() error {
+		_, err := h.UpdateSettings(ctx, tenantry.Settings{tenantry.SettingWelcome: "Hello"})
+		return err
+	},
 		tenantry.Invalidation{Kind: tenantry.InvTenant, TenantID: tn.ID})
 	key := &tenantry.APIKey{Name: "k", Role: tenantry.RoleMember, Prefix: "tnt_", Hash: "inv-key", CreatedBy: owner.ID}
 	step("CreateAPIKey", func() error { return h.CreateAPIKey(ctx, key) })

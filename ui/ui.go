@@ -292,4 +292,3 @@ func isIP(host string) bool {
 	}
 	return strings.Trim(host, "0123456789.") == ""
 }
-
