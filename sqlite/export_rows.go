@@ -50,39 +50,18 @@ func exportTable(ctx context.Context, q querier, e *exportWriter, table, id stri
 	return rows.Err()
 }
 
-// importRow inserts one exported row of an extension table: the table must
-// be declared, the row the imported tenant's, and every column one the
-// table has (bad_request otherwise); values are bound.
-func (im *importer) importRow(ctx context.Context, rec tenantry.ExportRecord) error {
-	var r tenantry.ExportedRow
-	if err := decode(rec, &r); err != nil {
-		return err
-	}
-	cols, ok := im.columns[r.Table]
-	if !ok {
-		return badExport("a row names table %q, which no extension of this server declares.", r.Table)
-	}
-	if im.tenant == nil {
-		return badExport("the stream does not start with its tenant.")
-	}
-	if err := r.CheckRowTenant(im.tenant.ID); err != nil {
-		return err
-	}
-	r, err := r.MapUsers(im.userColumns[r.Table], func(id string) (string, bool) { local, ok := im.users[id]; return local, ok })
-	if err != nil {
-		return badExport("%s.", err)
-	}
+// insertRow inserts one exported row of an extension table, which
+// tenantry.DecodeImport checked (a declared table, the imported tenant's
+// row, the table's columns); values are bound.
+func insertRow(ctx context.Context, tx *wtx, r tenantry.ExportedRow) error {
 	dec := json.NewDecoder(strings.NewReader(string(r.Row)))
 	dec.UseNumber()
 	var row map[string]any
-	if err := dec.Decode(&row); err != nil || row == nil {
-		return badExport("a row of table %s is not a JSON object.", r.Table)
+	if err := dec.Decode(&row); err != nil {
+		return fmt.Errorf("decode row of %s: %w", r.Table, err)
 	}
 	names := make([]string, 0, len(row))
 	for c := range row {
-		if !slices.Contains(cols, c) {
-			return badExport("a row of table %s has column %q, which the table does not have.", r.Table, c)
-		}
 		names = append(names, c)
 	}
 	slices.Sort(names)
@@ -92,7 +71,7 @@ func (im *importer) importRow(ctx context.Context, rec tenantry.ExportRecord) er
 		args[i] = sqliteValue(row[c])
 		marks[i] = "?"
 	}
-	_, err = im.tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" ("`+strings.Join(names, `", "`)+`") VALUES (`+strings.Join(marks, ", ")+`)`, args...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" ("`+strings.Join(names, `", "`)+`") VALUES (`+strings.Join(marks, ", ")+`)`, args...)
 	return err
 }
 

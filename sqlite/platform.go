@@ -60,6 +60,27 @@ func tenantConflict(err error) error {
 	return nil
 }
 
+// insertTenant inserts the row of t, a new or an imported tenant
+// (conflict on its id, slug or domain).
+func insertTenant(ctx context.Context, tx *wtx, t *tenantry.Tenant) error {
+	settings, err := encSettings(t.Settings)
+	if err != nil {
+		return err
+	}
+	limits, err := encLimits(t.Limits)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, limits, encTime(t.CreatedAt), encTime(t.UpdatedAt))
+	if c := tenantConflict(err); c != nil {
+		return c
+	} else if err != nil {
+		return fmt.Errorf("insert tenant: %w", err)
+	}
+	return nil
+}
+
 // createTenant validates tc and creates the tenant, with its owner when
 // tc.OwnerID is set, in tx.
 func createTenant(ctx context.Context, tx *wtx, plans tenantry.Plans, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
@@ -78,20 +99,8 @@ func createTenant(ctx context.Context, tx *wtx, plans tenantry.Plans, tc tenantr
 		t.ID = tx.newID()
 	}
 	t.Limits = tc.Limits
-	settings, err := encSettings(t.Settings)
-	if err != nil {
+	if err := insertTenant(ctx, tx, t); err != nil {
 		return nil, err
-	}
-	limits, err := encLimits(t.Limits)
-	if err != nil {
-		return nil, err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.Name, t.Slug, nullString(t.Domain), t.Plan, string(t.Status), settings, limits, encTime(now), encTime(now))
-	if c := tenantConflict(err); c != nil {
-		return nil, c
-	} else if err != nil {
-		return nil, fmt.Errorf("insert tenant: %w", err)
 	}
 	if err := platformAudit(ctx, tx, t.ID, "tenant.create", map[string]any{"slug": t.Slug, "plan": t.Plan}); err != nil {
 		return nil, err
