@@ -19,7 +19,8 @@ import "context"
 // bind and scan the same way on both backends; a time.Time is stored as
 // timestamptz on PostgreSQL and as fixed-width UTC text on SQLite
 // ("2006-01-02T15:04:05.000000Z", which sorts as time does), and scans
-// back into a *time.Time from either.
+// back into a *time.Time from either; a *time.Time binds nil as NULL, and a
+// NULL scans into a **time.Time as nil.
 //
 // Errors come back as tenantry errors: a unique violation is conflict, a
 // foreign key violation not_found, a check or not-null violation and text

@@ -41,6 +41,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
 	"github.com/tenantry/tenantry/internal/outbox"
 )
@@ -99,6 +100,8 @@ type DB struct {
 	// local tells this process the invalidations of its commits
 	// (OnInvalidation); its origin marks their rows.
 	local *dbbus.Local
+	// rules are what package core's rules know of the store.
+	rules core.Config
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -123,7 +126,8 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return nil, err
 	}
-	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal()}
+	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal(),
+		rules: core.Config{Plans: plans, Extensions: o.Extensions}}
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err

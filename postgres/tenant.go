@@ -7,12 +7,17 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
 // TenantStore is the handle bound to one tenant. It implements
 // tenantry.TenantStore; every query sets app.tenant_id for row level
 // security and also filters tenant_id explicitly.
 type TenantStore struct {
+	// The rules of package core, over this handle's transactions.
+	core.MemberStore
+	core.InvitationStore
+	core.APIKeyStore
 	db *DB
 	// id is the tenant id as tenantry.ParseID returned it, or "" when the
 	// handle was made with an invalid id.
@@ -25,7 +30,11 @@ var _ tenantry.TenantStore = (*TenantStore)(nil)
 // Tenant returns the handle bound to tenantID.
 func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	id, _ := tenantry.ParseID(tenantID)
-	return &TenantStore{db: db, id: id, raw: tenantID}
+	s := &TenantStore{db: db, id: id, raw: tenantID}
+	s.MemberStore = core.NewMemberStore(s, &db.rules)
+	s.InvitationStore = core.NewInvitationStore(s, &db.rules)
+	s.APIKeyStore = core.NewAPIKeyStore(s)
+	return s
 }
 
 // ID returns the tenant id the handle is bound to.

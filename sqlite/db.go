@@ -37,6 +37,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -73,6 +74,8 @@ type DB struct {
 	// local tells this process the invalidations of its commits
 	// (OnInvalidation); its origin marks their rows.
 	local *dbbus.Local
+	// rules are what package core's rules know of the store.
+	rules core.Config
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -129,7 +132,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	r.SetMaxIdleConns(readerConns)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(),
+	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
 		rewritten: newRewrites()}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()

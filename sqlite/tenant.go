@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
 // tenantColumns are the columns scanTenant reads, in order.
@@ -100,6 +101,10 @@ func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tena
 // TenantStore is the handle bound to one tenant. It implements
 // tenantry.TenantStore; every query it runs filters on its tenant id.
 type TenantStore struct {
+	// The rules of package core, over this handle's transactions.
+	core.MemberStore
+	core.InvitationStore
+	core.APIKeyStore
 	db  *DB
 	id  string
 	err error // tenant_required for a handle made with a bad id
@@ -112,9 +117,17 @@ var _ tenantry.TenantStore = (*TenantStore)(nil)
 func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	id, ok := tenantry.ParseID(tenantID)
 	if !ok {
-		return &TenantStore{db: db, id: tenantID, err: tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")}
+		return db.handle(&TenantStore{db: db, id: tenantID, err: tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")})
 	}
-	return &TenantStore{db: db, id: id}
+	return db.handle(&TenantStore{db: db, id: id})
+}
+
+// handle returns h with the rules of package core bound to it.
+func (db *DB) handle(h *TenantStore) *TenantStore {
+	h.MemberStore = core.NewMemberStore(h, &db.rules)
+	h.InvitationStore = core.NewInvitationStore(h, &db.rules)
+	h.APIKeyStore = core.NewAPIKeyStore(h)
+	return h
 }
 
 // ID returns the tenant id the handle is bound to.

@@ -106,23 +106,27 @@ func (tx *txBase) args(args []any) ([]any, error) {
 	return args, nil
 }
 
-// dests wraps the *time.Time destinations of a Scan in timeScan; it
-// copies dest only when there is one.
+// dests wraps the *time.Time destinations of a Scan in timeScan and the
+// **time.Time ones (a nullable time) in nullTimeScan; it copies dest only
+// when there is one.
 func dests(dest []any) []any {
 	for _, d := range dest {
-		if _, ok := d.(*time.Time); ok {
+		switch d.(type) {
+		case *time.Time, **time.Time:
 			return appendDests(nil, dest)
 		}
 	}
 	return dest
 }
 
-// appendDests appends dest to buf with its *time.Time destinations
-// wrapped in timeScan.
+// appendDests appends dest to buf with its time destinations wrapped.
 func appendDests(buf, dest []any) []any {
 	for _, d := range dest {
-		if t, ok := d.(*time.Time); ok {
+		switch t := d.(type) {
+		case *time.Time:
 			d = timeScan{t}
+		case **time.Time:
+			d = nullTimeScan{t}
 		}
 		buf = append(buf, d)
 	}

@@ -77,8 +77,28 @@ func testMembers(t *testing.T, s tenantry.Store) {
 		}
 	}
 
+	// The same words on every backend.
+	var conflict *tenantry.Error
+	if _, err := h.AddMember(ctx, bob.ID, tenantry.RoleMember); !errors.As(err, &conflict) || conflict.Message != "This user is already a member." {
+		t.Errorf("AddMember(already a member): got %v, want conflict saying \"This user is already a member.\"", err)
+	}
+
+	// Removing carol clears her default tenant when it is this one, and
+	// only then.
+	fatalIf(t, "SetDefaultTenant(carol)", s.SetDefaultTenant(ctx, carol.ID, tn.ID))
+	fatalIf(t, "SetDefaultTenant(bob)", s.SetDefaultTenant(ctx, bob.ID, tn.ID))
 	fatalIf(t, "RemoveMember", h.RemoveMember(ctx, carol.ID))
-	wantAudit(t, ctx, h, "member.remove", carol.ID)
+	ev = wantAudit(t, ctx, h, "member.remove", carol.ID)
+	var data map[string]string
+	if ev != nil && (json.Unmarshal(ev.Data, &data) != nil || !maps.Equal(data, map[string]string{"role": "admin"})) {
+		t.Errorf("member.remove data: got %s, want the role the member had, admin", ev.Data)
+	}
+	if u, err := s.User(ctx, carol.ID); err != nil || u.DefaultTenantID != "" {
+		t.Errorf("removed member's default tenant: got %+v, %v; want none", u, err)
+	}
+	if u, err := s.User(ctx, bob.ID); err != nil || u.DefaultTenantID != tn.ID {
+		t.Errorf("remaining member's default tenant: got %+v, %v; want %s", u, err, tn.ID)
+	}
 	_, err = h.Member(ctx, carol.ID)
 	wantCode(t, "Member after RemoveMember", err, tenantry.ENOTFOUND)
 	wantCode(t, "RemoveMember twice", h.RemoveMember(ctx, carol.ID), tenantry.ENOTFOUND)
@@ -189,6 +209,11 @@ func testInvitations(t *testing.T, s tenantry.Store) {
 	_, err = h.Invitation(ctx, revoked.ID)
 	wantCode(t, "Invitation(revoked)", err, tenantry.ENOTFOUND)
 	wantAudit(t, ctx, h, "invitation.revoke", revoked.ID)
+	// The same words on every backend.
+	_, err = h.AcceptInvitation(ctx, "inv-hash-1", wrong.ID)
+	if got, want := tenantry.ErrorMessage(err), "This invitation is for another e-mail address."; !tenantry.IsCode(err, tenantry.EFORBIDDEN) || got != want {
+		t.Errorf("AcceptInvitation(wrong e-mail): got %v, want forbidden %q", err, want)
+	}
 	steps := []struct {
 		name   string
 		fn     func() error
@@ -220,7 +245,11 @@ func testInvitations(t *testing.T, s tenantry.Store) {
 	if m.Role != tenantry.RoleAdmin {
 		t.Errorf("accepted invitation: got role %q, want admin", m.Role)
 	}
-	wantAudit(t, ctx, h, "invitation.accept", inv.ID)
+	ev := wantAudit(t, ctx, h, "invitation.accept", inv.ID)
+	var data map[string]string
+	if ev != nil && (json.Unmarshal(ev.Data, &data) != nil || !maps.Equal(data, map[string]string{"user_id": invitee.ID, "role": "admin"})) {
+		t.Errorf("invitation.accept data: got %s, want the new member's user_id and role", ev.Data)
+	}
 	if _, err := other.Member(ctx, invitee.ID); !tenantry.IsCode(err, tenantry.ENOTFOUND) {
 		t.Errorf("other tenant's Member(invitee): got %v, want not_found", err)
 	}
