@@ -20,7 +20,7 @@ func NewAPIKeyStore(ts Transactor) APIKeyStore { return APIKeyStore{ts: ts} }
 const apiKeyColumns = `id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at`
 
 // scanAPIKey scans one row of apiKeyColumns.
-func scanAPIKey(row interface{ Scan(...any) error }, tenantID string) (*tenantry.APIKey, error) {
+func scanAPIKey(row scanner, tenantID string) (*tenantry.APIKey, error) {
 	k := &tenantry.APIKey{TenantID: tenantID}
 	var role string
 	if err := row.Scan(&k.ID, &k.Name, &role, &k.Prefix, &k.Hash, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt, &k.ExpiresAt); err != nil {
@@ -82,7 +82,7 @@ func (s APIKeyStore) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.
 		return nil, "", err
 	}
 	return list(ctx, s.ts, limit, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		[]any{s.ts.ID(), after, limit + 1}, func(row tenantry.Rows, tid string) (*tenantry.APIKey, string, error) {
+		[]any{s.ts.ID(), after, limit + 1}, func(row scanner, tid string) (*tenantry.APIKey, string, error) {
 			k, err := scanAPIKey(row, tid)
 			if err != nil {
 				return nil, "", err

@@ -28,6 +28,9 @@ type Config struct {
 	Extensions []tenantry.Extension
 }
 
+// scanner is a row to scan: tenantry.Row or tenantry.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
 // nilID is the nil UUID, before every id on both backends: the first page
 // of a list starts after it, so one query serves every page.
 const nilID = "00000000-0000-0000-0000-000000000000"
@@ -46,7 +49,7 @@ func start(p tenantry.Page) (int, string, error) {
 // row's cursor id; it returns the page and the cursor of the next one
 // ("" on the last page).
 func list[T any](ctx context.Context, ts Transactor, limit int, query string, args []any,
-	scan func(row tenantry.Rows, tenantID string) (T, string, error)) ([]T, string, error) {
+	scan func(row scanner, tenantID string) (T, string, error)) ([]T, string, error) {
 	out := make([]T, 0, min(limit, 100))
 	var last string
 	err := ts.Read(ctx, func(tx tenantry.Tx) error {

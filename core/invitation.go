@@ -22,7 +22,7 @@ func NewInvitationStore(ts Transactor, cfg *Config) InvitationStore {
 const invitationColumns = `id, email, role, token_hash, created_by, expires_at, accepted_at, created_at`
 
 // scanInvitation scans one row of invitationColumns.
-func scanInvitation(row interface{ Scan(...any) error }, tenantID string) (*tenantry.Invitation, error) {
+func scanInvitation(row scanner, tenantID string) (*tenantry.Invitation, error) {
 	inv := &tenantry.Invitation{TenantID: tenantID}
 	var role string
 	if err := row.Scan(&inv.ID, &inv.Email, &role, &inv.TokenHash, &inv.CreatedBy, &inv.ExpiresAt, &inv.AcceptedAt, &inv.CreatedAt); err != nil {
@@ -104,7 +104,7 @@ func (s InvitationStore) Invitations(ctx context.Context, p tenantry.Page) ([]*t
 		return nil, "", err
 	}
 	return list(ctx, s.ts, limit, pending+` AND id > $3 ORDER BY id LIMIT $4`, []any{s.ts.ID(), tenantry.Now(), after, limit + 1},
-		func(row tenantry.Rows, tid string) (*tenantry.Invitation, string, error) {
+		func(row scanner, tid string) (*tenantry.Invitation, string, error) {
 			inv, err := scanInvitation(row, tid)
 			if err != nil {
 				return nil, "", err

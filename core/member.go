@@ -23,7 +23,7 @@ const memberSelect = `SELECT m.id, m.user_id, u.email, u.name, m.role, m.created
 	FROM members m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1`
 
 // scanMember scans one row of memberSelect and returns it with its row id.
-func scanMember(row interface{ Scan(...any) error }, tenantID string) (*tenantry.Member, string, error) {
+func scanMember(row scanner, tenantID string) (*tenantry.Member, string, error) {
 	m := &tenantry.Member{TenantID: tenantID}
 	var rowID, role string
 	if err := row.Scan(&rowID, &m.UserID, &m.Email, &m.Name, &role, &m.CreatedAt); err != nil {
@@ -67,7 +67,7 @@ func (s MemberStore) Members(ctx context.Context, p tenantry.Page) ([]*tenantry.
 		return nil, "", err
 	}
 	return list(ctx, s.ts, limit, memberSelect+` AND m.id > $2 ORDER BY m.id LIMIT $3`, []any{s.ts.ID(), after, limit + 1},
-		func(row tenantry.Rows, tid string) (*tenantry.Member, string, error) { return scanMember(row, tid) })
+		scanMember)
 }
 
 // validRole returns validation_failed unless r is a role.

@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"context"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
 )
@@ -28,28 +26,6 @@ func scanAudit(row pgx.Row) (*tenantry.AuditEvent, error) {
 		e.Data = data
 	}
 	return &e, nil
-}
-
-// AuditEvents lists the tenant's events, newest first.
-func (s *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
-	if err := s.check(); err != nil {
-		return nil, "", err
-	}
-	limit, before, err := f.Page.Normalize()
-	if err != nil {
-		return nil, "", err
-	}
-	var out []*tenantry.AuditEvent
-	b := &pgx.Batch{}
-	b.Queue(`SELECT `+auditColumns+` FROM audit_events WHERE tenant_id = $1
-		AND ($2::uuid IS NULL OR id < $2::uuid) AND ($3 = '' OR action = $3)
-		ORDER BY id DESC LIMIT $4`, s.id, nullID(before), f.Action, limit+1).Query(func(rows pgx.Rows) error {
-		return scanAudits(rows, &out)
-	})
-	if err := s.read(ctx, b); err != nil {
-		return nil, "", err
-	}
-	return page(out, limit, func(e *tenantry.AuditEvent) string { return e.ID })
 }
 
 func scanAudits(rows pgx.Rows, out *[]*tenantry.AuditEvent) error {

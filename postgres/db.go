@@ -484,12 +484,6 @@ func insertAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
 	return err
 }
 
-// auditIn returns the function of a transaction (TenantStore.tx) that
-// writes e with insertAudit after the transaction's first batch.
-func auditIn(ctx context.Context, e *tenantry.AuditEvent) func(*wtx) error {
-	return func(tx *wtx) error { return insertAudit(ctx, tx, e) }
-}
-
 // auditEvent is tenantry.NewAuditEventData for Tenantry's own events,
 // whose data are maps of strings and roles, which always encode.
 func auditEvent(ctx context.Context, tenantID, action, targetType, targetID string, data any) *tenantry.AuditEvent {

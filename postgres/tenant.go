@@ -18,6 +18,8 @@ type TenantStore struct {
 	core.MemberStore
 	core.InvitationStore
 	core.APIKeyStore
+	core.ChatStore
+	core.AuditStore
 	db *DB
 	// id is the tenant id as tenantry.ParseID returned it, or "" when the
 	// handle was made with an invalid id.
@@ -34,6 +36,8 @@ func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	s.MemberStore = core.NewMemberStore(s, &db.rules)
 	s.InvitationStore = core.NewInvitationStore(s, &db.rules)
 	s.APIKeyStore = core.NewAPIKeyStore(s)
+	s.ChatStore = core.NewChatStore(s)
+	s.AuditStore = core.NewAuditStore(s)
 	return s
 }
 

@@ -94,29 +94,3 @@ func listAudit(ctx context.Context, q querier, limit int, query string, args ...
 	n, next := page(len(evs), limit, func(i int) string { return evs[i].ID })
 	return evs[:n], next, nil
 }
-
-// AuditEvents lists the tenant's events, newest first; f.TenantID is
-// ignored.
-func (h *TenantStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
-	q, err := h.reader()
-	if err != nil {
-		return nil, "", err
-	}
-	limit, after, err := f.Normalize()
-	if err != nil {
-		return nil, "", err
-	}
-	query := `SELECT tenant_id, ` + auditColumns + ` FROM audit_events WHERE tenant_id = ?`
-	args := []any{h.id}
-	if f.Action != "" {
-		query += ` AND action = ?`
-		args = append(args, f.Action)
-	}
-	if after != "" {
-		query += ` AND id < ?`
-		args = append(args, after)
-	}
-	query += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
-	return listAudit(ctx, q, limit, query, args...)
-}

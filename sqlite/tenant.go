@@ -105,6 +105,8 @@ type TenantStore struct {
 	core.MemberStore
 	core.InvitationStore
 	core.APIKeyStore
+	core.ChatStore
+	core.AuditStore
 	db  *DB
 	id  string
 	err error // tenant_required for a handle made with a bad id
@@ -127,6 +129,8 @@ func (db *DB) handle(h *TenantStore) *TenantStore {
 	h.MemberStore = core.NewMemberStore(h, &db.rules)
 	h.InvitationStore = core.NewInvitationStore(h, &db.rules)
 	h.APIKeyStore = core.NewAPIKeyStore(h)
+	h.ChatStore = core.NewChatStore(h)
+	h.AuditStore = core.NewAuditStore(h)
 	return h
 }
 
