@@ -1,11 +1,9 @@
 package core_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // TestAPIKeyStore runs the API key rules on a real SQLite store: the
@@ -13,16 +11,7 @@ import (
 // keeps its first time and makes the hash unknown.
 func TestAPIKeyStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tn, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Keys", Slug: "keys", Plan: "free"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := db.Tenant(tn.ID)
+	tn, ts := newTenant(t, openStore(t), "keys", "")
 	if err := ts.CreateAPIKey(ctx, &tenantry.APIKey{Name: "  ", Role: "king", ID: "x"}); !tenantry.IsCode(err, tenantry.EINVALID) {
 		t.Errorf("CreateAPIKey(bad): got %v, want validation_failed", err)
 	}

@@ -1,28 +1,17 @@
 package core_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // TestAuditStore reads a tenant's trail on a real SQLite store: newest
 // first, in pages, narrowed to one action, with the data of each change.
 func TestAuditStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tn, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Trail", Slug: "trail", Plan: "free"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := db.Tenant(tn.ID)
+	tn, ts := newTenant(t, openStore(t), "trail", "")
 	var want []string // key ids, oldest first
 	for _, name := range []string{"a", "b", "c"} {
 		k := &tenantry.APIKey{Name: name, Role: tenantry.RoleMember, Hash: "hash-" + name}

@@ -1,28 +1,17 @@
 package core_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // TestChatStore runs the chat rules on a real SQLite store: a session and
 // its messages in order, pages of them, the latest n, and what is refused.
 func TestChatStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tn, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Chat", Slug: "chat", Plan: "free"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := db.Tenant(tn.ID)
+	tn, ts := newTenant(t, openStore(t), "chat", "")
 	s := &tenantry.ChatSession{Visitor: true}
 	if err := ts.CreateChatSession(ctx, s); err != nil {
 		t.Fatal(err)

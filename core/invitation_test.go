@@ -2,12 +2,10 @@ package core_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // TestInvitationStore runs the invitation rules on a real SQLite store:
@@ -15,26 +13,12 @@ import (
 // address, and one acceptance per invitation.
 func TestInvitationStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	user := func(email string) *tenantry.User {
-		u, err := db.CreateUser(ctx, tenantry.UserCreate{Email: email, Name: "x", PasswordHash: "x"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	db := openStore(t)
+	user := func(email string) *tenantry.User { return newUser(t, db, email) }
 	owner, ann, eve := user("owner@inv.test"), user("ann@inv.test"), user("eve@inv.test")
-	tn, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Inv", Slug: "inv", Plan: "free", OwnerID: owner.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := db.Tenant(tn.ID)
+	tn, ts := newTenant(t, db, "inv", owner.ID)
 
-	err = ts.CreateInvitation(ctx, &tenantry.Invitation{Email: "not an address", Role: "king", ID: "x"})
+	err := ts.CreateInvitation(ctx, &tenantry.Invitation{Email: "not an address", Role: "king", ID: "x"})
 	var te *tenantry.Error
 	if !tenantry.IsCode(err, tenantry.EINVALID) || !errors.As(err, &te) || len(te.Fields) != 4 {
 		t.Errorf("CreateInvitation(bad): got %v, want validation_failed on email, role, token and id", err)

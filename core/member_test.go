@@ -2,12 +2,10 @@ package core_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/projects"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // TestMemberStore runs the member rules on a real SQLite store: the plan's
@@ -16,24 +14,10 @@ import (
 // the exact errors of the rules.
 func TestMemberStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans(), projects.Extension())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	user := func(name string) *tenantry.User {
-		u, err := db.CreateUser(ctx, tenantry.UserCreate{Email: name + "@core.test", Name: name, PasswordHash: "x"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	db := openStore(t)
+	user := func(name string) *tenantry.User { return newUser(t, db, name+"@core.test") }
 	owner := user("owner")
-	tn, err := db.Platform().CreateTenant(ctx, tenantry.TenantCreate{Name: "Core", Slug: "core", Plan: "free", OwnerID: owner.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := db.Tenant(tn.ID)
+	tn, ts := newTenant(t, db, "core", owner.ID)
 	limit := tenantry.DefaultPlans().Limit(tn, tenantry.LimitMaxMembers)
 	var bob *tenantry.User
 	for i := 1; i < int(limit); i++ {
@@ -43,7 +27,7 @@ func TestMemberStore(t *testing.T) {
 		}
 		bob = u
 	}
-	_, err = ts.AddMember(ctx, user("one-too-many").ID, tenantry.RoleMember)
+	_, err := ts.AddMember(ctx, user("one-too-many").ID, tenantry.RoleMember)
 	if got, want := tenantry.ErrorMessage(err), fmt.Sprintf("The free plan allows %d members.", limit); !tenantry.IsCode(err, tenantry.EPLANLIMIT) || got != want {
 		t.Errorf("AddMember over the limit: got %v, want plan_limit %q", err, want)
 	}
