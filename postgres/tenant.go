@@ -20,6 +20,7 @@ type TenantStore struct {
 	core.APIKeyStore
 	core.ChatStore
 	core.AuditStore
+	core.SettingsStore
 	db *DB
 	// id is the tenant id as tenantry.ParseID returned it, or "" when the
 	// handle was made with an invalid id.
@@ -38,6 +39,7 @@ func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	s.APIKeyStore = core.NewAPIKeyStore(s)
 	s.ChatStore = core.NewChatStore(s)
 	s.AuditStore = core.NewAuditStore(s)
+	s.SettingsStore = core.NewSettingsStore(s)
 	return s
 }
 
@@ -54,14 +56,6 @@ func (s *TenantStore) check() error {
 		return tenantry.Errorf(tenantry.ETENANTREQUIRED, "A tenant is required.")
 	}
 	return nil
-}
-
-// tx runs fn in one transaction of the handle's tenant.
-func (s *TenantStore) tx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
-	if err := s.check(); err != nil {
-		return err
-	}
-	return s.db.tenantTx(ctx, s.id, first, fn)
 }
 
 // read runs the queries of b in one read transaction of the handle's tenant.
@@ -177,42 +171,6 @@ func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 		return nil, err
 	}
 	return s.db.tenantWhere(ctx, "id = $1", s.id)
-}
-
-// UpdateSettings merges patch into the settings and returns the tenant
-// (validation_failed naming each key a tenant may not set).
-func (s *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
-	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
-		return nil, err
-	}
-	var t *tenantry.Tenant
-	b := &pgx.Batch{}
-	queueLockTenant(b, s.id, &t)
-	err := s.tx(ctx, b, func(tx *wtx) error {
-		next := t.Settings.MergePatch(patch)
-		if msg := next.Validate(); msg != "" {
-			return tenantry.Invalid(map[string]string{"settings": msg})
-		}
-		raw, err := json.Marshal(next)
-		if err != nil {
-			return tenantry.Invalid(map[string]string{"settings": "must be a JSON object"})
-		}
-		now := tenantry.Now()
-		if _, err := tx.Exec(ctx, `UPDATE tenants SET settings = $2, updated_at = $3 WHERE id = $1`, s.id, string(raw), now); err != nil {
-			return err
-		}
-		// Round-trip through JSON so numbers decode as the reader sees them.
-		t.Settings = tenantry.Settings{}
-		if err := json.Unmarshal(raw, &t.Settings); err != nil {
-			return err
-		}
-		t.UpdatedAt = now
-		return insertAudit(ctx, tx, auditEvent(ctx, s.id, "settings.update", "tenant", s.id, map[string]any{"patch": patch}))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // queueUsage queues the usage counts of tenantID into u.

@@ -107,6 +107,7 @@ type TenantStore struct {
 	core.APIKeyStore
 	core.ChatStore
 	core.AuditStore
+	core.SettingsStore
 	db  *DB
 	id  string
 	err error // tenant_required for a handle made with a bad id
@@ -131,6 +132,7 @@ func (db *DB) handle(h *TenantStore) *TenantStore {
 	h.APIKeyStore = core.NewAPIKeyStore(h)
 	h.ChatStore = core.NewChatStore(h)
 	h.AuditStore = core.NewAuditStore(h)
+	h.SettingsStore = core.NewSettingsStore(h)
 	return h
 }
 
@@ -185,39 +187,6 @@ func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 		return nil, err
 	}
 	return tenantWhere(ctx, q, `id = ?`, h.id)
-}
-
-// UpdateSettings merges patch into the settings (RFC 7386) and returns the
-// tenant (validation_failed naming each key a tenant may not set).
-func (h *TenantStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
-	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
-		return nil, err
-	}
-	var out *tenantry.Tenant
-	err := h.write(ctx, func(tx *wtx, t *tenantry.Tenant) error {
-		t.Settings = t.Settings.MergePatch(patch)
-		if msg := t.Settings.Validate(); msg != "" {
-			return tenantry.Invalid(map[string]string{"settings": msg})
-		}
-		enc, err := encSettings(t.Settings)
-		if err != nil {
-			return err
-		}
-		t.UpdatedAt = tenantry.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE tenants SET settings = ?, updated_at = ? WHERE id = ?`,
-			enc, encTime(t.UpdatedAt), h.id); err != nil {
-			return fmt.Errorf("update settings: %w", err)
-		}
-		if err := h.audit(ctx, tx, "settings.update", "tenant", h.id, map[string]any{"patch": patch}); err != nil {
-			return err
-		}
-		out = t
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // Usage counts members and today's counters (the extensions count the
