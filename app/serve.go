@@ -20,6 +20,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/assistant"
 	"github.com/tenantry/tenantry/auth"
+	"github.com/tenantry/tenantry/events"
 	tenantryhttp "github.com/tenantry/tenantry/http"
 	"github.com/tenantry/tenantry/inmem"
 	"github.com/tenantry/tenantry/mail"
@@ -27,6 +28,7 @@ import (
 	"github.com/tenantry/tenantry/redis"
 	"github.com/tenantry/tenantry/registry"
 	"github.com/tenantry/tenantry/ui"
+	"github.com/tenantry/tenantry/webhook"
 )
 
 // defaultCacheTTL is the default --cache-ttl. Invalidations reach every
@@ -122,16 +124,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
-	}
-	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
-	if c.tlsCert != "" {
-		// Fail at start, not at the first connection, on a bad pair.
-		if _, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey); err != nil {
-			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
-		}
+	logger, err := c.logger(env)
+	if err != nil {
+		return err
 	}
 
 	plans, err := loadPlans(c.plansFile)
@@ -149,32 +144,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	publicURL, err := c.mail.resolvePublicURL(c.addr)
-	if err != nil {
-		return err
-	}
-	sink, err := c.mail.mailer(logger)
-	if err != nil {
-		return err
-	}
-	// Mail leaves in the background, so that no request waits for the
-	// mail server; shutdown waits a little for what is queued.
-	mailQueue := mail.NewQueue(sink, logger, 0)
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := mailQueue.Close(ctx); err != nil {
-			logger.Error("mail queue not drained", "error", err.Error())
-		}
-	}()
 	hooks, err := c.webhooks.webhooks(secret, logger)
 	if err != nil {
 		return err
 	}
-	authSvc := auth.New(db, auth.Config{Secret: secret, Mailer: mailQueue, PublicURL: publicURL, Logger: logger})
-	if err := bootstrapAdmin(ctx, env, authSvc, logger); err != nil {
+	authSvc, closeMail, err := c.auth(ctx, env, db, secret, logger)
+	if err != nil {
 		return err
 	}
+	defer closeMail()
 	// Invalidations always travel through the database, so that every
 	// server and every CLI command on it reaches every server; Redis, when
 	// set, adds the fast path.
@@ -190,105 +168,36 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	reg := prometheus.NewRegistry()
-	if c.maxActive == 0 {
-		// One seat per pooled connection: an admitted request finds one.
-		c.maxActive = db.Stats().Max
-	}
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newPoolCollector(db.Stats))
-
-	var limiter tenantry.RateLimiter = inmem.NewRateLimiter(inmem.RateLimiterOptions{})
-	bus := dbBus
-	// Browser sessions live in the database, shared by every process on it
-	// and kept across restarts, unless Redis shares them faster.
-	sessions, err := browserSessions(db, c.sessionIdle)
+	reg := c.metrics(db)
+	sh, err := c.share(ctx, db, dbBus, reg, logger)
 	if err != nil {
 		return err
 	}
-	var redisClient *goredis.Client
-	if c.redisURL != "" {
-		client, err := redis.Open(c.redisURL)
-		if err != nil {
-			return err
-		}
-		defer client.Close()
-		redisClient = client
-		if err := redis.Ping(ctx, client); err != nil {
-			// Not fatal: the limiter falls back per process and comes back
-			// by itself, and invalidations still travel through the
-			// database.
-			logger.Warn("Redis is not reachable at start; serving with per-process rate limits and database invalidations until it answers", "error", err.Error())
-		}
-		limiter, err = redis.NewRateLimiter(client, limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger})
-		if err != nil {
-			return err
-		}
-		redisBus := redis.NewBus(client, "tenantry:invalidations", logger)
-		bus = fanout{redisBus, dbBus}
-		go relay(ctx, db, redisBus, logger)
-		sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
-		logger.Info("sharing rate limits, cache invalidation, browser sessions, event notifications and presence through Redis")
-	}
+	defer sh.close()
 	eventsCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopEvents()
-	streams := startEvents(eventsCtx, db, bus, redisClient, c.events,
+	streams := startEvents(eventsCtx, db, sh.bus, sh.redis, c.events,
 		tenantry.DefaultEventRoles().WithExtensions(env.opts.Extensions), logger)
 
 	// One sign-in throttle for the API and the pages: one budget per
 	// client address and per e-mail address whichever way a client tries.
-	throttle := auth.NewSignInThrottle(limiter, auth.ThrottleConfig{Logger: logger})
+	throttle := auth.NewSignInThrottle(sh.limiter, auth.ThrottleConfig{Logger: logger})
 
 	provs, err := providers(env)
 	if err != nil {
 		return err
 	}
-	asst := assistant.New(db, plans, limiter, provs, assistant.WithLogger(logger))
-	// The UI resolves tenants through the server's own resolver and caches;
-	// srv is set before the first request arrives.
-	var srv *tenantryhttp.Server
-	pages := ui.New(ui.Config{
-		Store:         db,
-		Auth:          authSvc,
-		Plans:         plans,
-		Extensions:    env.opts.Extensions,
-		Assistant:     asst,
-		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
-		CountRequest:  func(tenantID string) { srv.CountRequest(tenantID) },
-		Logger:        logger,
-		Sessions:      sessions,
-		Limiter:       limiter,
-		// SignInThrottle is the API's: one budget for both.
-		SignInThrottle: throttle,
-		IdleTimeout:    c.sessionIdle,
-		Secret:         secret,
-		BaseDomains:    splitList(c.baseDomains),
-		Events:         streams,
-	})
-	srv = tenantryhttp.NewServer(tenantryhttp.Config{
-		Store:       db,
-		Auth:        authSvc,
-		Plans:       plans,
-		Assistant:   asst,
-		UI:          pages,
-		Limiter:     limiter,
-		Bus:         bus,
-		Logger:      logger,
-		Registry:    reg,
-		BaseDomains: splitList(c.baseDomains),
-		CORSOrigins: splitList(c.corsOrigins),
-		CacheTTL:    c.cacheTTL,
-		MaxActive:   c.maxActive,
-		// TrustedProxies and SignInThrottle decide the client address
-		// and scheme, and its sign-in budget.
-		TrustedProxies: c.trustedProxies,
-		SignInThrottle: throttle,
-		// A reset through the API signs the user's browsers out too.
-		BrowserSessions: sessions,
-		Routes:          webhookRoutes(hooks, env.opts.Routes),
-		Extensions:      env.opts.Extensions,
-		Events:          streams,
-	})
+	asst := assistant.New(db, plans, sh.limiter, provs, assistant.WithLogger(logger))
+	srv := c.server(env, &serveParts{db: db, auth: authSvc, plans: plans, assistant: asst, sharing: sh, throttle: throttle,
+		secret: secret, streams: streams, hooks: hooks, registry: reg, logger: logger})
 
+	return c.listenAndServe(ctx, srv, db, hooks, streams, stopEvents, logger)
+}
+
+// listenAndServe listens on --addr (and --debug-addr), runs the webhook
+// deliveries beside the server, and serves until ctx is done.
+func (c *serveConfig) listenAndServe(ctx context.Context, srv *tenantryhttp.Server, db database, hooks *webhook.Service,
+	streams *events.Streamer, stopEvents func(), logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
@@ -309,6 +218,188 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// dispatcher's walk finds the rest (the CLI's, a lost process's).
 	streams.Hub.OnCommit(dispatcher.Notify)
 	logger.Info("tenantry listening", "addr", ln.Addr().String(), "backend", backendName(c.store), "tls", c.tlsCert != "")
+	return c.serveUntilDone(ctx, srv, ln, stopEvents, logger)
+}
+
+// serveParts are what runServe made that the web server stands on.
+type serveParts struct {
+	db        database
+	auth      *auth.Service
+	plans     tenantry.Plans
+	assistant *assistant.Service
+	sharing   *sharing
+	throttle  *auth.SignInThrottle
+	secret    []byte
+	streams   *events.Streamer
+	hooks     *webhook.Service
+	registry  *prometheus.Registry
+	logger    *slog.Logger
+}
+
+// server returns the JSON API with the pages under it. The pages resolve
+// tenants through the API server's own resolver and caches.
+func (c *serveConfig) server(env *environment, p *serveParts) *tenantryhttp.Server {
+	var srv *tenantryhttp.Server // set before the first request arrives
+	pages := ui.New(ui.Config{
+		Store:         p.db,
+		Auth:          p.auth,
+		Plans:         p.plans,
+		Extensions:    env.opts.Extensions,
+		Assistant:     p.assistant,
+		ResolveTenant: func(r *http.Request) (*tenantry.Tenant, error) { return srv.ResolvePageTenant(r) },
+		CountRequest:  func(tenantID string) { srv.CountRequest(tenantID) },
+		Logger:        p.logger,
+		Sessions:      p.sharing.sessions,
+		Limiter:       p.sharing.limiter,
+		// SignInThrottle is the API's: one budget for both.
+		SignInThrottle: p.throttle,
+		IdleTimeout:    c.sessionIdle,
+		Secret:         p.secret,
+		BaseDomains:    splitList(c.baseDomains),
+		Events:         p.streams,
+	})
+	srv = tenantryhttp.NewServer(tenantryhttp.Config{
+		Store:       p.db,
+		Auth:        p.auth,
+		Plans:       p.plans,
+		Assistant:   p.assistant,
+		UI:          pages,
+		Limiter:     p.sharing.limiter,
+		Bus:         p.sharing.bus,
+		Logger:      p.logger,
+		Registry:    p.registry,
+		BaseDomains: splitList(c.baseDomains),
+		CORSOrigins: splitList(c.corsOrigins),
+		CacheTTL:    c.cacheTTL,
+		MaxActive:   c.maxActive,
+		// TrustedProxies and SignInThrottle decide the client address
+		// and scheme, and its sign-in budget.
+		TrustedProxies: c.trustedProxies,
+		SignInThrottle: p.throttle,
+		// A reset through the API signs the user's browsers out too.
+		BrowserSessions: p.sharing.sessions,
+		Routes:          webhookRoutes(p.hooks, env.opts.Routes),
+		Extensions:      env.opts.Extensions,
+		Events:          p.streams,
+	})
+	return srv
+}
+
+// logger returns the server's JSON logger at --log-level, after checking
+// the --tls-cert/--tls-key pair at start rather than at the first
+// connection.
+func (c *serveConfig) logger(env *environment) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	if c.tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey); err != nil {
+			return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+	}
+	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// auth returns the sign-in service, its mail leaving through a background
+// queue (closeMail waits for it at shutdown), after making the platform
+// admin the environment names, if any.
+func (c *serveConfig) auth(ctx context.Context, env *environment, db database, secret []byte, logger *slog.Logger) (_ *auth.Service, closeMail func(), _ error) {
+	publicURL, err := c.mail.resolvePublicURL(c.addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	queue, closeMail, err := c.mailQueue(logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := auth.New(db, auth.Config{Secret: secret, Mailer: queue, PublicURL: publicURL, Logger: logger})
+	if err := bootstrapAdmin(ctx, env, svc, logger); err != nil {
+		closeMail()
+		return nil, nil, err
+	}
+	return svc, closeMail, nil
+}
+
+// metrics returns the registry of the server's metrics, with the Go
+// runtime's, the process's and db's pool; --max-active defaults to one
+// seat per pooled connection, so that an admitted request finds one.
+func (c *serveConfig) metrics(db database) *prometheus.Registry {
+	if c.maxActive == 0 {
+		c.maxActive = db.Stats().Max
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newPoolCollector(db.Stats))
+	return reg
+}
+
+// mailQueue returns the queue mail leaves through in the background, so
+// that no request waits for the mail server, and the function that waits
+// a little for what is queued at shutdown.
+func (c *serveConfig) mailQueue(logger *slog.Logger) (*mail.Queue, func(), error) {
+	sink, err := c.mail.mailer(logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := mail.NewQueue(sink, logger, 0)
+	return q, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Close(ctx); err != nil {
+			logger.Error("mail queue not drained", "error", err.Error())
+		}
+	}, nil
+}
+
+// sharing is what the server's processes share: rate limits, the bus,
+// browser sessions and, when set, the Redis client that carries them.
+type sharing struct {
+	limiter  tenantry.RateLimiter
+	bus      tenantry.Bus
+	sessions tenantry.BrowserSessionStore
+	redis    *goredis.Client
+	close    func()
+}
+
+// share returns what the processes share: through the database (dbBus,
+// browser sessions in a table) and per-process rate limits without Redis;
+// through Redis, with the database bus kept as the durable path and this
+// process's commits relayed to Redis, with --redis-url.
+func (c *serveConfig) share(ctx context.Context, db database, dbBus tenantry.Bus, reg *prometheus.Registry, logger *slog.Logger) (*sharing, error) {
+	sessions, err := browserSessions(db, c.sessionIdle)
+	if err != nil {
+		return nil, err
+	}
+	sh := &sharing{limiter: inmem.NewRateLimiter(inmem.RateLimiterOptions{}), bus: dbBus, sessions: sessions, close: func() {}}
+	if c.redisURL == "" {
+		return sh, nil
+	}
+	client, err := redis.Open(c.redisURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := redis.Ping(ctx, client); err != nil {
+		// Not fatal: the limiter falls back per process and comes back by
+		// itself, and invalidations still travel through the database.
+		logger.Warn("Redis is not reachable at start; serving with per-process rate limits and database invalidations until it answers", "error", err.Error())
+	}
+	if sh.limiter, err = redis.NewRateLimiter(client, sh.limiter, redis.RateLimiterOptions{Registry: reg, Logger: logger}); err != nil {
+		client.Close()
+		return nil, err
+	}
+	redisBus := redis.NewBus(client, "tenantry:invalidations", logger)
+	go relay(ctx, db, redisBus, logger)
+	sh.bus, sh.redis = fanout{redisBus, dbBus}, client
+	sh.sessions = redis.NewSessionStore(client, "tenantry:session:", c.sessionIdle)
+	sh.close = func() { client.Close() }
+	logger.Info("sharing rate limits, cache invalidation, browser sessions, event notifications and presence through Redis")
+	return sh, nil
+}
+
+// serveUntilDone serves on ln until the server fails or ctx is done, then
+// ends the event streams (they never end by themselves) and shuts down
+// gracefully, waiting at most 20 seconds.
+func (c *serveConfig) serveUntilDone(ctx context.Context, srv *tenantryhttp.Server, ln net.Listener, stopEvents func(), logger *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() {
 		if c.tlsCert != "" {
@@ -323,7 +414,6 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	// Event streams never end by themselves: end them first.
 	stopEvents()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

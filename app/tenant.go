@@ -42,89 +42,32 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 	}
 	fs := env.newFlagSet("tenantry tenant " + sub)
 	sf := env.addStoreFlags(fs)
-	var (
-		name       = fs.String("name", "", "tenant name (create)")
-		slug       = fs.String("slug", "", "tenant slug (create)")
-		domain     = fs.String("domain", "", "custom domain (create)")
-		plan       = fs.String("plan", "", "plan: free, starter, pro, enterprise (create, list)")
-		ownerEmail = fs.String("owner-email", "", "e-mail of an existing user who becomes the owner (create)")
-		status     = fs.String("status", "", "filter by status (list)")
-		q          = fs.String("q", "", "search name, slug or domain (list)")
-		out        = fs.String("out", "", "write the export to FILE instead of standard output (export)")
-		yes        = fs.Bool("yes", false, "delete without asking for the slug again (delete)")
-		email      = fs.String("email", "", "e-mail of the user to add, or to invite when no user has it (add-member)")
-		role       = fs.String("role", "owner", "role given: owner, admin or member (add-member)")
-		publicURL  = fs.String("public-url", env.getenv("TENANTRY_PUBLIC_URL"), "base URL of the server as users reach it, for the invitation links printed (add-member, import; TENANTRY_PUBLIC_URL)")
-		bases      = fs.String("base-domain", env.getenv("TENANTRY_BASE_DOMAIN"), "comma-separated base domains a custom domain must not be or be under; default localhost (create, import; TENANTRY_BASE_DOMAIN)")
-	)
+	f := tenantFlags(fs, env)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	baseDomains := splitList(*bases)
-	if len(baseDomains) == 0 {
-		baseDomains = []string{"localhost"}
+	f.baseDomains = splitList(*f.bases)
+	if len(f.baseDomains) == 0 {
+		f.baseDomains = []string{"localhost"}
 	}
-	plans := tenantry.DefaultPlans().WithExtensions(env.opts.Extensions)
-	db, err := sf.open(ctx, plans)
+	db, err := sf.open(ctx, tenantry.DefaultPlans().WithExtensions(env.opts.Extensions))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p := db.Platform()
-
+	cmd := &tenantCmd{env: env, sf: sf, db: db, f: f}
 	switch sub {
 	case "create":
-		tc := tenantry.TenantCreate{Name: *name, Slug: *slug, Domain: *domain, Plan: *plan}
-		if err := tenantry.ValidateCustomDomain(tc.Domain, baseDomains); err != nil {
-			return describe(err)
-		}
-		if *ownerEmail != "" {
-			u, err := db.UserByEmail(ctx, tenantry.NormalizeEmail(*ownerEmail))
-			if err != nil {
-				return describe(err)
-			}
-			tc.OwnerID = u.ID
-		}
-		t, err := p.CreateTenant(ctx, tc)
-		if err != nil {
-			return describe(err)
-		}
-		fmt.Fprintf(env.stdout, "created tenant %s (%s) on plan %s\n", t.Slug, t.ID, t.Plan)
-		return nil
+		return cmd.create(ctx)
 	case "list":
-		return listTenants(ctx, env, p, tenantry.TenantFilter{Status: tenantry.TenantStatus(*status), Plan: *plan, Q: *q})
-	case "suspend", "activate", "archive", "delete", "export":
-		if len(pos) != 1 {
-			return errors.New(tenantUsage)
-		}
-		t, err := findTenant(ctx, db, pos[0])
-		if err != nil {
-			return describe(err)
-		}
-		if sub == "delete" && !*yes {
-			if err := confirmDelete(env, t); err != nil {
-				return err
-			}
-		}
-		if err := tenantAction(ctx, env, p, sub, t, *out); err != nil {
-			return err
-		}
-		return nil
+		return listTenants(ctx, env, db.Platform(), tenantry.TenantFilter{Status: tenantry.TenantStatus(*f.status), Plan: *f.plan, Q: *f.q})
 	case "import":
 		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
-		svc, err := cliAuth(env, sf, db, *publicURL)
-		if err != nil {
-			return err
-		}
-		return importTenants(ctx, env, db, pos[0], baseDomains, func(entries []registry.Entry) error {
-			owners, err := registry.ApplyOwners(ctx, db, svc, entries)
-			printOwners(env, svc, *publicURL, owners)
-			return describe(err)
-		})
-	case "add-member", "members":
+		return cmd.importFile(ctx, pos[0])
+	case "suspend", "activate", "archive", "delete", "export", "add-member", "members":
 		if len(pos) != 1 {
 			return errors.New(tenantUsage)
 		}
@@ -132,16 +75,100 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
-		if sub == "members" {
-			return listMembers(ctx, env, db, t)
+		return cmd.onTenant(ctx, sub, t)
+	}
+	return errors.New(tenantUsage)
+}
+
+// tenantFlagSet holds the flags of the tenant commands.
+type tenantFlagSet struct {
+	name, slug, domain, plan, ownerEmail, status, q, out, email, role, publicURL, bases *string
+	yes                                                                                 *bool
+	baseDomains                                                                         []string
+}
+
+// tenantFlags defines the flags of the tenant commands on fs.
+func tenantFlags(fs *flag.FlagSet, env *environment) *tenantFlagSet {
+	return &tenantFlagSet{
+		name:       fs.String("name", "", "tenant name (create)"),
+		slug:       fs.String("slug", "", "tenant slug (create)"),
+		domain:     fs.String("domain", "", "custom domain (create)"),
+		plan:       fs.String("plan", "", "plan: free, starter, pro, enterprise (create, list)"),
+		ownerEmail: fs.String("owner-email", "", "e-mail of an existing user who becomes the owner (create)"),
+		status:     fs.String("status", "", "filter by status (list)"),
+		q:          fs.String("q", "", "search name, slug or domain (list)"),
+		out:        fs.String("out", "", "write the export to FILE instead of standard output (export)"),
+		yes:        fs.Bool("yes", false, "delete without asking for the slug again (delete)"),
+		email:      fs.String("email", "", "e-mail of the user to add, or to invite when no user has it (add-member)"),
+		role:       fs.String("role", "owner", "role given: owner, admin or member (add-member)"),
+		publicURL:  fs.String("public-url", env.getenv("TENANTRY_PUBLIC_URL"), "base URL of the server as users reach it, for the invitation links printed (add-member, import; TENANTRY_PUBLIC_URL)"),
+		bases:      fs.String("base-domain", env.getenv("TENANTRY_BASE_DOMAIN"), "comma-separated base domains a custom domain must not be or be under; default localhost (create, import; TENANTRY_BASE_DOMAIN)"),
+	}
+}
+
+// tenantCmd is one tenant command on an open store.
+type tenantCmd struct {
+	env *environment
+	sf  *storeFlags
+	db  database
+	f   *tenantFlagSet
+}
+
+// create creates a tenant, owned by --owner-email's user when set.
+func (c *tenantCmd) create(ctx context.Context) error {
+	f := c.f
+	tc := tenantry.TenantCreate{Name: *f.name, Slug: *f.slug, Domain: *f.domain, Plan: *f.plan}
+	if err := tenantry.ValidateCustomDomain(tc.Domain, f.baseDomains); err != nil {
+		return describe(err)
+	}
+	if *f.ownerEmail != "" {
+		u, err := c.db.UserByEmail(ctx, tenantry.NormalizeEmail(*f.ownerEmail))
+		if err != nil {
+			return describe(err)
 		}
-		svc, err := cliAuth(env, sf, db, *publicURL)
+		tc.OwnerID = u.ID
+	}
+	t, err := c.db.Platform().CreateTenant(ctx, tc)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(c.env.stdout, "created tenant %s (%s) on plan %s\n", t.Slug, t.ID, t.Plan)
+	return nil
+}
+
+// importFile imports a tenant export or a registry, then the registry's
+// owners.
+func (c *tenantCmd) importFile(ctx context.Context, path string) error {
+	svc, err := cliAuth(c.env, c.sf, c.db, *c.f.publicURL)
+	if err != nil {
+		return err
+	}
+	return importTenants(ctx, c.env, c.db, path, c.f.baseDomains, func(entries []registry.Entry) error {
+		owners, err := registry.ApplyOwners(ctx, c.db, svc, entries)
+		printOwners(c.env, svc, *c.f.publicURL, owners)
+		return describe(err)
+	})
+}
+
+// onTenant runs sub, a command on one tenant t.
+func (c *tenantCmd) onTenant(ctx context.Context, sub string, t *tenantry.Tenant) error {
+	switch sub {
+	case "members":
+		return listMembers(ctx, c.env, c.db, t)
+	case "add-member":
+		svc, err := cliAuth(c.env, c.sf, c.db, *c.f.publicURL)
 		if err != nil {
 			return err
 		}
-		return addMember(ctx, env, db, svc, *publicURL, t, *email, tenantry.Role(*role))
+		return addMember(ctx, c.env, c.db, svc, *c.f.publicURL, t, *c.f.email, tenantry.Role(*c.f.role))
+	case "delete":
+		if !*c.f.yes {
+			if err := confirmDelete(c.env, t); err != nil {
+				return err
+			}
+		}
 	}
-	return errors.New(tenantUsage)
+	return tenantAction(ctx, c.env, c.db.Platform(), sub, t, *c.f.out)
 }
 
 // confirmDelete asks for the tenant's slug on standard input and fails

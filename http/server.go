@@ -155,48 +155,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.Store == nil || cfg.Auth == nil {
 		panic("http: NewServer needs a Store and an Auth service")
 	}
-	if cfg.Plans == nil {
-		cfg.Plans = tenantry.DefaultPlans()
-	}
-	cfg.Extensions = projects.With(cfg.Extensions)
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Registry == nil {
-		cfg.Registry = prometheus.NewRegistry()
-	}
-	if len(cfg.BaseDomains) == 0 {
-		cfg.BaseDomains = []string{"localhost"}
-	}
-	bases := make([]string, 0, len(cfg.BaseDomains))
-	for _, d := range cfg.BaseDomains {
-		if d = tenantry.NormalizeDomain(d); d != "" {
-			bases = append(bases, d)
-		}
-	}
-	cfg.BaseDomains = bases
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = DefaultCacheTTL
-	}
-	if cfg.MaxActive <= 0 {
-		cfg.MaxActive = 4 * runtime.GOMAXPROCS(0)
-	}
-	if cfg.QueueTimeout <= 0 {
-		cfg.QueueTimeout = DefaultQueueTimeout
-	}
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = DefaultRequestTimeout
-	}
-	if cfg.SignInThrottle == nil {
-		cfg.SignInThrottle = auth.NewSignInThrottle(cfg.Limiter, auth.ThrottleConfig{
-			PerIP: cfg.LoginRatePerIP, PerEmail: cfg.LoginRatePerEmail, Logger: cfg.Logger})
-	}
-	if cfg.PublicRatePerAddress == nil {
-		cfg.PublicRatePerAddress = &tenantry.Rate{Events: 30, Per: time.Minute, Burst: 10}
-	}
-	if cfg.PublicRatePerTenant == nil {
-		cfg.PublicRatePerTenant = &tenantry.Rate{Events: 600, Per: time.Minute, Burst: 100}
-	}
+	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:       cfg,
 		store:     cfg.Store,
@@ -211,17 +170,7 @@ func NewServer(cfg Config) *Server {
 		registry:  cfg.Registry,
 		mux:       http.NewServeMux(),
 	}
-	s.metrics = newMetrics(cfg.Registry)
-	register(cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "tenantry_http_queued_requests",
-		Help: "Tenant requests waiting for a seat of the fair gate (Config.MaxActive).",
-	}, func() float64 { return float64(s.gate.queued()) }))
-	if cfg.Events != nil {
-		register(cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "tenantry_event_streams",
-			Help: "Event streams (GET /api/events and the live pages) open in this process.",
-		}, func() float64 { return float64(cfg.Events.Hub.Streams()) }))
-	}
+	s.registerMetrics()
 	s.registerRoutes()
 	for _, rt := range cfg.Routes {
 		if err := checkRoute(rt); err != nil {
@@ -251,6 +200,71 @@ func NewServer(cfg Config) *Server {
 		s.runUsage(ctx)
 	}()
 	return s
+}
+
+// withDefaults returns c with the defaults of the fields left zero, the
+// projects extension first among the extensions and the base domains
+// normalised.
+func (c Config) withDefaults() Config {
+	if c.Plans == nil {
+		c.Plans = tenantry.DefaultPlans()
+	}
+	c.Extensions = projects.With(c.Extensions)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	if len(c.BaseDomains) == 0 {
+		c.BaseDomains = []string{"localhost"}
+	}
+	bases := make([]string, 0, len(c.BaseDomains))
+	for _, d := range c.BaseDomains {
+		if d = tenantry.NormalizeDomain(d); d != "" {
+			bases = append(bases, d)
+		}
+	}
+	c.BaseDomains = bases
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = DefaultCacheTTL
+	}
+	if c.MaxActive <= 0 {
+		c.MaxActive = 4 * runtime.GOMAXPROCS(0)
+	}
+	if c.QueueTimeout <= 0 {
+		c.QueueTimeout = DefaultQueueTimeout
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.SignInThrottle == nil {
+		c.SignInThrottle = auth.NewSignInThrottle(c.Limiter, auth.ThrottleConfig{
+			PerIP: c.LoginRatePerIP, PerEmail: c.LoginRatePerEmail, Logger: c.Logger})
+	}
+	if c.PublicRatePerAddress == nil {
+		c.PublicRatePerAddress = &tenantry.Rate{Events: 30, Per: time.Minute, Burst: 10}
+	}
+	if c.PublicRatePerTenant == nil {
+		c.PublicRatePerTenant = &tenantry.Rate{Events: 600, Per: time.Minute, Burst: 100}
+	}
+	return c
+}
+
+// registerMetrics registers the server's metrics: the request metrics,
+// the fair gate's queue and, with event streams, the open streams.
+func (s *Server) registerMetrics() {
+	s.metrics = newMetrics(s.cfg.Registry)
+	register(s.cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tenantry_http_queued_requests",
+		Help: "Tenant requests waiting for a seat of the fair gate (Config.MaxActive).",
+	}, func() float64 { return float64(s.gate.queued()) }))
+	if s.cfg.Events != nil {
+		register(s.cfg.Registry, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "tenantry_event_streams",
+			Help: "Event streams (GET /api/events and the live pages) open in this process.",
+		}, func() float64 { return float64(s.cfg.Events.Hub.Streams()) }))
+	}
 }
 
 // Handler returns the server's root handler: the middleware chain around

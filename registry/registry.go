@@ -142,35 +142,76 @@ func lineErrors(problems map[int]string) error {
 // parseLine decodes and checks one non-blank line; it returns why the line
 // is bad, or "".
 func parseLine(text []byte) (Entry, string) {
+	l, why := decodeLine(text)
+	if why != "" {
+		return Entry{}, why
+	}
+	e := Entry{
+		Slug:         strings.ToLower(trimmed(l.ID)),
+		Name:         trimmed(l.Name),
+		Welcome:      trimmed(l.Welcome),
+		Model:        trimmed(l.Model),
+		Provider:     trimmed(l.Provider),
+		SystemPrompt: trimmed(l.SystemPrompt),
+		Plan:         trimmed(l.Plan),
+	}
+	whys := e.checkText()
+	if o := trimmed(l.OwnerEmail); o != "" {
+		e.OwnerEmail = tenantry.NormalizeEmail(o)
+		if !tenantry.ValidEmail(e.OwnerEmail) {
+			whys = append(whys, "owner_email must be an e-mail address")
+		}
+	}
+	if d := trimmed(l.Domain); d != "" {
+		e.Domain = tenantry.NormalizeDomain(d)
+		if e.Domain == "" || !strings.Contains(e.Domain, ".") {
+			whys = append(whys, "domain must be a host name")
+		}
+	}
+	var bad []string
+	e.Limits, bad = limitsOf(l.Limits)
+	whys = append(whys, bad...)
+	if l.Settings != nil {
+		e.Settings = tenantry.Settings(normalizeNumbers(l.Settings).(map[string]any))
+	}
+	if msg := e.settings().Validate(); msg != "" {
+		whys = append(whys, "settings: "+msg)
+	}
+	if len(whys) > 0 {
+		return Entry{}, strings.Join(whys, ", ")
+	}
+	return e, ""
+}
+
+// decodeLine decodes exactly one JSON object of known fields from text.
+func decodeLine(text []byte) (line, string) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	var l line
 	if err := dec.Decode(&l); err != nil {
-		return Entry{}, describe(err)
+		return l, describe(err)
 	}
 	if dec.More() {
-		return Entry{}, "more than one JSON value"
+		return l, "more than one JSON value"
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Entry{}, "more than one JSON value"
+		return l, "more than one JSON value"
 	}
+	return l, ""
+}
+
+// trimmed returns *p without surrounding space, "" for nil.
+func trimmed(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+// checkText says what is wrong with e's slug, name and texts.
+func (e Entry) checkText() []string {
 	var why []string
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return strings.TrimSpace(*p)
-	}
-	e := Entry{
-		Slug:         strings.ToLower(str(l.ID)),
-		Name:         str(l.Name),
-		Welcome:      str(l.Welcome),
-		Model:        str(l.Model),
-		Provider:     str(l.Provider),
-		SystemPrompt: str(l.SystemPrompt),
-		Plan:         str(l.Plan),
-	}
 	switch {
 	case e.Slug == "":
 		why = append(why, "id is required")
@@ -194,48 +235,35 @@ func parseLine(text []byte) (Entry, string) {
 	if len(e.SystemPrompt) > 8000 {
 		why = append(why, "system_prompt is too long")
 	}
-	if o := str(l.OwnerEmail); o != "" {
-		e.OwnerEmail = tenantry.NormalizeEmail(o)
-		if !tenantry.ValidEmail(e.OwnerEmail) {
-			why = append(why, "owner_email must be an e-mail address")
+	return why
+}
+
+// limitsOf decodes a line's limits (nil for none), in name order, and says
+// which are bad.
+func limitsOf(raw map[string]json.RawMessage) (map[string]int64, []string) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	out := map[string]int64{}
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var why []string
+	for _, k := range names {
+		if !tenantry.IsLimitName(k) {
+			why = append(why, fmt.Sprintf("limits.%s is not a known limit", k))
+			continue
 		}
-	}
-	if d := str(l.Domain); d != "" {
-		e.Domain = tenantry.NormalizeDomain(d)
-		if e.Domain == "" || !strings.Contains(e.Domain, ".") {
-			why = append(why, "domain must be a host name")
+		v, ok := wholeNumber(raw[k])
+		if !ok {
+			why = append(why, fmt.Sprintf("limits.%s must be a whole number >= -1", k))
+			continue
 		}
+		out[k] = v
 	}
-	if len(l.Limits) > 0 {
-		e.Limits = map[string]int64{}
-		names := make([]string, 0, len(l.Limits))
-		for k := range l.Limits {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			if !tenantry.IsLimitName(k) {
-				why = append(why, fmt.Sprintf("limits.%s is not a known limit", k))
-				continue
-			}
-			v, ok := wholeNumber(l.Limits[k])
-			if !ok {
-				why = append(why, fmt.Sprintf("limits.%s must be a whole number >= -1", k))
-				continue
-			}
-			e.Limits[k] = v
-		}
-	}
-	if l.Settings != nil {
-		e.Settings = tenantry.Settings(normalizeNumbers(l.Settings).(map[string]any))
-	}
-	if msg := e.settings().Validate(); msg != "" {
-		why = append(why, "settings: "+msg)
-	}
-	if len(why) > 0 {
-		return Entry{}, strings.Join(why, ", ")
-	}
-	return e, ""
+	return out, why
 }
 
 func wholeNumber(raw json.RawMessage) (int64, bool) {
