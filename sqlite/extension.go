@@ -43,96 +43,108 @@ func (db *DB) migrateExtensions(ctx context.Context) error {
 // tableShape reads a table's columns and keys from SQLite's pragmas.
 func tableShape(ctx context.Context, q *sql.DB, table string) (tenantry.TableShape, error) {
 	s := tenantry.TableShape{Name: table}
-	// table_info: cid, name, type, notnull, dflt_value, pk (1-based key position).
-	rows, err := q.QueryContext(ctx, `SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`, table)
-	if err != nil {
+	var err error
+	if s.Columns, s.PrimaryKey, err = tableColumns(ctx, q, table); err != nil {
 		return s, err
 	}
+	if s.Unique, err = uniqueKeys(ctx, q, table); err != nil {
+		return s, err
+	}
+	s.ForeignKeys, err = foreignKeys(ctx, q, table)
+	return s, err
+}
+
+// tableColumns returns a table's columns and its primary key, in key
+// order (table_info's pk is the 1-based position in the key).
+func tableColumns(ctx context.Context, q *sql.DB, table string) (cols, key []string, _ error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`, table)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
 	pk := map[int]string{}
 	for rows.Next() {
 		var name string
 		var pos int
 		if err := rows.Scan(&name, &pos); err != nil {
-			rows.Close()
-			return s, err
+			return nil, nil, err
 		}
-		s.Columns = append(s.Columns, name)
+		cols = append(cols, name)
 		if pos > 0 {
 			pk[pos] = name
 		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return s, err
+		return nil, nil, err
 	}
-	if len(s.Columns) == 0 {
-		return s, fmt.Errorf("table %s does not exist", table)
+	if len(cols) == 0 {
+		return nil, nil, fmt.Errorf("table %s does not exist", table)
 	}
 	for i := 1; i <= len(pk); i++ {
-		s.PrimaryKey = append(s.PrimaryKey, pk[i])
+		key = append(key, pk[i])
 	}
-	// Unique indexes (UNIQUE constraints and CREATE UNIQUE INDEX alike).
-	idx, err := q.QueryContext(ctx, `SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND origin <> 'pk' ORDER BY name`, table)
+	return cols, key, nil
+}
+
+// uniqueKeys returns the columns of a table's unique indexes (UNIQUE
+// constraints and CREATE UNIQUE INDEX alike), by index name.
+func uniqueKeys(ctx context.Context, q *sql.DB, table string) ([][]string, error) {
+	names, err := columns(ctx, q, `SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND origin <> 'pk' ORDER BY name`, table)
 	if err != nil {
-		return s, err
+		return nil, err
 	}
-	var names []string
-	for idx.Next() {
-		var n string
-		if err := idx.Scan(&n); err != nil {
-			idx.Close()
-			return s, err
-		}
-		names = append(names, n)
-	}
-	idx.Close()
+	var out [][]string
 	for _, n := range names {
 		cols, err := columns(ctx, q, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, n)
 		if err != nil {
-			return s, err
+			return nil, err
 		}
-		s.Unique = append(s.Unique, cols)
+		out = append(out, cols)
 	}
-	// Foreign keys: one row per column, grouped by id.
-	fks, err := q.QueryContext(ctx, `SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, table)
+	return out, nil
+}
+
+// foreignKeys returns a table's foreign keys (one pragma row per column,
+// grouped by id). One that names no parent columns means the parent's
+// primary key.
+func foreignKeys(ctx context.Context, q *sql.DB, table string) ([]tenantry.ForeignKey, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, table)
 	if err != nil {
-		return s, err
+		return nil, err
 	}
-	defer fks.Close()
+	var out []tenantry.ForeignKey
 	last := -1
-	for fks.Next() {
+	for rows.Next() {
 		var id int
-		var ref, from string
+		var ref, from, onDelete string
 		var to sql.NullString
-		var onDelete string
-		if err := fks.Scan(&id, &ref, &from, &to, &onDelete); err != nil {
-			return s, err
+		if err := rows.Scan(&id, &ref, &from, &to, &onDelete); err != nil {
+			rows.Close()
+			return nil, err
 		}
 		if id != last {
-			s.ForeignKeys = append(s.ForeignKeys, tenantry.ForeignKey{RefTable: ref, Cascade: onDelete == "CASCADE"})
+			out = append(out, tenantry.ForeignKey{RefTable: ref, Cascade: onDelete == "CASCADE"})
 			last = id
 		}
-		fk := &s.ForeignKeys[len(s.ForeignKeys)-1]
+		fk := &out[len(out)-1]
 		fk.Columns = append(fk.Columns, from)
 		fk.RefColumns = append(fk.RefColumns, to.String)
 	}
-	if err := fks.Err(); err != nil {
-		return s, err
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	fks.Close()
-	// A foreign key that names no parent columns means the parent's
-	// primary key.
-	for i, fk := range s.ForeignKeys {
+	for i, fk := range out {
 		if len(fk.RefColumns) > 0 && fk.RefColumns[0] != "" {
 			continue
 		}
 		pk, err := columns(ctx, q, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, fk.RefTable)
 		if err != nil {
-			return s, err
+			return nil, err
 		}
-		s.ForeignKeys[i].RefColumns = pk
+		out[i].RefColumns = pk
 	}
-	return s, nil
+	return out, nil
 }
 
 // columns returns the first column of each row of a query.
