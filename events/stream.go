@@ -164,16 +164,7 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 		}()
 	}
 
-	// The stream outlives the server's read and write timeouts: each
-	// write gets a deadline of its own instead.
-	_ = c.rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	c.buf.WriteString("retry: " + strconv.Itoa(retryMillis) + "\n\n")
-	if err := c.flush(); err != nil {
+	if err := c.start(); err != nil {
 		return nil
 	}
 	if st.Topic != "" {
@@ -181,21 +172,43 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 			return err
 		}
 	}
-	beat := time.NewTicker(s.heartbeat())
+	c.loop(ctx, wt)
+	return nil
+}
+
+// start writes the stream's head and its retry interval. The stream
+// outlives the server's read and write timeouts: each write gets a
+// deadline of its own instead.
+func (c *conn) start() error {
+	_ = c.rc.SetReadDeadline(time.Time{})
+	h := c.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	c.w.WriteHeader(http.StatusOK)
+	c.buf.WriteString("retry: " + strconv.Itoa(retryMillis) + "\n\n")
+	return c.flush()
+}
+
+// loop sends the tenant's events as they come (woken by the hub, or at
+// each poll), the topic's presence when it changes and heartbeats, until
+// the client goes, the hub stops or the stream ends for good.
+func (c *conn) loop(ctx context.Context, wt *waiter) {
+	beat := time.NewTicker(c.s.heartbeat())
 	defer beat.Stop()
-	poll := time.NewTicker(s.poll())
+	poll := time.NewTicker(c.s.poll())
 	defer poll.Stop()
 	for {
 		done, err := c.catchUp(ctx)
 		if done || err != nil {
 			c.cut(ctx, err)
-			return nil
+			return
 		}
 		select {
 		case <-ctx.Done():
-			return nil
-		case <-s.Hub.done:
-			return nil
+			return
+		case <-c.s.Hub.done:
+			return
 		case <-wt.events:
 		case <-poll.C:
 		case <-wt.presence:
@@ -205,7 +218,7 @@ func (s *Streamer) Serve(w http.ResponseWriter, r *http.Request, st Stream) erro
 		}
 		if done || err != nil {
 			c.cut(ctx, err)
-			return nil
+			return
 		}
 	}
 }

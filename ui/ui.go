@@ -200,16 +200,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost {
-		r2.Body = http.MaxBytesReader(w, r2.Body, maxFormSize)
-		if err := r2.ParseForm(); err != nil {
-			h.fail(q, tenantry.Errorf(tenantry.EBADREQUEST, "The form could not be read."))
-			return
-		}
-		if !q.validCSRF(r2.PostForm.Get("csrf")) {
-			h.fail(q, tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again."))
-			return
-		}
-		if err := tenantry.ValidForm(r2.PostForm); err != nil {
+		if err := q.readForm(); err != nil {
 			h.fail(q, err)
 			return
 		}
@@ -221,6 +212,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mux.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
+}
+
+// readForm reads a POST's form, at most maxFormSize bytes, and checks its
+// CSRF token (forbidden when it expired or came from another site) and its
+// text.
+func (q *request) readForm() error {
+	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxFormSize)
+	if err := q.r.ParseForm(); err != nil {
+		return tenantry.Errorf(tenantry.EBADREQUEST, "The form could not be read.")
+	}
+	if !q.validCSRF(q.r.PostForm.Get("csrf")) {
+		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again.")
+	}
+	return tenantry.ValidForm(q.r.PostForm)
 }
 
 // splitTenantPath splits "/t/{slug}/rest" into slug and "/rest".
