@@ -47,6 +47,82 @@ func eachRow(ctx context.Context, q querier, fn func(rows *sql.Rows) error, quer
 	return nil
 }
 
+// exportStep is one query of an export (its one argument the tenant id)
+// and what writes each of its rows.
+type exportStep struct {
+	query string
+	fn    func(rows *sql.Rows) error
+}
+
+// exportSteps returns the queries of an export, in the order of
+// tenantry.ExportRecord, writing through e.
+func exportSteps(e *exportWriter) []exportStep {
+	return []exportStep{
+		{`SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ? ORDER BY m.id`,
+			func(rows *sql.Rows) error {
+				var u tenantry.ExportedUser
+				if err := rows.Scan(&u.ID, &u.Email, &u.Name); err != nil {
+					return fmt.Errorf("export users: %w", err)
+				}
+				return e.write(tenantry.ExportUser, u)
+			}},
+		{memberSelect + ` WHERE m.tenant_id = ? ORDER BY m.id`, func(rows *sql.Rows) error {
+			m, _, err := scanMember(rows)
+			if err != nil {
+				return fmt.Errorf("export members: %w", err)
+			}
+			return e.write(tenantry.ExportMember, m)
+		}},
+		{`SELECT ` + invitationColumns + ` FROM invitations WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			inv, err := scanInvitation(rows)
+			if err != nil {
+				return fmt.Errorf("export invitations: %w", err)
+			}
+			return e.write(tenantry.ExportInvitation, tenantry.ExportedInvitation{Invitation: *inv, TokenHash: inv.TokenHash})
+		}},
+		{`SELECT ` + apiKeyColumns + ` FROM api_keys WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			k, err := scanAPIKey(rows)
+			if err != nil {
+				return fmt.Errorf("export api keys: %w", err)
+			}
+			return e.write(tenantry.ExportAPIKey, tenantry.ExportedAPIKey{APIKey: *k, Hash: k.Hash})
+		}},
+		{`SELECT id, tenant_id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			var s tenantry.ChatSession
+			if err := rows.Scan(&s.ID, &s.TenantID, &s.UserID, &s.Visitor, timeScan{&s.CreatedAt}); err != nil {
+				return fmt.Errorf("export chat sessions: %w", err)
+			}
+			return e.write(tenantry.ExportChatSession, s)
+		}},
+		{`SELECT ` + chatMessageColumns + ` FROM chat_messages WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			m, err := scanChatMessage(rows)
+			if err != nil {
+				return fmt.Errorf("export chat messages: %w", err)
+			}
+			return e.write(tenantry.ExportChatMessage, m)
+		}},
+		{`SELECT day, counter, value FROM usage_counters WHERE tenant_id = ? ORDER BY day, counter`, func(rows *sql.Rows) error {
+			var day string
+			var u tenantry.ExportedUsage
+			if err := rows.Scan(&day, &u.Counter, &u.Value); err != nil {
+				return fmt.Errorf("export usage: %w", err)
+			}
+			var err error
+			if u.Day, err = time.Parse(dayFormat, day); err != nil {
+				return fmt.Errorf("export usage day %q: %w", day, err)
+			}
+			return e.write(tenantry.ExportUsage, u)
+		}},
+		{`SELECT tenant_id, ` + auditColumns + ` FROM audit_events WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			ev, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			return e.write(tenantry.ExportAuditEvent, ev)
+		}},
+	}
+}
+
 // ExportTenant writes the tenant and all its rows to w as NDJSON, one
 // tenantry.ExportRecord a line, in the order of tenantry.ExportRecord, from
 // one snapshot (tenant_not_found).
@@ -62,73 +138,7 @@ func (p *Platform) ExportTenant(ctx context.Context, id string, w io.Writer) err
 		if err := e.write(tenantry.ExportTenant, t); err != nil {
 			return err
 		}
-		steps := []struct {
-			query string
-			fn    func(rows *sql.Rows) error
-		}{
-			{`SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ? ORDER BY m.id`,
-				func(rows *sql.Rows) error {
-					var u tenantry.ExportedUser
-					if err := rows.Scan(&u.ID, &u.Email, &u.Name); err != nil {
-						return fmt.Errorf("export users: %w", err)
-					}
-					return e.write(tenantry.ExportUser, u)
-				}},
-			{memberSelect + ` WHERE m.tenant_id = ? ORDER BY m.id`, func(rows *sql.Rows) error {
-				m, _, err := scanMember(rows)
-				if err != nil {
-					return fmt.Errorf("export members: %w", err)
-				}
-				return e.write(tenantry.ExportMember, m)
-			}},
-			{`SELECT ` + invitationColumns + ` FROM invitations WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				inv, err := scanInvitation(rows)
-				if err != nil {
-					return fmt.Errorf("export invitations: %w", err)
-				}
-				return e.write(tenantry.ExportInvitation, tenantry.ExportedInvitation{Invitation: *inv, TokenHash: inv.TokenHash})
-			}},
-			{`SELECT ` + apiKeyColumns + ` FROM api_keys WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				k, err := scanAPIKey(rows)
-				if err != nil {
-					return fmt.Errorf("export api keys: %w", err)
-				}
-				return e.write(tenantry.ExportAPIKey, tenantry.ExportedAPIKey{APIKey: *k, Hash: k.Hash})
-			}},
-			{`SELECT id, tenant_id, user_id, visitor, created_at FROM chat_sessions WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				var s tenantry.ChatSession
-				if err := rows.Scan(&s.ID, &s.TenantID, &s.UserID, &s.Visitor, timeScan{&s.CreatedAt}); err != nil {
-					return fmt.Errorf("export chat sessions: %w", err)
-				}
-				return e.write(tenantry.ExportChatSession, s)
-			}},
-			{`SELECT ` + chatMessageColumns + ` FROM chat_messages WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				m, err := scanChatMessage(rows)
-				if err != nil {
-					return fmt.Errorf("export chat messages: %w", err)
-				}
-				return e.write(tenantry.ExportChatMessage, m)
-			}},
-			{`SELECT day, counter, value FROM usage_counters WHERE tenant_id = ? ORDER BY day, counter`, func(rows *sql.Rows) error {
-				var day string
-				var u tenantry.ExportedUsage
-				if err := rows.Scan(&day, &u.Counter, &u.Value); err != nil {
-					return fmt.Errorf("export usage: %w", err)
-				}
-				if u.Day, err = time.Parse(dayFormat, day); err != nil {
-					return fmt.Errorf("export usage day %q: %w", day, err)
-				}
-				return e.write(tenantry.ExportUsage, u)
-			}},
-			{`SELECT tenant_id, ` + auditColumns + ` FROM audit_events WHERE tenant_id = ? ORDER BY id`, func(rows *sql.Rows) error {
-				ev, err := scanAudit(rows)
-				if err != nil {
-					return err
-				}
-				return e.write(tenantry.ExportAuditEvent, ev)
-			}},
-		}
-		for _, st := range steps {
+		for _, st := range exportSteps(e) {
 			if err := eachRow(ctx, tx, st.fn, st.query, id); err != nil {
 				return err
 			}
