@@ -7,15 +7,6 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// APIKeyStore is tenantry.APIKeyStore over the tenant transaction of a
-// store's handle: the API key rules of both backends.
-type APIKeyStore struct {
-	ts Transactor
-}
-
-// NewAPIKeyStore returns the API keys of ts's tenant.
-func NewAPIKeyStore(ts Transactor) APIKeyStore { return APIKeyStore{ts: ts} }
-
 // apiKeyColumns are the columns scanAPIKey reads, in order.
 const apiKeyColumns = `id, name, role, prefix, hash, created_by, created_at, revoked_at, expires_at`
 
@@ -57,7 +48,7 @@ func validAPIKey(key *tenantry.APIKey) error {
 
 // CreateAPIKey stores key; ID, TenantID and CreatedAt are filled in when
 // empty (validation_failed for a missing name or hash, a bad role or id).
-func (s APIKeyStore) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) error {
+func (s Rules) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) error {
 	if err := validAPIKey(key); err != nil {
 		return err
 	}
@@ -76,7 +67,7 @@ func (s APIKeyStore) CreateAPIKey(ctx context.Context, key *tenantry.APIKey) err
 }
 
 // APIKeys lists the tenant's keys, revoked ones included.
-func (s APIKeyStore) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error) {
+func (s Rules) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.APIKey, string, error) {
 	limit, after, err := start(p)
 	if err != nil {
 		return nil, "", err
@@ -93,7 +84,7 @@ func (s APIKeyStore) APIKeys(ctx context.Context, p tenantry.Page) ([]*tenantry.
 
 // apiKeyWhere reads the tenant's key matching cond ($2 bound to arg); no
 // such key is notFound.
-func (s APIKeyStore) apiKeyWhere(ctx context.Context, cond string, arg any, notFound error) (*tenantry.APIKey, error) {
+func (s Rules) apiKeyWhere(ctx context.Context, cond string, arg any, notFound error) (*tenantry.APIKey, error) {
 	var k *tenantry.APIKey
 	err := s.ts.Read(ctx, func(tx tenantry.Tx) error {
 		var err error
@@ -107,7 +98,7 @@ func (s APIKeyStore) apiKeyWhere(ctx context.Context, cond string, arg any, notF
 }
 
 // APIKey returns a key by id (not_found).
-func (s APIKeyStore) APIKey(ctx context.Context, id string) (*tenantry.APIKey, error) {
+func (s Rules) APIKey(ctx context.Context, id string) (*tenantry.APIKey, error) {
 	kid, ok := tenantry.ParseID(id)
 	if !ok {
 		return nil, errAPIKeyNotFound()
@@ -117,14 +108,14 @@ func (s APIKeyStore) APIKey(ctx context.Context, id string) (*tenantry.APIKey, e
 
 // APIKeyByHash returns the live key with hash (unauthenticated when
 // unknown or revoked).
-func (s APIKeyStore) APIKeyByHash(ctx context.Context, hash string) (*tenantry.APIKey, error) {
+func (s Rules) APIKeyByHash(ctx context.Context, hash string) (*tenantry.APIKey, error) {
 	return s.apiKeyWhere(ctx, `hash = $2 AND revoked_at IS NULL`, hash,
 		tenantry.Errorf(tenantry.EUNAUTHENTICATED, "The API key is not valid."))
 }
 
 // RevokeAPIKey revokes a key (not_found). Revoking a revoked key keeps its
 // first revocation time.
-func (s APIKeyStore) RevokeAPIKey(ctx context.Context, id string) error {
+func (s Rules) RevokeAPIKey(ctx context.Context, id string) error {
 	kid, ok := tenantry.ParseID(id)
 	if !ok {
 		return errAPIKeyNotFound()

@@ -7,15 +7,6 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// AuditStore is tenantry.AuditStore over the tenant transaction of a
-// store's handle: the tenant's trail on both backends.
-type AuditStore struct {
-	ts Transactor
-}
-
-// NewAuditStore returns the audit trail of ts's tenant.
-func NewAuditStore(ts Transactor) AuditStore { return AuditStore{ts: ts} }
-
 // maxID is the greatest UUID, after every id on both backends: a trail
 // read newest first starts before it.
 const maxID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
@@ -40,7 +31,7 @@ func scanAuditEvent(row scanner, tenantID string) (*tenantry.AuditEvent, string,
 
 // AuditEvents lists the tenant's events, newest first; f.Action narrows
 // to one action and f.TenantID is ignored.
-func (s AuditStore) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
+func (s Rules) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
 	limit, before, err := f.Page.Normalize()
 	if err != nil {
 		return nil, "", err

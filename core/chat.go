@@ -7,15 +7,6 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// ChatStore is tenantry.ChatStore over the tenant transaction of a
-// store's handle: the assistant's sessions and messages on both backends.
-type ChatStore struct {
-	ts Transactor
-}
-
-// NewChatStore returns the chat sessions of ts's tenant.
-func NewChatStore(ts Transactor) ChatStore { return ChatStore{ts: ts} }
-
 // errSessionNotFound is the not_found error of a chat session.
 func errSessionNotFound() error {
 	return tenantry.Errorf(tenantry.ENOTFOUND, "Chat session not found.")
@@ -35,7 +26,7 @@ func scanChatMessage(row scanner, tenantID string) (*tenantry.ChatMessage, strin
 
 // CreateChatSession stores s; ID, TenantID and CreatedAt are filled in
 // when empty.
-func (c ChatStore) CreateChatSession(ctx context.Context, s *tenantry.ChatSession) error {
+func (c Rules) CreateChatSession(ctx context.Context, s *tenantry.ChatSession) error {
 	fields := map[string]string{}
 	settleID(fields, &s.ID)
 	if len(fields) > 0 {
@@ -71,7 +62,7 @@ func chatSession(ctx context.Context, tx tenantry.Tx, id string) (*tenantry.Chat
 }
 
 // ChatSession returns a session of this tenant (not_found).
-func (c ChatStore) ChatSession(ctx context.Context, id string) (*tenantry.ChatSession, error) {
+func (c Rules) ChatSession(ctx context.Context, id string) (*tenantry.ChatSession, error) {
 	var s *tenantry.ChatSession
 	err := c.ts.Read(ctx, func(tx tenantry.Tx) error {
 		var err error
@@ -85,7 +76,7 @@ func (c ChatStore) ChatSession(ctx context.Context, id string) (*tenantry.ChatSe
 // (not_found for an unknown session, validation_failed for a bad role).
 // IDs, TenantID and CreatedAt are filled in when empty. Appending is not
 // audited: the messages are the record.
-func (c ChatStore) AppendChatMessages(ctx context.Context, sessionID string, msgs ...*tenantry.ChatMessage) error {
+func (c Rules) AppendChatMessages(ctx context.Context, sessionID string, msgs ...*tenantry.ChatMessage) error {
 	for _, m := range msgs {
 		if !tenantry.ValidChatRole(m.Role) {
 			return tenantry.Invalid(map[string]string{"role": "must be system, user or assistant"})
@@ -112,7 +103,7 @@ func (c ChatStore) AppendChatMessages(ctx context.Context, sessionID string, msg
 }
 
 // ChatMessages lists a session's messages, oldest first (not_found).
-func (c ChatStore) ChatMessages(ctx context.Context, sessionID string, p tenantry.Page) ([]*tenantry.ChatMessage, string, error) {
+func (c Rules) ChatMessages(ctx context.Context, sessionID string, p tenantry.Page) ([]*tenantry.ChatMessage, string, error) {
 	limit, after, err := start(p)
 	if err != nil {
 		return nil, "", err
@@ -127,7 +118,7 @@ func (c ChatStore) ChatMessages(ctx context.Context, sessionID string, p tenantr
 
 // RecentChatMessages returns up to n latest messages of a session, oldest
 // first (not_found): the context window sent to a provider.
-func (c ChatStore) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
+func (c Rules) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
 	if _, err := c.ChatSession(ctx, sessionID); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,19 @@ type Transactor interface {
 	Read(ctx context.Context, fn func(tenantry.Tx) error) error
 }
 
+// Rules are Tenantry's own tenant-scoped storage over the transactions of
+// one store handle, for both backends: tenantry.MemberStore,
+// InvitationStore, APIKeyStore, ChatStore and AuditStore, and
+// TenantStore.UpdateSettings. A backend's TenantStore embeds them; each
+// resource's rules are in a file of its own.
+type Rules struct {
+	ts  Transactor
+	cfg *Config
+}
+
+// New returns the rules of ts's tenant, with cfg, the store's.
+func New(ts Transactor, cfg *Config) Rules { return Rules{ts: ts, cfg: cfg} }
+
 // Config is what the rules know of a store, made once per store: the
 // plans whose limits they enforce and the extensions whose MemberRemoved
 // statements a removal runs.

@@ -6,18 +6,6 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// InvitationStore is tenantry.InvitationStore over the tenant transaction
-// of a store's handle: the invitation rules of both backends.
-type InvitationStore struct {
-	ts  Transactor
-	cfg *Config
-}
-
-// NewInvitationStore returns the invitations of ts's tenant.
-func NewInvitationStore(ts Transactor, cfg *Config) InvitationStore {
-	return InvitationStore{ts: ts, cfg: cfg}
-}
-
 // invitationColumns are the columns scanInvitation reads, in order.
 const invitationColumns = `id, email, role, token_hash, created_by, expires_at, accepted_at, created_at`
 
@@ -61,7 +49,7 @@ func validInvitation(inv *tenantry.Invitation) error {
 // filled in when empty (validation_failed for a bad e-mail, role, token or
 // id; plan_limit when the tenant already has max_members members, since
 // the invitation could not be accepted).
-func (s InvitationStore) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
+func (s Rules) CreateInvitation(ctx context.Context, inv *tenantry.Invitation) error {
 	if err := validInvitation(inv); err != nil {
 		return err
 	}
@@ -98,7 +86,7 @@ const pending = `SELECT ` + invitationColumns + ` FROM invitations
 	WHERE tenant_id = $1 AND accepted_at IS NULL AND expires_at > $2`
 
 // Invitations lists pending invitations: not accepted and not expired.
-func (s InvitationStore) Invitations(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error) {
+func (s Rules) Invitations(ctx context.Context, p tenantry.Page) ([]*tenantry.Invitation, string, error) {
 	limit, after, err := start(p)
 	if err != nil {
 		return nil, "", err
@@ -114,7 +102,7 @@ func (s InvitationStore) Invitations(ctx context.Context, p tenantry.Page) ([]*t
 }
 
 // Invitation returns a pending invitation by id (not_found).
-func (s InvitationStore) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
+func (s Rules) Invitation(ctx context.Context, id string) (*tenantry.Invitation, error) {
 	iid, ok := tenantry.ParseID(id)
 	if !ok {
 		return nil, errInvitationNotFound()
@@ -132,7 +120,7 @@ func (s InvitationStore) Invitation(ctx context.Context, id string) (*tenantry.I
 }
 
 // RevokeInvitation deletes a pending invitation (not_found).
-func (s InvitationStore) RevokeInvitation(ctx context.Context, id string) error {
+func (s Rules) RevokeInvitation(ctx context.Context, id string) error {
 	iid, ok := tenantry.ParseID(id)
 	if !ok {
 		return errInvitationNotFound()
@@ -155,7 +143,7 @@ func (s InvitationStore) RevokeInvitation(ctx context.Context, id string) error 
 // conflict when already a member; plan_limit over max_members). The
 // tenant's row is locked, so two acceptances of one invitation take turns
 // and the second finds it used.
-func (s InvitationStore) AcceptInvitation(ctx context.Context, tokenHash, userID string) (*tenantry.Member, error) {
+func (s Rules) AcceptInvitation(ctx context.Context, tokenHash, userID string) (*tenantry.Member, error) {
 	uid, ok := tenantry.ParseID(userID)
 	if !ok {
 		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")

@@ -7,16 +7,6 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// MemberStore is tenantry.MemberStore over the tenant transaction of a store's
-// handle: the member rules of both backends.
-type MemberStore struct {
-	ts  Transactor
-	cfg *Config
-}
-
-// NewMemberStore returns the members of ts's tenant.
-func NewMemberStore(ts Transactor, cfg *Config) MemberStore { return MemberStore{ts: ts, cfg: cfg} }
-
 // memberSelect selects a member with its user: the row id, then the
 // columns scanMember reads.
 const memberSelect = `SELECT m.id, m.user_id, u.email, u.name, m.role, m.created_at
@@ -50,7 +40,7 @@ func member(ctx context.Context, tx tenantry.Tx, userID string) (*tenantry.Membe
 }
 
 // Member returns the membership of userID (not_found).
-func (s MemberStore) Member(ctx context.Context, userID string) (*tenantry.Member, error) {
+func (s Rules) Member(ctx context.Context, userID string) (*tenantry.Member, error) {
 	var m *tenantry.Member
 	err := s.ts.Read(ctx, func(tx tenantry.Tx) error {
 		var err error
@@ -61,7 +51,7 @@ func (s MemberStore) Member(ctx context.Context, userID string) (*tenantry.Membe
 }
 
 // Members lists members in join order.
-func (s MemberStore) Members(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error) {
+func (s Rules) Members(ctx context.Context, p tenantry.Page) ([]*tenantry.Member, string, error) {
 	limit, after, err := start(p)
 	if err != nil {
 		return nil, "", err
@@ -82,7 +72,7 @@ func validRole(r tenantry.Role) error {
 // when already a member, plan_limit over max_members, validation_failed
 // for a bad role). The tenant's row is locked, so the count holds until
 // commit.
-func (s MemberStore) AddMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
+func (s Rules) AddMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
 	if err := validRole(role); err != nil {
 		return nil, err
 	}
@@ -165,7 +155,7 @@ func keepsOwner(ctx context.Context, tx tenantry.Tx, m *tenantry.Member) error {
 
 // UpdateMember changes a member's role (not_found; validation_failed when
 // it would leave the tenant without an owner).
-func (s MemberStore) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
+func (s Rules) UpdateMember(ctx context.Context, userID string, role tenantry.Role) (*tenantry.Member, error) {
 	if err := validRole(role); err != nil {
 		return nil, err
 	}
@@ -194,7 +184,7 @@ func (s MemberStore) UpdateMember(ctx context.Context, userID string, role tenan
 // RemoveMember removes a member (not_found; validation_failed for the
 // last owner): the extensions' MemberRemoved statements run first, and the
 // user's default tenant is cleared when it was this one.
-func (s MemberStore) RemoveMember(ctx context.Context, userID string) error {
+func (s Rules) RemoveMember(ctx context.Context, userID string) error {
 	return s.ts.Write(ctx, func(tx tenantry.Tx) error {
 		m, err := member(ctx, tx, userID)
 		if err != nil {

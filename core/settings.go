@@ -7,20 +7,11 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// SettingsStore is the tenant's own settings over the tenant transaction
-// of a store's handle (TenantStore.UpdateSettings), on both backends.
-type SettingsStore struct {
-	ts Transactor
-}
-
-// NewSettingsStore returns the settings of ts's tenant.
-func NewSettingsStore(ts Transactor) SettingsStore { return SettingsStore{ts: ts} }
-
 // UpdateSettings merges patch into the settings (RFC 7386) and returns the
 // tenant (validation_failed naming each key a tenant may not set, or
 // settings that break their rules). The settings come back as a reader
 // decodes them from the database: numbers as float64.
-func (s SettingsStore) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
+func (s Rules) UpdateSettings(ctx context.Context, patch tenantry.Settings) (*tenantry.Tenant, error) {
 	if err := patch.CheckPatch(tenantry.ByTenant, ""); err != nil {
 		return nil, err
 	}

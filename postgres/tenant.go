@@ -14,13 +14,10 @@ import (
 // tenantry.TenantStore; every query sets app.tenant_id for row level
 // security and also filters tenant_id explicitly.
 type TenantStore struct {
-	// The rules of package core, over this handle's transactions.
-	core.MemberStore
-	core.InvitationStore
-	core.APIKeyStore
-	core.ChatStore
-	core.AuditStore
-	core.SettingsStore
+	// Rules are the rules of package core, over this handle's
+	// transactions: members, invitations, API keys, chat, the audit
+	// trail and the settings.
+	core.Rules
 	db *DB
 	// id is the tenant id as tenantry.ParseID returned it, or "" when the
 	// handle was made with an invalid id.
@@ -34,12 +31,7 @@ var _ tenantry.TenantStore = (*TenantStore)(nil)
 func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 	id, _ := tenantry.ParseID(tenantID)
 	s := &TenantStore{db: db, id: id, raw: tenantID}
-	s.MemberStore = core.NewMemberStore(s, &db.rules)
-	s.InvitationStore = core.NewInvitationStore(s, &db.rules)
-	s.APIKeyStore = core.NewAPIKeyStore(s)
-	s.ChatStore = core.NewChatStore(s)
-	s.AuditStore = core.NewAuditStore(s)
-	s.SettingsStore = core.NewSettingsStore(s)
+	s.Rules = core.New(s, &db.rules)
 	return s
 }
 

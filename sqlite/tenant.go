@@ -101,13 +101,10 @@ func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tena
 // TenantStore is the handle bound to one tenant. It implements
 // tenantry.TenantStore; every query it runs filters on its tenant id.
 type TenantStore struct {
-	// The rules of package core, over this handle's transactions.
-	core.MemberStore
-	core.InvitationStore
-	core.APIKeyStore
-	core.ChatStore
-	core.AuditStore
-	core.SettingsStore
+	// Rules are the rules of package core, over this handle's
+	// transactions: members, invitations, API keys, chat, the audit
+	// trail and the settings.
+	core.Rules
 	db  *DB
 	id  string
 	err error // tenant_required for a handle made with a bad id
@@ -127,12 +124,7 @@ func (db *DB) Tenant(tenantID string) tenantry.TenantStore {
 
 // handle returns h with the rules of package core bound to it.
 func (db *DB) handle(h *TenantStore) *TenantStore {
-	h.MemberStore = core.NewMemberStore(h, &db.rules)
-	h.InvitationStore = core.NewInvitationStore(h, &db.rules)
-	h.APIKeyStore = core.NewAPIKeyStore(h)
-	h.ChatStore = core.NewChatStore(h)
-	h.AuditStore = core.NewAuditStore(h)
-	h.SettingsStore = core.NewSettingsStore(h)
+	h.Rules = core.New(h, &db.rules)
 	return h
 }
 
