@@ -130,6 +130,22 @@ type citusWork struct {
 // work works out what c needs.
 func (c citusCatalog) work() citusWork {
 	w := citusWork{anchor: c.anchor()}
+	w.reference = c.references()
+	moving := map[string]bool{}
+	w.distribute, w.colocate = c.moves(w.anchor, moving)
+	for _, fk := range c.ForeignKeys {
+		from, to := c.table(fk.Table), c.table(fk.RefTable)
+		if from != nil && to != nil && from.TenantID && to.TenantID && (moving[from.Name] || moving[to.Name]) {
+			w.keys = append(w.keys, fk)
+		}
+	}
+	return w
+}
+
+// references returns the global tables that must become reference
+// tables, each after the global tables it references.
+func (c citusCatalog) references() []string {
+	var out []string
 	seen := map[string]bool{}
 	var visit func(t citusTable)
 	visit = func(t citusTable) {
@@ -143,7 +159,7 @@ func (c citusCatalog) work() citusWork {
 			}
 		}
 		if t.Kind == citusPlain || t.Kind == citusLocal {
-			w.reference = append(w.reference, t.Name)
+			out = append(out, t.Name)
 		}
 	}
 	for _, t := range c.Tables {
@@ -151,33 +167,33 @@ func (c citusCatalog) work() citusWork {
 			visit(t)
 		}
 	}
+	return out
+}
+
+// moves returns the tenant tables to distribute (the anchor first) and
+// those distributed by tenant_id but not co-located with the anchor,
+// noting each in moving.
+func (c citusCatalog) moves(anchor string, moving map[string]bool) (distribute, colocate []string) {
 	var group int
-	if a := c.table(w.anchor); a != nil && a.byTenant() {
+	if a := c.table(anchor); a != nil && a.byTenant() {
 		group = a.Colocation
 	}
-	moving := map[string]bool{}
 	for _, t := range c.Tables {
 		switch {
 		case !t.TenantID:
 		case t.Kind == citusPlain || t.Kind == citusLocal:
 			moving[t.Name] = true
-			if t.Name == w.anchor {
-				w.distribute = append([]string{t.Name}, w.distribute...)
+			if t.Name == anchor {
+				distribute = append([]string{t.Name}, distribute...)
 			} else {
-				w.distribute = append(w.distribute, t.Name)
+				distribute = append(distribute, t.Name)
 			}
 		case t.byTenant() && group != 0 && t.Colocation != group:
 			moving[t.Name] = true
-			w.colocate = append(w.colocate, t.Name)
+			colocate = append(colocate, t.Name)
 		}
 	}
-	for _, fk := range c.ForeignKeys {
-		from, to := c.table(fk.Table), c.table(fk.RefTable)
-		if from != nil && to != nil && from.TenantID && to.TenantID && (moving[from.Name] || moving[to.Name]) {
-			w.keys = append(w.keys, fk)
-		}
-	}
-	return w
+	return distribute, colocate
 }
 
 // planCitus returns the statements, in the one order Citus accepts, that
@@ -231,6 +247,12 @@ func planCitus(c citusCatalog) []citusStmt {
 // DEFAULT or CASCADE) of a table the plan distributes or a key it adds
 // back.
 func citusBlockers(c citusCatalog) []string {
+	return append(c.tableBlockers(), c.keyBlockers(c.work())...)
+}
+
+// tableBlockers says which tables are distributed in a way the plan
+// cannot change.
+func (c citusCatalog) tableBlockers() []string {
 	var out []string
 	for _, t := range c.Tables {
 		switch {
@@ -242,7 +264,14 @@ func citusBlockers(c citusCatalog) []string {
 			out = append(out, fmt.Sprintf("table %s has no tenant_id column but is distributed: undistribute_table it, and migrate makes it a reference table", t.Name))
 		}
 	}
-	w := c.work()
+	return out
+}
+
+// keyBlockers says which foreign keys Citus refuses: from a global table
+// to a tenant table, and an action it refuses on tenant_id in a key of a
+// table w distributes or a key w adds back.
+func (c citusCatalog) keyBlockers(w citusWork) []string {
+	var out []string
 	readded := map[string]bool{}
 	for _, fk := range w.keys {
 		readded[fk.Table+"."+fk.Name] = true
