@@ -108,26 +108,45 @@ func (c Rules) ChatMessages(ctx context.Context, sessionID string, p tenantry.Pa
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := c.ChatSession(ctx, sessionID); err != nil {
-		return nil, "", err
+	if _, ok := tenantry.ParseID(sessionID); !ok {
+		return nil, "", errSessionNotFound()
 	}
-	return list(ctx, c.ts, limit, `SELECT `+chatMessageColumns+` FROM chat_messages
+	out, next, err := list(ctx, c.ts, limit, `SELECT `+chatMessageColumns+` FROM chat_messages
 		WHERE tenant_id = $1 AND session_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
 		[]any{c.ts.ID(), sessionID, after, limit + 1}, scanChatMessage)
+	if err == nil && len(out) == 0 {
+		err = c.sessionExists(ctx, sessionID)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
 }
 
 // RecentChatMessages returns up to n latest messages of a session, oldest
-// first (not_found): the context window sent to a provider.
+// first (not_found): the context window sent to a provider. A session
+// with messages costs one statement.
 func (c Rules) RecentChatMessages(ctx context.Context, sessionID string, n int) ([]*tenantry.ChatMessage, error) {
-	if _, err := c.ChatSession(ctx, sessionID); err != nil {
-		return nil, err
+	if _, ok := tenantry.ParseID(sessionID); !ok {
+		return nil, errSessionNotFound()
 	}
-	out, _, err := list(ctx, c.ts, max(n, 0)+1, `SELECT `+chatMessageColumns+` FROM chat_messages
+	n = max(n, 0)
+	out, _, err := list(ctx, c.ts, n, `SELECT `+chatMessageColumns+` FROM chat_messages
 		WHERE tenant_id = $1 AND session_id = $2 ORDER BY id DESC LIMIT $3`,
-		[]any{c.ts.ID(), sessionID, max(n, 0)}, scanChatMessage)
+		[]any{c.ts.ID(), sessionID, n}, scanChatMessage)
+	if err == nil && len(out) == 0 {
+		err = c.sessionExists(ctx, sessionID)
+	}
 	if err != nil {
 		return nil, err
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// sessionExists returns not_found unless session id is the tenant's: the
+// check of a list of messages that came back empty.
+func (c Rules) sessionExists(ctx context.Context, id string) error {
+	_, err := c.ChatSession(ctx, id)
+	return err
 }
