@@ -74,11 +74,7 @@ start_server() {
 	SERVER_PID=$!
 	for _ in $(seq 1 600); do
 		if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-		if ! command -v wrk >/dev/null 2>&1; then
-	echo "bench/run.sh: wrk is not installed; the HTTP loops need it: apt-get install wrk" >&2
-	exit 1
-fi
-if curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
+		if curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
 		sleep 0.1
 	done
 	echo "tenantry serve ($name) did not start:" >&2; tail -20 "$WORK/$name.log" >&2

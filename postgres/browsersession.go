@@ -42,7 +42,7 @@ func (b *BrowserSessions) Get(ctx context.Context, id string) (*tenantry.Browser
 	s := &tenantry.BrowserSession{ID: id}
 	var chats []byte
 	err := b.db.pool.QueryRow(ctx, `SELECT host, user_id, refresh_hash, chats, flash, secret, created_at, last_seen
-		FROM browser_sessions WHERE id = $1 AND expires_at > now()`, id).
+		FROM browser_sessions WHERE id = $1 AND expires_at > now()`, cached, id).
 		Scan(&s.Host, &s.UserID, &s.RefreshHash, &chats, &s.Flash, &s.Secret, &s.CreatedAt, &s.LastSeen)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
@@ -93,7 +93,7 @@ func (b *BrowserSessions) Save(ctx context.Context, s *tenantry.BrowserSession) 
 
 // Delete removes the session with id; deleting an unknown one is no error.
 func (b *BrowserSessions) Delete(ctx context.Context, id string) error {
-	if _, err := b.db.pool.Exec(ctx, `DELETE FROM browser_sessions WHERE id = $1`, id); err != nil {
+	if _, err := b.db.pool.Exec(ctx, `DELETE FROM browser_sessions WHERE id = $1`, cached, id); err != nil {
 		return fmt.Errorf("delete browser session: %w", mapErr(err))
 	}
 	return nil

@@ -60,7 +60,7 @@ func (db *DB) insertInvalidations(ctx context.Context, tx pgx.Tx, invs []tenantr
 	}
 	b := &pgx.Batch{}
 	queueInvalidations(b, db.local.Origin(), invs)
-	return tx.SendBatch(ctx, b).Close()
+	return execBatch(ctx, tx.Conn(), b)
 }
 
 // queueInvalidations queues the rows of invs, marked with origin, in b.
@@ -93,7 +93,7 @@ type busTable struct{ db *DB }
 
 // Insert adds one row in a statement of its own (insertInvalidationSQL).
 func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
-	_, err := t.db.pool.Exec(ctx, insertInvalidationSQL, busLockID, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin)
+	_, err := t.db.pool.Exec(ctx, insertInvalidationSQL, cached, busLockID, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin)
 	return err
 }
 
@@ -107,7 +107,7 @@ func (t busTable) MaxID(ctx context.Context) (int64, error) {
 // After returns up to limit rows above id, in id order.
 func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, error) {
 	rows, err := t.db.pool.Query(ctx, `SELECT id, kind, subject_tenant_id, user_id, key, origin
-		FROM invalidations WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+		FROM invalidations WHERE id > $1 ORDER BY id LIMIT $2`, cached, id, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, 
 // database's clock.
 func (t busTable) Prune(ctx context.Context, olderThan time.Duration) (int64, error) {
 	tag, err := t.db.pool.Exec(ctx, `DELETE FROM invalidations WHERE created_at < now() - make_interval(secs => $1)`,
-		olderThan.Seconds())
+		cached, olderThan.Seconds())
 	if err != nil {
 		return 0, err
 	}

@@ -30,7 +30,7 @@ func (b *BrowserSessions) SaveHandover(ctx context.Context, h *tenantry.BrowserH
 func (b *BrowserSessions) TakeHandover(ctx context.Context, hash string) (*tenantry.BrowserHandover, error) {
 	h := &tenantry.BrowserHandover{Hash: hash}
 	err := b.db.pool.QueryRow(ctx, `DELETE FROM browser_handovers WHERE hash = $1
-		RETURNING host, user_id, flash, expires_at`, hash).Scan(&h.Host, &h.UserID, &h.Flash, &h.ExpiresAt)
+		RETURNING host, user_id, flash, expires_at`, cached, hash).Scan(&h.Host, &h.UserID, &h.Flash, &h.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

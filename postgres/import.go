@@ -180,7 +180,7 @@ func sendImport(ctx context.Context, tx *wtx, all []importRow) error {
 			return nil
 		})
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	if err := execBatch(ctx, tx.Conn(), b); err != nil {
 		if failed := done + 1; failed < len(all) && dataError(err) {
 			return tenantry.BadImport("line %d (%s) does not fit the rest of the export.", all[failed].line, all[failed].typ)
 		}

@@ -120,7 +120,7 @@ func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*ten
 	rows, err := p.db.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
 		WHERE ($1::uuid IS NULL OR id > $1::uuid) AND ($2 = '' OR status = $2) AND ($3 = '' OR plan = $3)
 		AND ($4 = '' OR name ILIKE $4 OR slug ILIKE $4 OR coalesce(domain, '') ILIKE $4)
-		ORDER BY id LIMIT $5`, nullID(after), string(f.Status), f.Plan, q, limit+1)
+		ORDER BY id LIMIT $5`, cached, nullID(after), string(f.Status), f.Plan, q, limit+1)
 	if err != nil {
 		return nil, "", mapErr(err)
 	}
@@ -312,7 +312,7 @@ func (p *Platform) AddUsage(ctx context.Context, counter string, counts map[stri
 	for i, c := range add {
 		ids[i] = c.id
 	}
-	rows, err := p.db.pool.Query(ctx, `SELECT id::text FROM tenants WHERE id = ANY($1::uuid[])`, ids)
+	rows, err := p.db.pool.Query(ctx, `SELECT id::text FROM tenants WHERE id = ANY($1::uuid[])`, cached, ids)
 	if err != nil {
 		return mapErr(err)
 	}

@@ -44,6 +44,7 @@ func openCounting(t *testing.T) (*DB, *atomic.Int64) {
 	}
 	var writes atomic.Int64
 	cfg.MaxConns = 1
+	cfg.ConnConfig.DefaultQueryExecMode = batchMode
 	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
 	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
@@ -94,10 +95,8 @@ func TestCreateProjectRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := db.Tenant(tenantry.NewID())
-	// Prepare the statements on the one connection, SET LOCAL included:
-	// its text names the tenant, so pgx prepares it once per tenant and
-	// connection, which costs the first write of a tenant on a connection
-	// one more round trip.
+	// Prepare the statements on the one connection (SET LOCAL, whose
+	// text names the tenant, is never prepared: TestNewTenantRoundTrips).
 	// The enterprise tenant writes twice, so that every statement of its
 	// creates (its event counter's among them) is prepared.
 	for _, ts := range []tenantry.TenantStore{ent, ent, free, odd, missing} {

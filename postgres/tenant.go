@@ -127,7 +127,7 @@ func queueLockTenant(b *pgx.Batch, id string, t **tenantry.Tenant) {
 }
 
 func (db *DB) tenantWhere(ctx context.Context, where string, arg any) (*tenantry.Tenant, error) {
-	t, err := scanTenant(db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+where, arg))
+	t, err := scanTenant(db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+where, cached, arg))
 	if err != nil {
 		return nil, mapErr(tenantNotFound(err))
 	}

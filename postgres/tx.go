@@ -271,7 +271,10 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 			b.Queue("COMMIT")
 		}
 	}
-	br := tx.conn.SendBatch(ctx, b)
+	br, err := sendBatch(ctx, tx.conn.Conn(), b)
+	if err != nil {
+		return nil, tx.fail(err)
+	}
 	tx.begun = tx.begun || tx.write
 	for _, r := range read {
 		if err := r(br); err != nil {

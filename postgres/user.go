@@ -108,13 +108,13 @@ func (db *DB) User(ctx context.Context, id string) (*tenantry.User, error) {
 	if !ok {
 		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "User not found.")
 	}
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, cached, id))
 	return u, mapErr(err)
 }
 
 // UserByEmail returns a user by e-mail, with its password hash (not_found).
 func (db *DB) UserByEmail(ctx context.Context, email string) (*tenantry.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, tenantry.NormalizeEmail(email)))
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, cached, tenantry.NormalizeEmail(email)))
 	return u, mapErr(err)
 }
 
@@ -166,7 +166,7 @@ func (db *DB) UserMemberships(ctx context.Context, userID string) ([]*tenantry.U
 	out := []*tenantry.UserMembership{}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue("SET LOCAL app.user_id = '" + id + "'")
+	b.Queue(setUserPrefix + id + "'")
 	b.Queue(`SELECT m.role, `+tenantColumnsT+` FROM members m JOIN tenants t ON t.id = m.tenant_id
 		WHERE m.user_id = $1 ORDER BY m.tenant_id`, id).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -334,7 +334,7 @@ func (db *DB) RefreshFamilyLive(ctx context.Context, familyID string) (bool, err
 		return false, nil
 	}
 	var live bool
-	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL)`, id).Scan(&live)
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL)`, cached, id).Scan(&live)
 	if err != nil {
 		return false, mapErr(err)
 	}
