@@ -25,7 +25,7 @@ func benchDB(b *testing.B) (db *DB, tenants []string, owners []string) {
 		now := encTime(tenantry.Now())
 		for i := range benchTenants {
 			tid, uid := tx.newID(), tx.newID()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', '{}', ?, ?)`,
 				tid, fmt.Sprintf("Tenant %d", i), fmt.Sprintf("t%d", i), fmt.Sprintf("t%d.example.com", i), now, now); err != nil {
 				return err
 			}

@@ -66,6 +66,8 @@ type DB struct {
 	// extUsers are the columns of each extension table that hold a user id
 	// (tenantry.TableShape.UserColumns), mapped by an import.
 	extUsers map[string][]string
+	// readers run the tenant read transactions (reader.go).
+	readers *readers
 	// rewritten caches the SQLite text of the tenant transactions'
 	// statements (numbered), so a statement is rewritten once.
 	rewritten *rewrites
@@ -132,7 +134,13 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	r.SetMaxIdleConns(readerConns)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	db := &DB{w: w, r: r, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
+	rd, err := openReaders(path, readerConns)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
 		rewritten: newRewrites()}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
@@ -159,7 +167,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.rs.close(), db.ws.close(), db.r.Close(), db.w.Close())
+	return errors.Join(db.readers.close(), db.rs.close(), db.ws.close(), db.r.Close(), db.w.Close())
 }
 
 // Ping checks that the database answers (unavailable).
@@ -510,6 +518,41 @@ func encNullTime(t *time.Time) any {
 	return encTime(*t)
 }
 
+// parseStored parses a time in timeFormat, the form every stored time
+// has, without time.Parse's general layout machinery; ok is false for any
+// other text (timeScan then tries RFC 3339).
+func parseStored[T string | []byte](s T) (t time.Time, ok bool) {
+	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+		s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	ok = true
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, micro := num(11, 13), num(14, 16), num(17, 19), num(20, 26)
+	if !ok || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, micro*1000, time.UTC), true
+}
+
+// daysIn returns the number of days of month m of year.
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
 // timeScan scans a stored time into *T.
 type timeScan struct{ t *time.Time }
 
@@ -526,6 +569,10 @@ func (s timeScan) Scan(src any) error {
 		return nil
 	default:
 		return fmt.Errorf("sqlite: cannot scan %T into a time", src)
+	}
+	if t, ok := parseStored(str); ok {
+		*s.t = t
+		return nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, str)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/projects"
@@ -128,6 +129,51 @@ func TestEscapeLike(t *testing.T) {
 	for _, tt := range tests {
 		if got := escapeLike(tt.in); got != tt.want {
 			t.Errorf("escapeLike(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzParseStored checks parseStored against time.Parse with timeFormat:
+// a text it accepts means the same time to both, and is the text encTime
+// writes for that time.
+func FuzzParseStored(f *testing.F) {
+	for _, s := range []string{"2026-12-02T07:05:26.123456Z", "2024-02-29T23:59:59.999999Z", "2023-02-29T00:00:00.000000Z",
+		"2026-13-01T00:00:00.000000Z", "2026-12-02T24:00:00.000000Z", "2026-12-02T07:05:26.12345Z", "0000-01-01T00:00:00.000000Z",
+		"2026-12-02T07:05:26Z", "2026-12-02 07:05:26.123456Z", "２026-12-02T07:05:26.123456Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseStored(s)
+		if !ok {
+			return // timeScan falls back to time.Parse, lenient as it is
+		}
+		want, err := time.Parse(timeFormat, s)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("parseStored(%q) = %v; time.Parse: %v, %v", s, got, want, err)
+		}
+		if encTime(got) != s {
+			t.Fatalf("encTime(parseStored(%q)) = %q", s, encTime(got))
+		}
+	})
+}
+
+func TestParseStored(t *testing.T) {
+	tests := []struct {
+		s    string
+		want time.Time
+		ok   bool
+	}{
+		{"2026-12-02T07:05:26.123456Z", time.Date(2026, 12, 2, 7, 5, 26, 123456000, time.UTC), true},
+		{"2024-02-29T23:59:59.999999Z", time.Date(2024, 2, 29, 23, 59, 59, 999999000, time.UTC), true},
+		{"2023-02-29T00:00:00.000000Z", time.Time{}, false},
+		{"2026-12-02T24:00:00.000000Z", time.Time{}, false},
+		{"2026-12-02T07:05:26Z", time.Time{}, false},
+		{"2026-12-02T07:05:26.123456+01:00", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseStored(tt.s)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("parseStored(%q) = %v, %v; want %v, %v", tt.s, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -36,27 +36,15 @@ func (h *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) err
 }
 
 // Read runs fn with read-only access to the handle's tenant, on the
-// reader pool (whose connections refuse writes): each statement runs on
-// its own, with the pool's cached prepared statements, and sees the rows
-// committed when it starts, as on PostgreSQL. AfterCommit hooks run when
-// fn returns nil.
+// readers (reader.go, connections that refuse writes): each statement runs
+// on its own, prepared once per connection, and sees the rows committed
+// when it starts, as on PostgreSQL. AfterCommit hooks run when fn returns
+// nil.
 func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
-	q, err := h.reader()
-	if err != nil {
-		return err
+	if h.err != nil {
+		return h.err
 	}
-	var hooks []func()
-	base := &txBase{q: q, id: h.id, hooks: &hooks, sql: h.db.rewritten}
-	if err := fn(base); err != nil {
-		return dbErr(err)
-	}
-	if base.err != nil {
-		return base.err
-	}
-	for _, f := range hooks {
-		f()
-	}
-	return nil
+	return h.db.readers.read(ctx, h.id, h.db.rewritten, fn)
 }
 
 // txBase is a tenantry.Tx over a read or write transaction.

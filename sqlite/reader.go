@@ -1,0 +1,551 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tenantry/tenantry"
+	"zombiezen.com/go/sqlite"
+	"zombiezen.com/go/sqlite/sqlitex"
+)
+
+// The tenant read transactions (TenantStore.Read, the hot path of every
+// list and get) run on a pool of their own, readers, through
+// zombiezen.com/go/sqlite: a thin API over the same SQLite library
+// (modernc.org/sqlite/lib) that the rest of the store reaches through
+// database/sql, so one engine, one set of file locks and one page format.
+// It skips database/sql's per-query goroutines, locks and conversions and
+// the driver's per-step context checks: a list of 20 projects makes a
+// quarter of the allocations (BenchmarkProjects). A read's context
+// interrupts its statements (sqlite3_interrupt) once it is done.
+
+// readers is the pool of the tenant read transactions' connections.
+type readers struct {
+	pool   *sqlitex.Pool
+	closed sync.Once
+}
+
+// openReaders opens n read-only connections to the database at path,
+// which the writer has created in WAL mode.
+func openReaders(path string, n int) (*readers, error) {
+	pool, err := sqlitex.NewPool(path, sqlitex.PoolOptions{
+		Flags:    sqlite.OpenReadWrite | sqlite.OpenNoMutex,
+		PoolSize: n,
+		PrepareConn: func(c *sqlite.Conn) error {
+			c.SetBusyTimeout(5 * time.Second)
+			return sqlitex.ExecuteTransient(c, "PRAGMA query_only = 1", nil)
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	return &readers{pool: pool}, nil
+}
+
+// close closes the connections, once: a DB may be closed twice.
+func (r *readers) close() (err error) {
+	r.closed.Do(func() { err = r.pool.Close() })
+	return err
+}
+
+// read runs fn with a readTx of tenant id on a pooled connection.
+func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, fn func(tenantry.Tx) error) error {
+	c, err := r.pool.Take(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
+	}
+	var hooks []func()
+	tx := &readTx{ctx: ctx, c: c, id: id, sql: sqlText, hooks: &hooks}
+	err = fn(tx)
+	tx.resetAll()
+	r.pool.Put(c)
+	if err != nil {
+		return dbErr(err)
+	}
+	if tx.err != nil {
+		return tx.err
+	}
+	for _, f := range hooks {
+		f()
+	}
+	return nil
+}
+
+// readTx is a tenantry.Tx of a tenant read on one pooled connection. Each
+// statement runs on its own and sees the rows committed when it starts.
+type readTx struct {
+	ctx    context.Context
+	c      *sqlite.Conn
+	id     string
+	sql    *rewrites
+	tenant *tenantry.Tenant
+	hooks  *[]func()
+	err    error          // the first failed statement: it fails the transaction
+	open   []*sqlite.Stmt // statements stepped and not yet reset
+}
+
+// TenantID returns the id of the transaction's tenant.
+func (tx *readTx) TenantID() string { return tx.id }
+
+// Tenant returns the tenant (tenant_not_found).
+func (tx *readTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+	if tx.tenant != nil {
+		return tx.tenant, nil
+	}
+	t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, tx.id))
+	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
+	} else if err != nil {
+		return nil, err
+	}
+	tx.tenant = t
+	return t, nil
+}
+
+// Exec runs a statement; the connection refuses writes.
+func (tx *readTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	st, err := tx.statement(query, args)
+	if err != nil {
+		return 0, err
+	}
+	_, err = st.Step()
+	tx.reset(st)
+	if err != nil {
+		return 0, tx.fail(err)
+	}
+	return int64(tx.c.Changes()), nil
+}
+
+// Query runs a query; the caller closes the rows.
+func (tx *readTx) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
+	st, err := tx.statement(query, args)
+	if err != nil {
+		return nil, err
+	}
+	return &readRows{tx: tx, st: st}, nil
+}
+
+// QueryRow runs a query that returns at most one row.
+func (tx *readTx) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
+	st, err := tx.statement(query, args)
+	if err != nil {
+		return errRow{err}
+	}
+	return readRow{tx: tx, st: st}
+}
+
+// Queue fails a read transaction: it is for writes.
+func (tx *readTx) Queue(context.Context, string, ...any) {
+	if tx.err == nil {
+		tx.err = errors.New("sqlite: Queue in a read transaction")
+	}
+}
+
+// Audit fails: a read transaction changes nothing.
+func (tx *readTx) Audit(context.Context, string, string, string, any) error {
+	return errors.New("sqlite: Audit in a read transaction")
+}
+
+// AfterCommit registers fn to run after the transaction.
+func (tx *readTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
+
+// statement prepares query (cached on the connection) with args bound.
+func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
+	if tx.err != nil {
+		return nil, tx.err
+	}
+	if err := tenantry.CheckArgs(args); err != nil {
+		return nil, tx.fail(err)
+	}
+	st, err := tx.c.Prepare(tx.sql.numbered(query))
+	if err != nil {
+		return nil, tx.fail(err)
+	}
+	tx.open = append(tx.open, st)
+	for i, a := range args {
+		if err := bind(st, i+1, a); err != nil {
+			tx.reset(st)
+			return nil, tx.fail(err)
+		}
+	}
+	return st, nil
+}
+
+// reset resets st and clears its bindings, for its next use.
+func (tx *readTx) reset(st *sqlite.Stmt) {
+	for i, o := range tx.open {
+		if o == st {
+			tx.open = append(tx.open[:i], tx.open[i+1:]...)
+			_ = st.Reset()
+			_ = st.ClearBindings()
+			return
+		}
+	}
+}
+
+// resetAll resets the statements fn left open, so the connection goes back
+// to the pool idle.
+func (tx *readTx) resetAll() {
+	for len(tx.open) > 0 {
+		tx.reset(tx.open[len(tx.open)-1])
+	}
+}
+
+// fail records err as the transaction's failure and returns it mapped.
+func (tx *readTx) fail(err error) error {
+	err = readErr(tx.ctx, err)
+	if tx.err == nil {
+		tx.err = err
+	}
+	return err
+}
+
+// readRows are the rows of readTx.Query.
+type readRows struct {
+	tx   *readTx
+	st   *sqlite.Stmt
+	err  error
+	done bool
+}
+
+func (r *readRows) Next() bool {
+	if r.done {
+		return false
+	}
+	ok, err := r.st.Step()
+	if err != nil {
+		r.err = r.tx.fail(err)
+	}
+	if !ok {
+		r.Close()
+	}
+	return ok
+}
+
+func (r *readRows) Scan(dest ...any) error {
+	if err := scanColumns(r.st, dest); err != nil {
+		return r.tx.fail(err)
+	}
+	return nil
+}
+
+func (r *readRows) Err() error { return r.err }
+
+func (r *readRows) Close() {
+	if !r.done {
+		r.done = true
+		r.tx.reset(r.st)
+	}
+}
+
+// readRow is the row of readTx.QueryRow; no row is not_found.
+type readRow struct {
+	tx *readTx
+	st *sqlite.Stmt
+}
+
+func (r readRow) Scan(dest ...any) error {
+	defer r.tx.reset(r.st)
+	ok, err := r.st.Step()
+	switch {
+	case err != nil:
+		return r.tx.fail(err)
+	case !ok:
+		return tenantry.Errorf(tenantry.ENOTFOUND, "Not found.")
+	}
+	if err := scanColumns(r.st, dest); err != nil {
+		return r.tx.fail(err)
+	}
+	return nil
+}
+
+// readErr maps an error of the readers: an interrupted statement is its
+// context's error, a busy or unreachable database unavailable.
+func readErr(ctx context.Context, err error) error {
+	var te *tenantry.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	switch sqlite.ErrCode(err).ToPrimary() {
+	case sqlite.ResultInterrupt:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	case sqlite.ResultBusy, sqlite.ResultLocked, sqlite.ResultCantOpen, sqlite.ResultIOErr, sqlite.ResultFull:
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
+	}
+	return err
+}
+
+// bind binds argument a to parameter i of st: the values tenantry.Tx
+// documents (strings, integers, floats, booleans, []byte, nil, times),
+// pointers to them, driver.Valuers, and named types of those kinds, as
+// database/sql's default converter takes them.
+func bind(st *sqlite.Stmt, i int, a any) error {
+	switch v := a.(type) {
+	case nil:
+		st.BindNull(i)
+	case string:
+		st.BindText(i, v)
+	case int64:
+		st.BindInt64(i, v)
+	case int:
+		st.BindInt64(i, int64(v))
+	case bool:
+		st.BindBool(i, v)
+	case float64:
+		st.BindFloat(i, v)
+	case []byte:
+		if v == nil {
+			st.BindNull(i)
+		} else {
+			st.BindBytes(i, v)
+		}
+	case time.Time:
+		st.BindText(i, encTime(v))
+	case driver.Valuer:
+		dv, err := v.Value()
+		if err != nil {
+			return err
+		}
+		if _, again := dv.(driver.Valuer); again {
+			return fmt.Errorf("sqlite: argument %d: %T is not a value", i, a)
+		}
+		return bind(st, i, dv)
+	default:
+		return bindKind(st, i, reflect.ValueOf(a))
+	}
+	return nil
+}
+
+// bindKind binds a pointer (nil: NULL) or a value of a named type by its
+// kind.
+func bindKind(st *sqlite.Stmt, i int, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			st.BindNull(i)
+			return nil
+		}
+		return bind(st, i, v.Elem().Interface())
+	case reflect.String:
+		st.BindText(i, v.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		st.BindInt64(i, v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u := v.Uint()
+		if u > math.MaxInt64 {
+			return fmt.Errorf("sqlite: argument %d: %d overflows an integer", i, u)
+		}
+		st.BindInt64(i, int64(u))
+	case reflect.Float32, reflect.Float64:
+		st.BindFloat(i, v.Float())
+	case reflect.Bool:
+		st.BindBool(i, v.Bool())
+	default:
+		return fmt.Errorf("sqlite: argument %d: unsupported type %s", i, v.Type())
+	}
+	return nil
+}
+
+// scanColumns copies the current row's columns into dest, converting as
+// database/sql does for the types tenantry.Tx documents.
+func scanColumns(st *sqlite.Stmt, dest []any) error {
+	if n := st.ColumnCount(); len(dest) != n {
+		return fmt.Errorf("sqlite: %d destinations for %d columns", len(dest), n)
+	}
+	for i, d := range dest {
+		if err := scanColumn(st, i, d); err != nil {
+			return fmt.Errorf("sqlite: column %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// scanColumn copies column i into d.
+func scanColumn(st *sqlite.Stmt, i int, d any) error {
+	typ := st.ColumnType(i)
+	switch d := d.(type) {
+	case *string:
+		if typ == sqlite.TypeNull {
+			return errors.New("NULL into a string")
+		}
+		*d = st.ColumnText(i)
+	case *int64:
+		return columnInt(st, i, typ, d)
+	case *int:
+		var n int64
+		err := columnInt(st, i, typ, &n)
+		*d = int(n)
+		return err
+	case *int32:
+		var n int64
+		err := columnInt(st, i, typ, &n)
+		*d = int32(n)
+		return err
+	case *float64:
+		switch typ {
+		case sqlite.TypeNull:
+			return errors.New("NULL into a float64")
+		case sqlite.TypeText:
+			f, err := strconv.ParseFloat(st.ColumnText(i), 64)
+			*d = f
+			return err
+		}
+		*d = st.ColumnFloat(i)
+	case *bool:
+		if typ != sqlite.TypeInteger {
+			return fmt.Errorf("%s into a bool", typ)
+		}
+		switch st.ColumnInt64(i) {
+		case 0:
+			*d = false
+		case 1:
+			*d = true
+		default:
+			return errors.New("an integer other than 0 or 1 into a bool")
+		}
+	case *[]byte:
+		if typ == sqlite.TypeNull {
+			*d = nil
+			return nil
+		}
+		b := make([]byte, st.ColumnLen(i))
+		st.ColumnBytes(i, b)
+		*d = b
+	case *time.Time:
+		if typ == sqlite.TypeNull {
+			return errors.New("NULL into a time")
+		}
+		return columnTime(st, i, d)
+	case **time.Time:
+		if typ == sqlite.TypeNull {
+			*d = nil
+			return nil
+		}
+		var t time.Time
+		if err := columnTime(st, i, &t); err != nil {
+			return err
+		}
+		*d = &t
+	case *any:
+		*d = columnValue(st, i, typ)
+	case sql.Scanner:
+		return d.Scan(columnValue(st, i, typ))
+	default:
+		return scanKind(st, i, typ, d)
+	}
+	return nil
+}
+
+// scanKind copies column i into d, a pointer to a pointer (nil for NULL)
+// or to a named type of a string, integer, float or bool kind, as
+// database/sql does.
+func scanKind(st *sqlite.Stmt, i int, typ sqlite.ColumnType, d any) error {
+	rv := reflect.ValueOf(d)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("unsupported destination %T", d)
+	}
+	v := rv.Elem()
+	switch v.Kind() {
+	case reflect.Pointer:
+		if typ == sqlite.TypeNull {
+			v.SetZero()
+			return nil
+		}
+		p := reflect.New(v.Type().Elem())
+		if err := scanColumn(st, i, p.Interface()); err != nil {
+			return err
+		}
+		v.Set(p)
+	case reflect.String:
+		var s string
+		if err := scanColumn(st, i, &s); err != nil {
+			return err
+		}
+		v.SetString(s)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		var n int64
+		if err := columnInt(st, i, typ, &n); err != nil {
+			return err
+		}
+		if v.OverflowInt(n) {
+			return fmt.Errorf("%d overflows %s", n, v.Type())
+		}
+		v.SetInt(n)
+	case reflect.Bool:
+		var b bool
+		if err := scanColumn(st, i, &b); err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case reflect.Float32, reflect.Float64:
+		var f float64
+		if err := scanColumn(st, i, &f); err != nil {
+			return err
+		}
+		v.SetFloat(f)
+	default:
+		return fmt.Errorf("unsupported destination %T", d)
+	}
+	return nil
+}
+
+// columnTime reads a stored time into d; one in timeFormat is parsed from
+// a copy on the stack, without a string.
+func columnTime(st *sqlite.Stmt, i int, d *time.Time) error {
+	var buf [len(timeFormat)]byte
+	if st.ColumnLen(i) == len(buf) {
+		st.ColumnBytes(i, buf[:])
+		if t, ok := parseStored(buf[:]); ok {
+			*d = t
+			return nil
+		}
+	}
+	return timeScan{d}.Scan(st.ColumnText(i))
+}
+
+// columnInt reads an integer column (or text holding one) into d.
+func columnInt(st *sqlite.Stmt, i int, typ sqlite.ColumnType, d *int64) error {
+	switch typ {
+	case sqlite.TypeNull:
+		return errors.New("NULL into an integer")
+	case sqlite.TypeText:
+		n, err := strconv.ParseInt(st.ColumnText(i), 10, 64)
+		*d = n
+		return err
+	case sqlite.TypeFloat:
+		return errors.New("a float into an integer")
+	}
+	*d = st.ColumnInt64(i)
+	return nil
+}
+
+// columnValue returns column i as database/sql's driver gives it to a
+// Scanner: int64, float64, string, []byte or nil.
+func columnValue(st *sqlite.Stmt, i int, typ sqlite.ColumnType) any {
+	switch typ {
+	case sqlite.TypeInteger:
+		return st.ColumnInt64(i)
+	case sqlite.TypeFloat:
+		return st.ColumnFloat(i)
+	case sqlite.TypeText:
+		return st.ColumnText(i)
+	case sqlite.TypeBlob:
+		b := make([]byte, st.ColumnLen(i))
+		st.ColumnBytes(i, b)
+		return b
+	}
+	return nil
+}
