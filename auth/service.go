@@ -37,6 +37,19 @@ type Config struct {
 	PublicURL string
 	// Logger receives mail failures (none when nil).
 	Logger *slog.Logger
+	// HashSlots is how many argon2id computations (hashes and
+	// verifications) run at once; the others wait. Each holds Params.Memory
+	// KiB until the garbage collector returns it, so this bounds the
+	// memory that sign-ins take. Zero means GOMAXPROCS.
+	HashSlots int
+	// CollectAfterHash makes each computation run a garbage collection
+	// before it frees its slot, so that its memory is back in the heap when
+	// the next one allocates: hashing then holds at most HashSlots ×
+	// Params.Memory, instead of up to about twice that while finished
+	// computations wait for the collector. It costs one collection per
+	// sign-in, a few milliseconds with a small heap: for a tight memory
+	// limit, not a large heap.
+	CollectAfterHash bool
 }
 
 // DefaultPublicURL is the base of e-mailed links when Config.PublicURL is
@@ -52,13 +65,15 @@ type Service struct {
 	// takes as long whether or not the user exists.
 	dummyHash string
 	now       func() time.Time
-	// hashing admits at most GOMAXPROCS argon2id computations at once:
-	// each takes about 19 MiB and tens of milliseconds of CPU, so a burst of
-	// sign-ins queues instead of exhausting memory.
+	// hashing admits at most Config.HashSlots (default GOMAXPROCS)
+	// argon2id computations at once: each takes about 19 MiB and tens of
+	// milliseconds of CPU, so a burst of sign-ins queues instead of
+	// exhausting memory.
 	hashing chan struct{}
 }
 
-// withHashSlot runs fn while holding one of the hashing slots.
+// withHashSlot runs fn while holding one of the hashing slots (and, with
+// Config.CollectAfterHash, collects fn's garbage before freeing it).
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
 	select {
 	case s.hashing <- struct{}{}:
@@ -67,6 +82,9 @@ func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
 	}
 	defer func() { <-s.hashing }()
 	fn()
+	if s.cfg.CollectAfterHash {
+		runtime.GC()
+	}
 	return nil
 }
 
@@ -112,6 +130,9 @@ func New(store tenantry.Store, cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.HashSlots <= 0 {
+		cfg.HashSlots = runtime.GOMAXPROCS(0)
+	}
 	params := DefaultParams()
 	if cfg.Params != nil {
 		params = *cfg.Params
@@ -121,7 +142,7 @@ func New(store tenantry.Store, cfg Config) *Service {
 		panic(err)
 	}
 	return &Service{store: store, cfg: cfg, params: params, dummyHash: dummy, now: tenantry.Now,
-		hashing: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		hashing: make(chan struct{}, cfg.HashSlots)}
 }
 
 // HashPassword hashes pw with the service's parameters.
