@@ -65,15 +65,27 @@ func TestCollectAfterHash(t *testing.T) {
 	cheap := &Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	for _, collect := range []bool{false, true} {
-		s := New(nil, Config{Secret: secret, Params: cheap, CollectAfterHash: collect})
+		s := New(nil, Config{Secret: secret, Params: cheap, HashSlots: 1, CollectAfterHash: collect})
+		// waitSlot waits until the one slot is free again (with the
+		// option, once the background collection is done).
+		waitSlot := func() {
+			select {
+			case s.hashing <- struct{}{}:
+				<-s.hashing
+			case <-time.After(10 * time.Second):
+				t.Fatalf("CollectAfterHash %v: the slot was not freed within 10s", collect)
+			}
+		}
 		before := forcedGCs()
 		h, err := s.hash(context.Background(), "correct horse")
 		if err != nil {
 			t.Fatal(err)
 		}
+		waitSlot()
 		if ok, err := s.verify(context.Background(), h, "correct horse"); !ok || err != nil {
 			t.Fatalf("verify = %v, %v; want true, nil", ok, err)
 		}
+		waitSlot()
 		got := forcedGCs() - before
 		// Nothing else in this package forces collections, and the tests
 		// are not parallel: without the option none happen, with it one

@@ -42,13 +42,14 @@ type Config struct {
 	// KiB until the garbage collector returns it, so this bounds the
 	// memory that sign-ins take. Zero means GOMAXPROCS.
 	HashSlots int
-	// CollectAfterHash makes each computation run a garbage collection
-	// before it frees its slot, so that its memory is back in the heap when
-	// the next one allocates: hashing then holds at most HashSlots ×
-	// Params.Memory, instead of up to about twice that while finished
-	// computations wait for the collector. It costs one collection per
-	// sign-in, a few milliseconds with a small heap: for a tight memory
-	// limit, not a large heap.
+	// CollectAfterHash makes each computation's slot stay taken until a
+	// garbage collection (run in the background: the caller does not wait)
+	// has returned its memory to the heap, so that the next computation
+	// reuses it: hashing then holds at most HashSlots × Params.Memory,
+	// instead of up to about twice that while finished computations wait
+	// for the collector. It costs one collection per computation, a few
+	// milliseconds with a small heap: for a tight memory limit, not a large
+	// heap.
 	CollectAfterHash bool
 }
 
@@ -72,19 +73,27 @@ type Service struct {
 	hashing chan struct{}
 }
 
-// withHashSlot runs fn while holding one of the hashing slots (and, with
-// Config.CollectAfterHash, collects fn's garbage before freeing it).
+// withHashSlot runs fn while holding one of the hashing slots. With
+// Config.CollectAfterHash the slot is freed only once a collection has
+// returned fn's garbage to the heap; that runs in the background, so the
+// caller does not wait for it.
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
 	select {
 	case s.hashing <- struct{}{}:
 	case <-ctx.Done():
 		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The server is busy; try again.")
 	}
-	defer func() { <-s.hashing }()
-	fn()
+	release := func() { <-s.hashing }
 	if s.cfg.CollectAfterHash {
-		runtime.GC()
+		release = func() {
+			go func() {
+				runtime.GC()
+				<-s.hashing
+			}()
+		}
 	}
+	defer release()
+	fn()
 	return nil
 }
 
