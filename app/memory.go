@@ -12,7 +12,7 @@ import (
 
 // defaultMemoryLimit is the soft memory limit of "tenantry serve" when
 // neither GOMEMLIMIT nor --memory-limit (TENANTRY_MEMORY_LIMIT) sets one.
-// The process's peak resident size is about this plus 25–35 MiB: the
+// The process's peak resident size is about this plus 20–30 MiB: the
 // binary's code pages and, on SQLite, its page caches, which the Go
 // runtime does not count (docs/benchmarks.md, "Peak memory").
 const defaultMemoryLimit = 48 << 20
