@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -99,7 +100,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return err
 	}
-	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, opts: o}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, opts: o, setMemoryLimit: debug.SetMemoryLimit}
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, env, args[1:])
@@ -124,6 +125,8 @@ type environment struct {
 	stdout io.Writer
 	stderr io.Writer
 	opts   Options
+	// setMemoryLimit is debug.SetMemoryLimit.
+	setMemoryLimit func(int64) int64
 }
 
 // env returns the environment variable key, or def when it is unset.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -49,6 +50,12 @@ type serveConfig struct {
 	cacheTTL    time.Duration
 	debugAddr   string
 	maxActive   int
+	// memLimit is the soft memory limit (--memory-limit, GOMEMLIMIT);
+	// hashSlots and collectAfterHash, the password hashing sized to fit in
+	// it (hashBudget).
+	memLimit         memoryLimit
+	hashSlots        int
+	collectAfterHash bool
 	// trustedProxies is the parsed --trusted-proxies.
 	trustedProxies tenantryhttp.TrustedProxies
 	// tlsCert and tlsKey, both or neither, make the server listen with TLS.
@@ -76,6 +83,7 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 	trusted := fs.String("trusted-proxies", e.getenv("TENANTRY_TRUSTED_PROXIES"), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; default none (TENANTRY_TRUSTED_PROXIES)")
 	fs.StringVar(&c.tlsCert, "tls-cert", e.getenv("TENANTRY_TLS_CERT"), "PEM certificate chain file: listen with TLS (with --tls-key) (TENANTRY_TLS_CERT)")
 	fs.StringVar(&c.tlsKey, "tls-key", e.getenv("TENANTRY_TLS_KEY"), "PEM private key file of --tls-cert (TENANTRY_TLS_KEY)")
+	memLimit := fs.String("memory-limit", e.getenv("TENANTRY_MEMORY_LIMIT"), "soft memory limit of the Go runtime, in GOMEMLIMIT's syntax (64MiB, 1GiB, off); the collector works harder near it, and the password-hashing slots are sized to fit in it; ignored when GOMEMLIMIT is set (default "+formatBytes(defaultMemoryLimit)+") (TENANTRY_MEMORY_LIMIT)")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 0, "how long a browser session of the web pages lives without a request (default 12h); sessions live in Redis with --redis-url, else in the database (TENANTRY_SESSION_IDLE)")
 	c.mail = e.addMailFlags(fs)
 	c.webhooks = e.addWebhookFlags(fs)
@@ -91,6 +99,9 @@ func (e *environment) parseServe(args []string) (*serveConfig, error) {
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	c.trustedProxies = tp
+	if c.memLimit, err = chooseMemoryLimit(*memLimit, e.getenv); err != nil {
+		return nil, err
+	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return nil, errors.New("set both --tls-cert and --tls-key (TENANTRY_TLS_CERT, TENANTRY_TLS_KEY), or neither")
 	}
@@ -128,6 +139,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// First, so that the start (migrations, the first hashes) runs under
+	// the limit too; restored when serve returns, for a process that goes
+	// on (tests, a builder's main).
+	limit, previous := c.memLimit.apply(env.setMemoryLimit)
+	defer env.setMemoryLimit(previous)
+	c.hashSlots, c.collectAfterHash = hashBudget(limit, auth.DefaultParams(), runtime.GOMAXPROCS(0))
+	c.logMemoryLimit(env, limit, logger)
 
 	plans, err := loadPlans(c.plansFile)
 	if err != nil {
@@ -313,12 +331,23 @@ func (c *serveConfig) auth(ctx context.Context, env *environment, db database, s
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := auth.New(db, auth.Config{Secret: secret, Mailer: queue, PublicURL: publicURL, Logger: logger})
+	svc := auth.New(db, auth.Config{Secret: secret, Mailer: queue, PublicURL: publicURL, Logger: logger,
+		HashSlots: c.hashSlots, CollectAfterHash: c.collectAfterHash})
 	if err := bootstrapAdmin(ctx, env, svc, logger); err != nil {
 		closeMail()
 		return nil, nil, err
 	}
 	return svc, closeMail, nil
+}
+
+// logMemoryLimit logs the memory limit in force, where it comes from, and
+// the password-hashing slots sized from it.
+func (c *serveConfig) logMemoryLimit(env *environment, limit int64, logger *slog.Logger) {
+	if c.memLimit.ignoredFlag != "" {
+		logger.Warn("--memory-limit (TENANTRY_MEMORY_LIMIT) is ignored: GOMEMLIMIT is set", "memory_limit", c.memLimit.ignoredFlag, "GOMEMLIMIT", env.getenv("GOMEMLIMIT"))
+	}
+	logger.Info("memory limit", "limit", formatBytes(limit), "limit_bytes", limit, "source", c.memLimit.source,
+		"hash_slots", c.hashSlots, "collect_after_hash", c.collectAfterHash)
 }
 
 // metrics returns the registry of the server's metrics, with the Go

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,7 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	limitBefore := debug.SetMemoryLimit(-1)
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() {
@@ -92,7 +94,11 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	if got, want := resp.StatusCode, http.StatusOK; got != want {
 		t.Errorf("bootstrapped admin login status = %d, want %d", got, want)
 	}
-	for _, want := range []string{`"created platform admin"`, `"seeded tenants"`, `"created":3`} {
+	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
+		t.Errorf("memory limit while serving = %s, want the default %s", formatBytes(got), formatBytes(defaultMemoryLimit))
+	}
+	for _, want := range []string{`"created platform admin"`, `"seeded tenants"`, `"created":3`,
+		`"msg":"memory limit","limit":"48MiB","limit_bytes":50331648,"source":"default","hash_slots":1,"collect_after_hash":true`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs lack %s:\n%s", want, logs.String())
 		}
@@ -109,6 +115,9 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Fatal("server still answering after shutdown")
+	}
+	if got := debug.SetMemoryLimit(-1); got != limitBefore {
+		t.Errorf("memory limit after serve returned = %s, want %s as before", formatBytes(got), formatBytes(limitBefore))
 	}
 }
 
@@ -184,6 +193,9 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{"webhook origin with a path", nil, []string{"--webhook-allow-origins", "https://hooks.example.com/in"}},
 		{"bad webhook origin env", map[string]string{"TENANTRY_WEBHOOK_ALLOW_ORIGINS": "ftp://hooks.example.com"}, nil},
 		{"negative webhook concurrency", nil, []string{"--webhook-concurrency", "-1"}},
+		{"bad memory limit", nil, []string{"--memory-limit", "64MB"}},
+		{"zero memory limit", nil, []string{"--memory-limit", "0"}},
+		{"bad memory limit env", map[string]string{"TENANTRY_MEMORY_LIMIT": "lots"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,6 +37,20 @@ type Config struct {
 	PublicURL string
 	// Logger receives mail failures (none when nil).
 	Logger *slog.Logger
+	// HashSlots is how many argon2id computations (hashes and
+	// verifications) run at once; the others wait. Each holds Params.Memory
+	// KiB until the garbage collector returns it, so this bounds the
+	// memory that sign-ins take. Zero means GOMAXPROCS.
+	HashSlots int
+	// CollectAfterHash makes each computation's slot stay taken until a
+	// garbage collection (run in the background: the caller does not wait)
+	// has returned its memory to the heap, so that the next computation
+	// reuses it: hashing then holds at most HashSlots × Params.Memory,
+	// instead of up to about twice that while finished computations wait
+	// for the collector. It costs one collection per computation, a few
+	// milliseconds with a small heap: for a tight memory limit, not a large
+	// heap.
+	CollectAfterHash bool
 }
 
 // DefaultPublicURL is the base of e-mailed links when Config.PublicURL is
@@ -52,20 +66,33 @@ type Service struct {
 	// takes as long whether or not the user exists.
 	dummyHash string
 	now       func() time.Time
-	// hashing admits at most GOMAXPROCS argon2id computations at once:
-	// each takes about 19 MiB and tens of milliseconds of CPU, so a burst of
-	// sign-ins queues instead of exhausting memory.
+	// hashing admits at most Config.HashSlots (default GOMAXPROCS)
+	// argon2id computations at once: each takes about 19 MiB and tens of
+	// milliseconds of CPU, so a burst of sign-ins queues instead of
+	// exhausting memory.
 	hashing chan struct{}
 }
 
-// withHashSlot runs fn while holding one of the hashing slots.
+// withHashSlot runs fn while holding one of the hashing slots. With
+// Config.CollectAfterHash the slot is freed only once a collection has
+// returned fn's garbage to the heap; that runs in the background, so the
+// caller does not wait for it.
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
 	select {
 	case s.hashing <- struct{}{}:
 	case <-ctx.Done():
 		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The server is busy; try again.")
 	}
-	defer func() { <-s.hashing }()
+	release := func() { <-s.hashing }
+	if s.cfg.CollectAfterHash {
+		release = func() {
+			go func() {
+				runtime.GC()
+				<-s.hashing
+			}()
+		}
+	}
+	defer release()
 	fn()
 	return nil
 }
@@ -112,6 +139,9 @@ func New(store tenantry.Store, cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.HashSlots <= 0 {
+		cfg.HashSlots = runtime.GOMAXPROCS(0)
+	}
 	params := DefaultParams()
 	if cfg.Params != nil {
 		params = *cfg.Params
@@ -121,7 +151,7 @@ func New(store tenantry.Store, cfg Config) *Service {
 		panic(err)
 	}
 	return &Service{store: store, cfg: cfg, params: params, dummyHash: dummy, now: tenantry.Now,
-		hashing: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		hashing: make(chan struct{}, cfg.HashSlots)}
 }
 
 // HashPassword hashes pw with the service's parameters.
