@@ -41,7 +41,10 @@ func openReaders(path string, n int) (*readers, error) {
 		PoolSize: n,
 		PrepareConn: func(c *sqlite.Conn) error {
 			c.SetBusyTimeout(5 * time.Second)
-			return sqlitex.ExecuteTransient(c, "PRAGMA query_only = 1", nil)
+			if err := sqlitex.ExecuteTransient(c, "PRAGMA query_only = 1", nil); err != nil {
+				return err
+			}
+			return sqlitex.ExecuteTransient(c, readerCacheSize, nil)
 		},
 	})
 	if err != nil {
