@@ -37,7 +37,7 @@ type readers struct {
 // which the writer has created in WAL mode.
 func openReaders(path string, n int) (*readers, error) {
 	pool, err := sqlitex.NewPool(path, sqlitex.PoolOptions{
-		Flags:    sqlite.OpenReadWrite | sqlite.OpenNoMutex,
+		Flags:    sqlite.OpenReadWrite,
 		PoolSize: n,
 		PrepareConn: func(c *sqlite.Conn) error {
 			c.SetBusyTimeout(5 * time.Second)
