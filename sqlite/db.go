@@ -50,7 +50,7 @@ var migrationFiles embed.FS
 // (SQLite's default is 2 MiB): the pages of a read that misses it come
 // from the operating system's cache of the file, and the process stays
 // within its memory budget (docs/benchmarks.md, peak memory).
-const readerCacheSize = "PRAGMA cache_size = -1024"
+const readerCacheSize = "cache_size(-1024)"
 
 // readerConns is the size of each reader pool: the tenant reads'
 // (readers) and database/sql's, for the rest. SQLite's reads are CPU
@@ -133,7 +133,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1&_pragma=cache_size(-1024)")
+	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1&_pragma="+readerCacheSize)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)

@@ -44,7 +44,7 @@ func openReaders(path string, n int) (*readers, error) {
 			if err := sqlitex.ExecuteTransient(c, "PRAGMA query_only = 1", nil); err != nil {
 				return err
 			}
-			return sqlitex.ExecuteTransient(c, readerCacheSize, nil)
+			return sqlitex.ExecuteTransient(c, "PRAGMA "+readerCacheSize, nil)
 		},
 	})
 	if err != nil {
