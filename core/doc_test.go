@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/tenantry/tenantry"
@@ -39,4 +41,23 @@ func newTenant(t *testing.T, db *sqlite.DB, slug, ownerID string) (*tenantry.Ten
 		t.Fatal(err)
 	}
 	return tn, db.Tenant(tn.ID)
+}
+
+// recordInvalidations records what db tells OnInvalidation until the test
+// ends; the function it returns gives what was told so far.
+func recordInvalidations(t *testing.T, db *sqlite.DB) func() []tenantry.Invalidation {
+	var (
+		mu   sync.Mutex
+		told []tenantry.Invalidation
+	)
+	t.Cleanup(db.OnInvalidation(func(inv tenantry.Invalidation) {
+		mu.Lock()
+		told = append(told, inv)
+		mu.Unlock()
+	}))
+	return func() []tenantry.Invalidation {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(told)
+	}
 }

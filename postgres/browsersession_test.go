@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/postgres"
 	"github.com/tenantry/tenantry/storetest"
@@ -23,7 +24,7 @@ func TestBrowserSessions(t *testing.T) {
 func TestBrowserSessionsShared(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	open := func() *postgres.BrowserSessions {
+	open := func() *core.BrowserSessions {
 		db, err := postgres.Open(ctx, url, tenantry.DefaultPlans())
 		if err != nil {
 			t.Fatalf("postgres.Open: %v", err)

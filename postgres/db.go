@@ -81,6 +81,9 @@ type Options struct {
 
 // DB is the PostgreSQL store. It implements tenantry.Store.
 type DB struct {
+	// Accounts are the rules of users, refresh tokens and password resets
+	// (package core), over the store's global transactions (global.go).
+	core.Accounts
 	url    string
 	pool   *pgxpool.Pool
 	plans  tenantry.Plans
@@ -128,6 +131,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	}
 	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal(),
 		rules: core.Config{Plans: plans, Extensions: o.Extensions}}
+	db.Accounts = core.NewAccounts(db.globals())
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -528,10 +532,13 @@ func auditArgs(e *tenantry.AuditEvent) []any {
 		e.At, e.RequestID, data}
 }
 
-// insertPlatformAudit inserts a platform audit event in tx; e.TenantID is
-// the subject tenant.
-func insertPlatformAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
-	tx.invalidate(e.Invalidations()...)
+// insertPlatformAuditSQL writes one platform audit row.
+const insertPlatformAuditSQL = `INSERT INTO platform_audit (id, subject_tenant_id, actor_type, actor_id, action,
+	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
+
+// platformAuditArgs are the values of insertPlatformAuditSQL for e, whose
+// TenantID is the subject tenant.
+func platformAuditArgs(e *tenantry.AuditEvent) []any {
 	var data, subject any
 	if len(e.Data) > 0 {
 		data = string(e.Data)
@@ -539,10 +546,15 @@ func insertPlatformAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) e
 	if e.TenantID != "" {
 		subject = e.TenantID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO platform_audit (id, subject_tenant_id, actor_type, actor_id, action,
-		target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-		e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data)
+	return []any{e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
+		e.At, e.RequestID, data}
+}
+
+// insertPlatformAudit inserts a platform audit event in tx; e.TenantID is
+// the subject tenant.
+func insertPlatformAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
+	tx.invalidate(e.Invalidations()...)
+	_, err := tx.Exec(ctx, insertPlatformAuditSQL, platformAuditArgs(e)...)
 	return err
 }
 

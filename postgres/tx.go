@@ -26,25 +26,7 @@ func (s *TenantStore) Write(ctx context.Context, fn func(tenantry.Tx) error) err
 		return err
 	}
 	tx := &pgTx{db: s.db, id: s.id, write: true, pending: &pgx.Batch{}}
-	defer tx.release(ctx)
-	if err := fn(tx); err != nil {
-		return mapErr(err)
-	}
-	if tx.err != nil {
-		return tx.err
-	}
-	if err := tx.commit(ctx); err != nil {
-		return err
-	}
-	tx.release(ctx) // before the hooks, which may use the pool themselves
-	s.db.local.Deliver(tx.invs)
-	if len(tx.events) > 0 {
-		s.db.eventsCommitted(s.id)
-	}
-	for _, f := range tx.hooks {
-		f()
-	}
-	return nil
+	return tx.run(ctx, func() error { return fn(tx) })
 }
 
 // Read runs fn in a read-only transaction of the handle's tenant. Each
@@ -58,14 +40,28 @@ func (s *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 		return err
 	}
 	tx := &pgTx{db: s.db, id: s.id}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// run runs fn, the body of transaction tx, and commits it (a write); then
+// it tells the process the invalidations and the tenant's events and runs
+// the AfterCommit hooks.
+func (tx *pgTx) run(ctx context.Context, fn func() error) error {
 	defer tx.release(ctx)
-	if err := fn(tx); err != nil {
+	if err := fn(); err != nil {
 		return mapErr(err)
 	}
 	if tx.err != nil {
 		return tx.err
 	}
+	if err := tx.commit(ctx); err != nil {
+		return err
+	}
 	tx.release(ctx) // before the hooks, which may use the pool themselves
+	tx.db.local.Deliver(tx.invs)
+	if len(tx.events) > 0 {
+		tx.db.eventsCommitted(tx.id)
+	}
 	for _, f := range tx.hooks {
 		f()
 	}
@@ -74,10 +70,12 @@ func (s *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 
 // pgTx is a tenantry.Tx on one pooled connection. A write transaction
 // begins with its first round trip; a read one runs each statement in a
-// transaction of its own.
+// transaction of its own. With no tenant (id "") it is a core.GlobalTx
+// over the global tables (global.go): its write sets no tenant and locks
+// no row, and its read runs each statement on its own.
 type pgTx struct {
 	db    *DB
-	id    string
+	id    string // "": a global transaction
 	write bool
 
 	conn    *pgxpool.Conn    // acquired with the first round trip
@@ -233,6 +231,9 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	var read []func(pgx.BatchResults) error
 	exec := func(br pgx.BatchResults) error { _, err := br.Exec(); return err }
 	switch {
+	case tx.write && !tx.begun && tx.id == "":
+		b.Queue("BEGIN")
+		read = append(read, exec)
 	case tx.write && !tx.begun:
 		b.Queue("BEGIN")
 		tx.db.queueTenant(b, tx.id)
@@ -253,7 +254,7 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 				return err
 			})
 		}
-	case !tx.write:
+	case !tx.write && tx.id != "":
 		b.Queue("BEGIN READ ONLY")
 		tx.db.queueTenant(b, tx.id)
 		read = append(read, exec, exec)
@@ -267,7 +268,7 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	}
 	if q != nil {
 		b.QueuedQueries = append(b.QueuedQueries, q)
-		if !tx.write {
+		if !tx.write && tx.id != "" {
 			b.Queue("COMMIT")
 		}
 	}

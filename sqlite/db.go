@@ -59,6 +59,9 @@ const readerConns = 4
 
 // DB is a Tenantry store on one SQLite file. It implements tenantry.Store.
 type DB struct {
+	// Accounts are the rules of users, refresh tokens and password resets
+	// (package core), over the store's global transactions (global.go).
+	core.Accounts
 	w     *sql.DB // one connection, BEGIN IMMEDIATE
 	r     *sql.DB // read-only connections
 	plans tenantry.Plans
@@ -150,6 +153,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	}
 	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
 		rewritten: newRewrites()}
+	db.Accounts = core.NewAccounts(db.globals())
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

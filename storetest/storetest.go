@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"Signup", testSignup},
 		{"PlatformAdmin", testPlatformAdmin},
 		{"RefreshTokens", testRefreshTokens},
+		{"AccountRules", testAccountRules},
 		{"CreateTenant", testCreateTenant},
 		{"TenantLookup", testTenantLookup},
 		{"TenantFilters", testTenantFilters},

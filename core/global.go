@@ -1,0 +1,65 @@
+package core
+
+import (
+	"context"
+
+	"github.com/tenantry/tenantry"
+)
+
+// GlobalTx is a transaction over the global tables, the rows of no tenant:
+// users, their refresh tokens and password resets, browser sessions and
+// their handovers, and the platform audit. Statements use $1, $2, ... and
+// values bind and scan as in tenantry.Tx; errors come back as tenantry
+// errors the same way (no row is not_found, a unique violation conflict, a
+// foreign key violation not_found). On PostgreSQL it runs without
+// app.tenant_id, so row level security hides every tenant's row.
+type GlobalTx interface {
+	// Exec runs a statement and returns how many rows it changed.
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+	// Query runs a query; the caller closes the rows.
+	Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error)
+	// QueryRow runs a query that returns at most one row.
+	QueryRow(ctx context.Context, query string, args ...any) tenantry.Row
+	// Queue runs a statement whose result the caller does not need, before
+	// the next statement that returns one or at commit; its error fails the
+	// transaction. It is for writes.
+	Queue(ctx context.Context, query string, args ...any)
+	// Invalidate adds invs to what the transaction writes to the
+	// invalidations outbox before it commits and tells the process after.
+	// It is for writes: a read transaction commits nothing.
+	Invalidate(invs ...tenantry.Invalidation)
+	// PlatformAudit writes a platform audit event and its invalidations.
+	PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error
+}
+
+// Globals are a backend's transactions over the global tables: Write runs
+// fn in one write transaction, Read with read-only access in which each
+// statement sees the rows committed when it starts. A backend passes its
+// own unexported functions, so a global transaction is not part of any
+// store's API: a builder's code reaches rows through a tenant only.
+type Globals struct {
+	Write func(ctx context.Context, fn func(GlobalTx) error) error
+	Read  func(ctx context.Context, fn func(GlobalTx) error) error
+}
+
+// read runs fn in a read transaction and returns its value.
+func read[T any](ctx context.Context, g Globals, fn func(tx GlobalTx) (T, error)) (T, error) {
+	var v T
+	err := g.Read(ctx, func(tx GlobalTx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// write runs fn in a write transaction and returns its value.
+func write[T any](ctx context.Context, g Globals, fn func(tx GlobalTx) (T, error)) (T, error) {
+	var v T
+	err := g.Write(ctx, func(tx GlobalTx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}

@@ -1,0 +1,131 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// Accounts are the rules of users, their refresh tokens and their password
+// resets over a backend's global transactions, for both backends:
+// tenantry.UserStore but for Signup, UserMemberships and SetDefaultTenant
+// (which reach tenants' rows), and tenantry.PasswordResetStore. A
+// backend's DB embeds them; refresh tokens and resets have files of their
+// own.
+type Accounts struct {
+	g Globals
+}
+
+// NewAccounts returns the account rules over g.
+func NewAccounts(g Globals) Accounts { return Accounts{g: g} }
+
+// userColumns are the columns scanUser reads, in order; a user without a
+// default tenant reads "".
+const userColumns = `id, email, name, password_hash, platform_admin,
+	coalesce(CAST(default_tenant_id AS text), ''), created_at, updated_at`
+
+// errUserNotFound is the not_found error of a user.
+func errUserNotFound() error { return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.") }
+
+// scanUser scans one row of userColumns (not_found).
+func scanUser(row scanner) (*tenantry.User, error) {
+	var u tenantry.User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.PlatformAdmin, &u.DefaultTenantID, &u.CreatedAt, &u.UpdatedAt)
+	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return nil, errUserNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// userByID reads the user id in tx (not_found).
+func userByID(ctx context.Context, tx GlobalTx, id string) (*tenantry.User, error) {
+	return scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+}
+
+// InsertUser validates uc and inserts the user in tx (validation_failed,
+// conflict on e-mail). A backend's Signup calls it in the transaction that
+// also creates the user's tenant.
+func InsertUser(ctx context.Context, tx GlobalTx, uc tenantry.UserCreate) (*tenantry.User, error) {
+	if err := uc.Validate(); err != nil {
+		return nil, err
+	}
+	now := tenantry.Now()
+	u := &tenantry.User{ID: tenantry.NewID(), Email: uc.Email, Name: uc.Name, PasswordHash: uc.PasswordHash,
+		PlatformAdmin: uc.PlatformAdmin, CreatedAt: now, UpdatedAt: now}
+	_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, platform_admin, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, u.Email, u.Name, u.PasswordHash, u.PlatformAdmin, now, now)
+	if tenantry.IsCode(err, tenantry.ECONFLICT) {
+		return nil, tenantry.Errorf(tenantry.ECONFLICT, "A user with this e-mail already exists.")
+	} else if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateUser creates a user (validation_failed, conflict on e-mail).
+func (a Accounts) CreateUser(ctx context.Context, uc tenantry.UserCreate) (*tenantry.User, error) {
+	return write(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) { return InsertUser(ctx, tx, uc) })
+}
+
+// User returns a user by id (not_found).
+func (a Accounts) User(ctx context.Context, id string) (*tenantry.User, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, errUserNotFound()
+	}
+	return read(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) { return userByID(ctx, tx, id) })
+}
+
+// UserByEmail returns a user by e-mail, with its password hash (not_found).
+func (a Accounts) UserByEmail(ctx context.Context, email string) (*tenantry.User, error) {
+	email = tenantry.NormalizeEmail(email)
+	return read(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) {
+		return scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	})
+}
+
+// updateUser sets column of user userID to v, and updated_at (not_found);
+// cached copies of the user are dropped in every process (UserChanged).
+func (a Accounts) updateUser(ctx context.Context, userID, column string, v any) error {
+	id, ok := tenantry.ParseID(userID)
+	if !ok {
+		return errUserNotFound()
+	}
+	return a.g.Write(ctx, func(tx GlobalTx) error {
+		n, err := tx.Exec(ctx, `UPDATE users SET `+column+` = $2, updated_at = $3 WHERE id = $1`, id, v, tenantry.Now())
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errUserNotFound()
+		}
+		tx.Invalidate(tenantry.UserChanged(id))
+		return nil
+	})
+}
+
+// SetPassword replaces a user's password hash (validation_failed for an
+// empty one, not_found).
+func (a Accounts) SetPassword(ctx context.Context, userID, passwordHash string) error {
+	if strings.TrimSpace(passwordHash) == "" {
+		return tenantry.Invalid(map[string]string{"password": "required"})
+	}
+	return a.updateUser(ctx, userID, "password_hash", passwordHash)
+}
+
+// SetPlatformAdmin grants or removes platform administration (not_found).
+func (a Accounts) SetPlatformAdmin(ctx context.Context, userID string, admin bool) error {
+	return a.updateUser(ctx, userID, "platform_admin", admin)
+}
+
+// HasPlatformAdmin reports whether any platform admin exists.
+func (a Accounts) HasPlatformAdmin(ctx context.Context) (bool, error) {
+	return read(ctx, a.g, func(tx GlobalTx) (bool, error) {
+		var n int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users WHERE platform_admin LIMIT 1) AS a`).Scan(&n)
+		return n > 0, err
+	})
+}
