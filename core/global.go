@@ -30,16 +30,37 @@ type GlobalTx interface {
 	Invalidate(invs ...tenantry.Invalidation)
 	// PlatformAudit writes a platform audit event and its invalidations.
 	PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error
+	// Enter binds the transaction, a write that has just inserted tenant
+	// t's row, to t from here on and returns it as t's: on PostgreSQL
+	// app.tenant_id is set, so the tenant's own rows can be written.
+	Enter(t *tenantry.Tenant) PlatformTx
+}
+
+// PlatformTx is a write transaction of the platform on one tenant: the
+// tenant's rows, as in tenantry.Tx (Tenant is the tenant's row, locked,
+// whatever its status), and the platform's writes about it.
+type PlatformTx interface {
+	tenantry.Tx
+	// Invalidate, PlatformAudit and Queue are as in GlobalTx.
+	Invalidate(invs ...tenantry.Invalidation)
+	PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error
+	// Event writes ev into the tenant's outbox, which its event streams
+	// read.
+	Event(ctx context.Context, ev *tenantry.Event) error
 }
 
 // Globals are a backend's transactions over the global tables: Write runs
 // fn in one write transaction, Read with read-only access in which each
-// statement sees the rows committed when it starts. A backend passes its
+// statement sees the rows committed when it starts, and Tenant is the
+// platform's write on one tenant. A backend passes its
 // own unexported functions, so a global transaction is not part of any
 // store's API: a builder's code reaches rows through a tenant only.
 type Globals struct {
 	Write func(ctx context.Context, fn func(GlobalTx) error) error
 	Read  func(ctx context.Context, fn func(GlobalTx) error) error
+	// Tenant runs fn in one write transaction of tenant id (a canonical
+	// UUID), its row locked first (tenant_not_found), whatever its status.
+	Tenant func(ctx context.Context, id string, fn func(PlatformTx) error) error
 }
 
 // read runs fn in a read transaction and returns its value.

@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"strings"
 
 	"github.com/tenantry/tenantry"
@@ -9,16 +11,16 @@ import (
 
 // Accounts are the rules of users, their refresh tokens and their password
 // resets over a backend's global transactions, for both backends:
-// tenantry.UserStore but for Signup, UserMemberships and SetDefaultTenant
-// (which reach tenants' rows), and tenantry.PasswordResetStore. A
-// backend's DB embeds them; refresh tokens and resets have files of their
-// own.
+// tenantry.UserStore but for UserMemberships and SetDefaultTenant (which
+// read a tenant's members), and tenantry.PasswordResetStore. A backend's
+// DB embeds them; refresh tokens and resets have files of their own.
 type Accounts struct {
-	g Globals
+	g   Globals
+	cfg *Config
 }
 
-// NewAccounts returns the account rules over g.
-func NewAccounts(g Globals) Accounts { return Accounts{g: g} }
+// NewAccounts returns the account rules over g, with cfg, the store's.
+func NewAccounts(g Globals, cfg *Config) Accounts { return Accounts{g: g, cfg: cfg} }
 
 // userColumns are the columns scanUser reads, in order; a user without a
 // default tenant reads "".
@@ -45,10 +47,9 @@ func userByID(ctx context.Context, tx GlobalTx, id string) (*tenantry.User, erro
 	return scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 }
 
-// InsertUser validates uc and inserts the user in tx (validation_failed,
-// conflict on e-mail). A backend's Signup calls it in the transaction that
-// also creates the user's tenant.
-func InsertUser(ctx context.Context, tx GlobalTx, uc tenantry.UserCreate) (*tenantry.User, error) {
+// insertUser validates uc and inserts the user in tx (validation_failed,
+// conflict on e-mail).
+func insertUser(ctx context.Context, tx GlobalTx, uc tenantry.UserCreate) (*tenantry.User, error) {
 	if err := uc.Validate(); err != nil {
 		return nil, err
 	}
@@ -67,7 +68,45 @@ func InsertUser(ctx context.Context, tx GlobalTx, uc tenantry.UserCreate) (*tena
 
 // CreateUser creates a user (validation_failed, conflict on e-mail).
 func (a Accounts) CreateUser(ctx context.Context, uc tenantry.UserCreate) (*tenantry.User, error) {
-	return write(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) { return InsertUser(ctx, tx, uc) })
+	return write(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) { return insertUser(ctx, tx, uc) })
+}
+
+// Signup creates a user and, when tc is not nil, a tenant owned by the user
+// and made their default, in one transaction (validation_failed with every
+// invalid field of both, conflict on e-mail or slug). The user is the
+// actor of their tenant's creation.
+func (a Accounts) Signup(ctx context.Context, uc tenantry.UserCreate, tc *tenantry.TenantCreate) (*tenantry.User, *tenantry.Tenant, error) {
+	if tc != nil {
+		fields := map[string]string{}
+		var ue, te *tenantry.Error
+		if err := uc.Validate(); errors.As(err, &ue) {
+			maps.Copy(fields, ue.Fields)
+		}
+		if err := tc.Validate(a.cfg.Plans); errors.As(err, &te) {
+			maps.Copy(fields, te.Fields)
+		}
+		if len(fields) > 0 {
+			return nil, nil, tenantry.Invalid(fields)
+		}
+	}
+	var t *tenantry.Tenant
+	u, err := write(ctx, a.g, func(tx GlobalTx) (*tenantry.User, error) {
+		u, err := insertUser(ctx, tx, uc)
+		if err != nil || tc == nil {
+			return u, err
+		}
+		c := *tc
+		c.OwnerID = u.ID
+		if t, err = createTenant(tenantry.NewContextWithIdentity(ctx, tenantry.Identity{UserID: u.ID}), tx, a.cfg, c); err != nil {
+			return nil, err
+		}
+		u.DefaultTenantID = t.ID
+		return u, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, t, nil
 }
 
 // User returns a user by id (not_found).

@@ -43,7 +43,6 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
-	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 //go:embed migrations/*.sql
@@ -105,9 +104,17 @@ type DB struct {
 	local *dbbus.Local
 	// rules are what package core's rules know of the store.
 	rules core.Config
+	// platform is the store's Platform, made once.
+	platform *Platform
 }
 
 var _ tenantry.Store = (*DB)(nil)
+
+// wire builds package core's rules over db's transactions, with db.rules.
+func (db *DB) wire() {
+	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
+	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
+}
 
 // Open migrates the database at url (as the connecting user), then opens
 // the runtime pool as tenantry_app. It fails when that role cannot be
@@ -131,7 +138,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 	}
 	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal(),
 		rules: core.Config{Plans: plans, Extensions: o.Extensions}}
-	db.Accounts = core.NewAccounts(db.globals())
+	db.wire()
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
 			return nil, err
@@ -492,28 +499,6 @@ func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
 // insertAuditSQL writes one tenant audit row.
 const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
 	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
-
-// insertAudit writes a tenant audit event and its tenant event (the
-// outbox, insertEvent) in tx: the one place every audited change of a
-// tenant passes, Tenantry's own and an extension's (Tx.Audit), so each
-// one reaches the tenant's event streams. The audit row and the counter
-// travel in one round trip, the outbox row in a second.
-func insertAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
-	tx.invalidate(e.Invalidations()...)
-	if !outbox.Enabled {
-		_, err := tx.Exec(ctx, insertAuditSQL, auditArgs(e)...)
-		return err
-	}
-	ev := tenantry.NewEvent(e)
-	b := &pgx.Batch{}
-	b.Queue(insertAuditSQL, auditArgs(e)...)
-	b.Queue(nextSeqSQL, ev.TenantID).QueryRow(func(row pgx.Row) error { return row.Scan(&ev.Seq) })
-	if err := execBatch(ctx, tx.Conn(), b); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, insertEventSQL, eventArgs(ev)...)
-	return err
-}
 
 // auditEvent is tenantry.NewAuditEventData for Tenantry's own events,
 // whose data are maps of strings and roles, which always encode.

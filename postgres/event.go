@@ -37,16 +37,6 @@ func insertEvent(ctx context.Context, tx pgx.Tx, ev *tenantry.Event) error {
 	return err
 }
 
-// insertTenantEvent writes ev into its tenant's outbox from a platform
-// transaction (globalTx): it sets the tenant first (ev.TenantID comes from
-// tenantry.ParseID), so row level security checks the rows.
-func (db *DB) insertTenantEvent(ctx context.Context, tx pgx.Tx, ev *tenantry.Event) error {
-	if err := db.execTenant(ctx, tx, ev.TenantID); err != nil {
-		return err
-	}
-	return insertEvent(ctx, tx, ev)
-}
-
 // eventArgs are the values of eventColumns for ev.
 func eventArgs(ev *tenantry.Event) []any {
 	var data any

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
+	"github.com/tenantry/tenantry/internal/outbox"
 )
 
 // globals are the store's transactions over the global tables, on which
@@ -15,7 +16,7 @@ import (
 // tenant, as the runtime role, so row level security hides every
 // tenant's row.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite}
 }
 
 // globalWrite runs fn in one write transaction: BEGIN travels with its
@@ -29,6 +30,34 @@ func (db *DB) globalWrite(ctx context.Context, fn func(core.GlobalTx) error) err
 func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) error {
 	tx := &pgTx{db: db}
 	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// platformWrite runs fn in one write transaction of tenant id, as a
+// tenant's write begins: app.tenant_id set and the tenant's row locked
+// with its first statement, whatever its status.
+func (db *DB) platformWrite(ctx context.Context, id string, fn func(core.PlatformTx) error) error {
+	tx := &pgTx{db: db, id: id, write: true, pending: &pgx.Batch{}}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// Enter binds the global write, which has begun with the insert of t's
+// row, to t: app.tenant_id travels with its next round trip. t has no
+// event counter yet, so its first event creates one (queueEvents).
+func (tx *pgTx) Enter(t *tenantry.Tenant) core.PlatformTx {
+	tx.id, tx.tenant = t.ID, t
+	tx.db.queueTenant(tx.pending, t.ID)
+	return tx
+}
+
+// Event writes ev into the tenant's outbox with COMMIT.
+func (tx *pgTx) Event(ctx context.Context, ev *tenantry.Event) error {
+	if !tx.write || tx.id == "" {
+		return errors.New("postgres: Event outside a tenant's write")
+	}
+	if outbox.Enabled {
+		tx.events = append(tx.events, ev)
+	}
+	return nil
 }
 
 // Invalidate adds invs to what a write writes to the invalidations outbox

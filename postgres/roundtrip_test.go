@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
 	"github.com/tenantry/tenantry/internal/pgtest"
 	"github.com/tenantry/tenantry/projects"
@@ -62,7 +63,10 @@ func openCounting(t *testing.T) (*DB, *atomic.Int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return &DB{url: url, pool: pool, plans: tenantry.DefaultPlans(), local: dbbus.NewLocal()}, &writes
+	db := &DB{url: url, pool: pool, plans: tenantry.DefaultPlans(), local: dbbus.NewLocal(),
+		rules: core.Config{Plans: tenantry.DefaultPlans()}}
+	db.wire()
+	return db, &writes
 }
 
 // TestCreateProjectRoundTrips pins the projects service's CreateProject,

@@ -116,16 +116,6 @@ func tenantNotFound(err error) error {
 // already holds, and write nothing more to the row.)
 const lockTenantSQL = `SELECT ` + tenantColumns + ` FROM tenants WHERE id = $1 FOR NO KEY UPDATE`
 
-// queueLockTenant queues lockTenantSQL and stores the tenant in *t
-// (tenant_not_found).
-func queueLockTenant(b *pgx.Batch, id string, t **tenantry.Tenant) {
-	b.Queue(lockTenantSQL, id).QueryRow(func(row pgx.Row) error {
-		var err error
-		*t, err = scanTenant(row)
-		return tenantNotFound(err)
-	})
-}
-
 func (db *DB) tenantWhere(ctx context.Context, where string, arg any) (*tenantry.Tenant, error) {
 	t, err := scanTenant(db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+where, cached, arg))
 	if err != nil {

@@ -89,6 +89,8 @@ type DB struct {
 	local *dbbus.Local
 	// rules are what package core's rules know of the store.
 	rules core.Config
+	// platform is the store's Platform, made once.
+	platform *Platform
 }
 
 // Stats returns the figures of the writer and reader pools together.
@@ -153,7 +155,8 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	}
 	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
 		rewritten: newRewrites()}
-	db.Accounts = core.NewAccounts(db.globals())
+	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
+	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -192,7 +195,7 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Platform returns the cross-tenant operations.
-func (db *DB) Platform() tenantry.Platform { return &Platform{db: db} }
+func (db *DB) Platform() tenantry.Platform { return db.platform }
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {

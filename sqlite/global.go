@@ -9,41 +9,78 @@ import (
 )
 
 // globals are the store's transactions over the global tables, on which
-// package core's account and browser-session rules run.
+// package core's account, browser-session and platform rules run.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite}
 }
 
 // globalWrite runs fn in one write transaction on the store's writer.
 func (db *DB) globalWrite(ctx context.Context, fn func(core.GlobalTx) error) error {
-	return db.write(ctx, func(w *wtx) error { return db.runGlobal(w, w, fn) })
+	var hooks []func()
+	return afterCommit(&hooks, db.write(ctx, func(w *wtx) error {
+		tx := db.globalOn(w, w)
+		tx.hooks = &hooks
+		return tx.run(fn(tx))
+	}))
 }
 
 // globalRead runs fn on the reader pool: each statement sees the rows
 // committed when it starts.
 func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) error {
-	return dbErr(db.runGlobal(db.reader(), nil, fn))
+	tx := db.globalOn(db.reader(), nil)
+	return dbErr(tx.run(fn(tx)))
 }
 
-// runGlobal runs fn with a globalTx over q (w, or the readers when w is
-// nil) and returns its error or that of its first failed statement.
-func (db *DB) runGlobal(q querier, w *wtx, fn func(core.GlobalTx) error) error {
-	tx := db.globalOn(q, w)
-	if err := fn(tx); err != nil {
+// platformWrite runs fn in one write transaction of tenant id, whose row
+// it reads first (tenant_not_found); SQLite's writer holds the whole
+// database, so nothing changes the row until commit.
+func (db *DB) platformWrite(ctx context.Context, id string, fn func(core.PlatformTx) error) error {
+	var hooks []func()
+	return afterCommit(&hooks, db.write(ctx, func(w *wtx) error {
+		t, err := tenantWhere(ctx, w, `id = ?`, id)
+		if err != nil {
+			return err
+		}
+		tx := db.platformOn(w, t, &hooks)
+		return tx.run(fn(tx))
+	}))
+}
+
+// afterCommit runs the hooks when err, a transaction's, is nil.
+func afterCommit(hooks *[]func(), err error) error {
+	if err == nil {
+		for _, f := range *hooks {
+			f()
+		}
+	}
+	return err
+}
+
+// globalOn returns a globalTx over q: w, or the readers when w is nil.
+func (db *DB) globalOn(q querier, w *wtx) *globalTx {
+	return &globalTx{txBase: txBase{q: q, sql: db.rewritten, hooks: new([]func())}, db: db, w: w}
+}
+
+// platformOn returns the platform transaction of tenant t on w.
+func (db *DB) platformOn(w *wtx, t *tenantry.Tenant, hooks *[]func()) *platformTx {
+	h := &TenantStore{db: db, id: t.ID}
+	return &platformTx{writeTx{txBase: txBase{q: w, id: t.ID, tenant: t, hooks: hooks, sql: db.rewritten}, h: h, w: w}}
+}
+
+// run returns err, the error of the transaction's body, or that of its
+// first failed statement.
+func (tx *txBase) run(err error) error {
+	if err != nil {
 		return err
 	}
 	return tx.err
 }
 
-// globalOn returns a globalTx over q: w, or the readers when w is nil.
-func (db *DB) globalOn(q querier, w *wtx) *globalTx {
-	return &globalTx{txBase: txBase{q: q, sql: db.rewritten}, w: w}
-}
-
 // globalTx is a core.GlobalTx over a write transaction (w) or the readers.
 type globalTx struct {
 	txBase
-	w *wtx // nil in a read
+	db *DB
+	w  *wtx // nil in a read
 }
 
 // Queue runs a statement at once in a write; in a read it fails the
@@ -64,15 +101,44 @@ func (tx *globalTx) Invalidate(invs ...tenantry.Invalidation) {
 	}
 }
 
-// PlatformAudit writes a platform audit event, with an id after every id
-// the store made before.
+// PlatformAudit writes a platform audit event.
 func (tx *globalTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
 	if tx.w == nil {
 		return errors.New("sqlite: PlatformAudit in a read transaction")
 	}
-	ev.ID = tx.w.newID()
-	if err := insertPlatformAudit(ctx, tx.w, ev); err != nil {
-		return tx.fail(err)
+	return tx.fail(platformAudit(ctx, tx.w, ev))
+}
+
+// Enter returns the transaction as tenant t's, whose row it inserted.
+func (tx *globalTx) Enter(t *tenantry.Tenant) core.PlatformTx {
+	if tx.w == nil {
+		panic("sqlite: Enter in a read transaction")
 	}
-	return nil
+	return tx.db.platformOn(tx.w, t, tx.hooks)
+}
+
+// platformTx is a core.PlatformTx: a tenant's write transaction with the
+// platform's writes.
+type platformTx struct {
+	writeTx
+}
+
+// Invalidate adds invs to what the transaction writes to the outbox.
+func (tx *platformTx) Invalidate(invs ...tenantry.Invalidation) { tx.w.invalidate(invs...) }
+
+// PlatformAudit writes a platform audit event.
+func (tx *platformTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
+	return tx.fail(platformAudit(ctx, tx.w, ev))
+}
+
+// Event writes ev into the tenant's outbox.
+func (tx *platformTx) Event(ctx context.Context, ev *tenantry.Event) error {
+	return tx.fail(insertEvent(ctx, tx.w, ev))
+}
+
+// platformAudit writes ev, with an id after every id the store made
+// before, into platform_audit.
+func platformAudit(ctx context.Context, w *wtx, ev *tenantry.AuditEvent) error {
+	ev.ID = w.newID()
+	return insertPlatformAudit(ctx, w, ev)
 }

@@ -2,27 +2,23 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
 // Platform holds every operation that crosses tenants. It implements
 // tenantry.Platform; each change is audited in platform_audit.
 type Platform struct {
+	// Platform are the rules of a tenant's life (package core): its
+	// creation, changes, status and deletion.
+	core.Platform
 	db *DB
 }
 
 var _ tenantry.Platform = (*Platform)(nil)
-
-// platformAudit writes a platform event about tenant tenantID in tx.
-func platformAudit(ctx context.Context, tx *wtx, tenantID, action string, data any) error {
-	_, err := writePlatformAudit(ctx, tx, tenantID, action, data)
-	return err
-}
 
 // platformTenantAudit writes a platform event about tenant tenantID in tx
 // and the same change into the tenant's outbox: a change of the tenant
@@ -81,59 +77,6 @@ func insertTenant(ctx context.Context, tx *wtx, t *tenantry.Tenant) error {
 	return nil
 }
 
-// createTenant validates tc and creates the tenant, with its owner when
-// tc.OwnerID is set, in tx.
-func createTenant(ctx context.Context, tx *wtx, plans tenantry.Plans, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
-	if err := tc.Validate(plans); err != nil {
-		return nil, err
-	}
-	if tc.OwnerID != "" {
-		if _, err := userWhere(ctx, tx, `id = ?`, tc.OwnerID); err != nil {
-			return nil, err
-		}
-	}
-	now := tenantry.Now()
-	t := &tenantry.Tenant{ID: tc.ID, Name: tc.Name, Slug: tc.Slug, Domain: tc.Domain, Plan: tc.Plan,
-		Status: tenantry.TenantActive, Settings: tc.Settings, CreatedAt: now, UpdatedAt: now}
-	if t.ID == "" {
-		t.ID = tx.newID()
-	}
-	t.Limits = tc.Limits
-	if err := insertTenant(ctx, tx, t); err != nil {
-		return nil, err
-	}
-	if err := platformAudit(ctx, tx, t.ID, "tenant.create", map[string]any{"slug": t.Slug, "plan": t.Plan}); err != nil {
-		return nil, err
-	}
-	if tc.OwnerID != "" {
-		if _, err := insertMember(ctx, tx, t.ID, tc.OwnerID, tenantry.RoleOwner); err != nil {
-			return nil, err
-		}
-		ev := tenantry.NewAuditEvent(ctx, t.ID, "member.add", "member", tc.OwnerID)
-		ev.ID = tx.newID()
-		ev.Data = json.RawMessage(`{"role":"owner"}`)
-		if err := insertAudit(ctx, tx, ev); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
-}
-
-// CreateTenant creates a tenant, with tc.OwnerID as owner when set
-// (validation_failed, conflict on slug or domain, not_found owner).
-func (p *Platform) CreateTenant(ctx context.Context, tc tenantry.TenantCreate) (*tenantry.Tenant, error) {
-	var t *tenantry.Tenant
-	err := p.db.write(ctx, func(tx *wtx) error {
-		var err error
-		t, err = createTenant(ctx, tx, p.db.plans, tc)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
 // Tenants lists tenants in creation order.
 func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
 	limit, after, err := f.Normalize()
@@ -179,133 +122,6 @@ func tenantForUpdate(ctx context.Context, tx querier, id string) (*tenantry.Tena
 		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
 	}
 	return tenantWhere(ctx, tx, `id = ?`, id)
-}
-
-// UpdateTenant changes a tenant (tenant_not_found, validation_failed,
-// conflict on domain).
-func (p *Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.TenantUpdate) (*tenantry.Tenant, error) {
-	if err := tu.Validate(p.db.plans); err != nil {
-		return nil, err
-	}
-	var out *tenantry.Tenant
-	err := p.db.write(ctx, func(tx *wtx) error {
-		t, err := tenantForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		changes := map[string]any{}
-		if tu.Name != nil {
-			t.Name = *tu.Name
-			changes["name"] = t.Name
-		}
-		if tu.Plan != nil {
-			t.Plan = *tu.Plan
-			changes["plan"] = t.Plan
-		}
-		if tu.Domain != nil {
-			t.Domain = *tu.Domain
-			changes["domain"] = t.Domain
-		}
-		if tu.SettingsPatch != nil {
-			t.Settings = t.Settings.MergePatch(tu.SettingsPatch)
-			if msg := t.Settings.Validate(); msg != "" {
-				return tenantry.Invalid(map[string]string{"settings": msg})
-			}
-			changes["settings"] = tu.SettingsPatch
-		}
-		if tu.LimitsPatch != nil {
-			t.Limits = t.Limits.MergePatch(tu.LimitsPatch)
-			changes["limits"] = tu.LimitsPatch
-		}
-		settings, err := encSettings(t.Settings)
-		if err != nil {
-			return err
-		}
-		limits, err := encLimits(t.Limits)
-		if err != nil {
-			return err
-		}
-		t.UpdatedAt = tenantry.Now()
-		_, err = tx.ExecContext(ctx, `UPDATE tenants SET name = ?, plan = ?, domain = ?, settings = ?, limits = ?, updated_at = ? WHERE id = ?`,
-			t.Name, t.Plan, nullString(t.Domain), settings, limits, encTime(t.UpdatedAt), t.ID)
-		if c := tenantConflict(err); c != nil {
-			return c
-		} else if err != nil {
-			return fmt.Errorf("update tenant: %w", err)
-		}
-		out = t
-		ev, err := writePlatformAudit(ctx, tx, t.ID, "tenant.update", changes)
-		if err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, tenantry.TenantUpdatedEvent(ev, changes))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// SetTenantStatus suspends, activates or archives (tenant_not_found,
-// validation_failed for an unknown status).
-func (p *Platform) SetTenantStatus(ctx context.Context, id string, s tenantry.TenantStatus) (*tenantry.Tenant, error) {
-	if !s.Valid() {
-		return nil, tenantry.Invalid(map[string]string{"status": "must be active, suspended or archived"})
-	}
-	action := map[tenantry.TenantStatus]string{
-		tenantry.TenantActive: "tenant.activate", tenantry.TenantSuspended: "tenant.suspend", tenantry.TenantArchived: "tenant.archive",
-	}[s]
-	var out *tenantry.Tenant
-	err := p.db.write(ctx, func(tx *wtx) error {
-		t, err := tenantForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		from := t.Status
-		t.Status = s
-		t.UpdatedAt = tenantry.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?`,
-			string(s), encTime(t.UpdatedAt), t.ID); err != nil {
-			return fmt.Errorf("set tenant status: %w", err)
-		}
-		out = t
-		return platformTenantAudit(ctx, tx, t.ID, action, map[string]any{"from": from, "to": s})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// tenantTables lists every tenant table, children before parents: the
-// extensions' tables (declared parents first) in reverse, as they may
-// refer to Tenantry's, then Tenantry's own.
-func (db *DB) tenantTables() []string {
-	ext := tenantry.ExtensionTables(db.exts)
-	slices.Reverse(ext)
-	return append(ext, "chat_messages", "chat_sessions", "api_keys", "invitations",
-		"audit_events", "usage_counters", "members", "tenant_events", "tenant_event_seqs")
-}
-
-// DeleteTenant deletes the tenant and every row of it (tenant_not_found).
-func (p *Platform) DeleteTenant(ctx context.Context, id string) error {
-	return p.db.write(ctx, func(tx *wtx) error {
-		t, err := tenantForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		// The cascade would do it; explicit deletes keep the order of the
-		// foreign keys obvious.
-		for _, table := range p.db.tenantTables() {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM "`+table+`" WHERE tenant_id = ?`, t.ID); err != nil {
-				return fmt.Errorf("delete %s: %w", table, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM tenants WHERE id = ?`, t.ID); err != nil {
-			return fmt.Errorf("delete tenant: %w", err)
-		}
-		return platformAudit(ctx, tx, t.ID, "tenant.delete", map[string]any{"slug": t.Slug})
-	})
 }
 
 // TenantUsage returns a tenant's usage (tenant_not_found).

@@ -200,11 +200,18 @@ func fill(t *testing.T, db *DB, h tenantry.TenantStore, owner *tenantry.User) {
 	}
 }
 
+// tenantTables lists every tenant table of db: the extensions' and
+// Tenantry's own.
+func tenantTables(db *DB) []string {
+	return append(tenantry.ExtensionTables(db.exts), "chat_messages", "chat_sessions", "api_keys", "invitations",
+		"audit_events", "usage_counters", "members", "tenant_events", "tenant_event_seqs")
+}
+
 // countRows counts tenant id's rows in every tenant table.
 func countRows(t *testing.T, db *DB, id string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range db.tenantTables() {
+	for _, table := range tenantTables(db) {
 		var n int
 		if err := db.r.QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` WHERE tenant_id = ?`, id).Scan(&n); err != nil {
 			t.Fatal(err)

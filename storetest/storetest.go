@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"RefreshTokens", testRefreshTokens},
 		{"AccountRules", testAccountRules},
 		{"CreateTenant", testCreateTenant},
+		{"PlatformRules", testPlatformRules},
 		{"TenantLookup", testTenantLookup},
 		{"TenantFilters", testTenantFilters},
 		{"UpdateTenant", testUpdateTenant},
