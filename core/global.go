@@ -51,8 +51,8 @@ type PlatformTx interface {
 
 // Globals are a backend's transactions over the global tables: Write runs
 // fn in one write transaction, Read with read-only access in which each
-// statement sees the rows committed when it starts, and Tenant is the
-// platform's write on one tenant. A backend passes its
+// statement sees the rows committed when it starts, Tenant is the
+// platform's write on one tenant and User a read as one user. A backend passes its
 // own unexported functions, so a global transaction is not part of any
 // store's API: a builder's code reaches rows through a tenant only.
 type Globals struct {
@@ -61,6 +61,10 @@ type Globals struct {
 	// Tenant runs fn in one write transaction of tenant id (a canonical
 	// UUID), its row locked first (tenant_not_found), whatever its status.
 	Tenant func(ctx context.Context, id string, fn func(PlatformTx) error) error
+	// User runs fn with read-only access as Read does, where user id (a
+	// canonical UUID) may also read their own member rows of every
+	// tenant.
+	User func(ctx context.Context, id string, fn func(GlobalTx) error) error
 }
 
 // read runs fn in a read transaction and returns its value.

@@ -11,9 +11,9 @@ import (
 
 // Accounts are the rules of users, their refresh tokens and their password
 // resets over a backend's global transactions, for both backends:
-// tenantry.UserStore but for UserMemberships and SetDefaultTenant (which
-// read a tenant's members), and tenantry.PasswordResetStore. A backend's
-// DB embeds them; refresh tokens and resets have files of their own.
+// tenantry.UserStore and tenantry.PasswordResetStore. A backend's DB
+// embeds them; refresh tokens, resets and memberships have files of their
+// own.
 type Accounts struct {
 	g   Globals
 	cfg *Config

@@ -374,23 +374,6 @@ func (db *DB) execTenant(ctx context.Context, tx pgx.Tx, id string) error {
 	return execBatch(ctx, tx.Conn(), b)
 }
 
-// tenantTx runs fn in one transaction with app.tenant_id set to tenantID,
-// which must come from tenantry.ParseID. BEGIN, SET LOCAL and the queries
-// queued in first (with their callbacks) travel in one round trip.
-func (db *DB) tenantTx(ctx context.Context, tenantID string, first *pgx.Batch, fn func(*wtx) error) error {
-	b := &pgx.Batch{}
-	b.BeginTx(pgx.TxOptions{})
-	db.queueTenant(b, tenantID)
-	if first != nil {
-		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
-	}
-	if err := db.batchTx(ctx, b, fn); err != nil {
-		return err
-	}
-	db.eventsCommitted(tenantID)
-	return nil
-}
-
 // globalTx runs fn in one transaction with no tenant set.
 func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
 	b := &pgx.Batch{}

@@ -16,7 +16,7 @@ import (
 // tenant, as the runtime role, so row level security hides every
 // tenant's row.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead}
 }
 
 // globalWrite runs fn in one write transaction: BEGIN travels with its
@@ -29,6 +29,14 @@ func (db *DB) globalWrite(ctx context.Context, fn func(core.GlobalTx) error) err
 // globalRead runs fn with each statement on its own, one round trip each.
 func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) error {
 	tx := &pgTx{db: db}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// userRead runs fn with each statement in a read-only transaction of its
+// own with app.user_id set to id, one round trip each: the one reader of
+// the members_self_read policy.
+func (db *DB) userRead(ctx context.Context, id string, fn func(core.GlobalTx) error) error {
+	tx := &pgTx{db: db, user: id}
 	return tx.run(ctx, func() error { return fn(tx) })
 }
 

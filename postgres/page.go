@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"strings"
-
 	"github.com/tenantry/tenantry"
 )
 
@@ -16,9 +14,4 @@ func page[T any](items []T, limit int, id func(T) string) ([]T, string, error) {
 		return items, tenantry.Cursor(id(items[limit-1])), nil
 	}
 	return items, "", nil
-}
-
-// escapeLike escapes LIKE's wildcards and its escape character.
-func escapeLike(q string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 }

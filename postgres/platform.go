@@ -31,38 +31,6 @@ func nullString(s string) any {
 	return s
 }
 
-// Tenants lists tenants in creation order.
-func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
-	limit, after, err := f.Page.Normalize()
-	if err != nil {
-		return nil, "", err
-	}
-	q := ""
-	if s := strings.TrimSpace(f.Q); s != "" {
-		q = "%" + escapeLike(s) + "%"
-	}
-	rows, err := p.db.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
-		WHERE ($1::uuid IS NULL OR id > $1::uuid) AND ($2 = '' OR status = $2) AND ($3 = '' OR plan = $3)
-		AND ($4 = '' OR name ILIKE $4 OR slug ILIKE $4 OR coalesce(domain, '') ILIKE $4)
-		ORDER BY id LIMIT $5`, cached, nullID(after), string(f.Status), f.Plan, q, limit+1)
-	if err != nil {
-		return nil, "", mapErr(err)
-	}
-	var out []*tenantry.Tenant
-	for rows.Next() {
-		t, err := scanTenant(rows)
-		if err != nil {
-			rows.Close()
-			return nil, "", mapErr(err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", mapErr(err)
-	}
-	return page(out, limit, func(t *tenantry.Tenant) string { return t.ID })
-}
-
 func notFoundTenant() error { return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.") }
 
 // TenantUsage returns a tenant's usage (tenant_not_found).

@@ -60,9 +60,6 @@ func (s *TenantStore) read(ctx context.Context, b *pgx.Batch) error {
 
 const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, limits, created_at, updated_at`
 
-// tenantColumnsT is tenantColumns qualified with the alias t.
-const tenantColumnsT = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.limits, t.created_at, t.updated_at`
-
 // tenantRow receives the tenantColumns of a row.
 type tenantRow struct {
 	t        tenantry.Tenant

@@ -76,6 +76,7 @@ func (tx *pgTx) run(ctx context.Context, fn func() error) error {
 type pgTx struct {
 	db    *DB
 	id    string // "": a global transaction
+	user  string // a global read as this user (app.user_id)
 	write bool
 
 	conn    *pgxpool.Conn    // acquired with the first round trip
@@ -258,6 +259,10 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 		b.Queue("BEGIN READ ONLY")
 		tx.db.queueTenant(b, tx.id)
 		read = append(read, exec, exec)
+	case !tx.write && tx.user != "":
+		b.Queue("BEGIN READ ONLY")
+		b.Queue(setUserPrefix + tx.user + "'")
+		read = append(read, exec, exec)
 	}
 	if tx.write {
 		for range tx.pending.QueuedQueries {
@@ -268,7 +273,7 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	}
 	if q != nil {
 		b.QueuedQueries = append(b.QueuedQueries, q)
-		if !tx.write && tx.id != "" {
+		if !tx.write && (tx.id != "" || tx.user != "") {
 			b.Queue("COMMIT")
 		}
 	}

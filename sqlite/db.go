@@ -633,29 +633,3 @@ func page(fetched, limit int, lastID func(i int) string) (keep int, next string)
 
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner = interface{ Scan(...any) error }
-
-// scanPage reads up to limit+1 rows with scan, closes rows, and returns the
-// page of at most limit values and the cursor of the next page ("" at the
-// end). what names the list in errors.
-func scanPage[T any](rows *sql.Rows, what string, limit int, scan func(rowScanner) (T, error), id func(T) string) ([]T, string, error) {
-	defer rows.Close()
-	out := make([]T, 0, min(limit+1, 64))
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list %s: %w", what, err))
-	}
-	n, next := page(len(out), limit, func(i int) string { return id(out[i]) })
-	return out[:n], next, nil
-}
-
-// escapeLike escapes the LIKE wildcards of s with backslash.
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}

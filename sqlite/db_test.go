@@ -119,20 +119,6 @@ func TestPing(t *testing.T) {
 	wantCode(t, "CreateUser after Close", err, tenantry.EUNAVAILABLE)
 }
 
-func TestEscapeLike(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"abc", "abc"},
-		{"50%", `50\%`},
-		{"a_b", `a\_b`},
-		{`a\b`, `a\\b`},
-	}
-	for _, tt := range tests {
-		if got := escapeLike(tt.in); got != tt.want {
-			t.Errorf("escapeLike(%q): got %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // FuzzParseStored checks parseStored against time.Parse with timeFormat:
 // a text it accepts means the same time to both, and is the text encTime
 // writes for that time.

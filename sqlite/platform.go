@@ -77,44 +77,6 @@ func insertTenant(ctx context.Context, tx *wtx, t *tenantry.Tenant) error {
 	return nil
 }
 
-// Tenants lists tenants in creation order.
-func (p *Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
-	limit, after, err := f.Normalize()
-	if err != nil {
-		return nil, "", err
-	}
-	var conds []string
-	var args []any
-	if f.Status != "" {
-		conds = append(conds, `status = ?`)
-		args = append(args, string(f.Status))
-	}
-	if f.Plan != "" {
-		conds = append(conds, `plan = ?`)
-		args = append(args, f.Plan)
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		conds = append(conds, `(lower(name) LIKE ? ESCAPE '\' OR slug LIKE ? ESCAPE '\' OR coalesce(domain, '') LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like)
-	}
-	if after != "" {
-		conds = append(conds, `id > ?`)
-		args = append(args, after)
-	}
-	query := `SELECT ` + tenantColumns + ` FROM tenants`
-	if len(conds) > 0 {
-		query += ` WHERE ` + strings.Join(conds, ` AND `)
-	}
-	query += ` ORDER BY id LIMIT ?`
-	args = append(args, limit+1)
-	rows, err := p.db.reader().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, "", dbErr(fmt.Errorf("list tenants: %w", err))
-	}
-	return scanPage(rows, "tenants", limit, scanTenant, func(v *tenantry.Tenant) string { return v.ID })
-}
-
 // tenantForUpdate reads the tenant id in tx (tenant_not_found).
 func tenantForUpdate(ctx context.Context, tx querier, id string) (*tenantry.Tenant, error) {
 	id, ok := tenantry.ParseID(id)

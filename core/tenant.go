@@ -1,0 +1,88 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/tenantry/tenantry"
+)
+
+// tenantColumns are the columns scanTenant reads, in order, of the tenants
+// table under alias t.
+const tenantColumns = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.limits,
+	t.created_at, t.updated_at`
+
+// scanTenant scans one row of tenantColumns, after the destinations in
+// before.
+func scanTenant(row scanner, before ...any) (*tenantry.Tenant, error) {
+	var (
+		t                tenantry.Tenant
+		status           string
+		settings, limits []byte
+	)
+	if err := row.Scan(append(before, &t.ID, &t.Name, &t.Slug, &t.Domain, &t.Plan, &status, &settings, &limits,
+		&t.CreatedAt, &t.UpdatedAt)...); err != nil {
+		return nil, err
+	}
+	t.Status, t.Settings, t.Limits = tenantry.TenantStatus(status), tenantry.Settings{}, tenantry.Limits{}
+	if err := json.Unmarshal(settings, &t.Settings); err != nil {
+		return nil, fmt.Errorf("decode settings of tenant %s: %w", t.ID, err)
+	}
+	if err := json.Unmarshal(limits, &t.Limits); err != nil {
+		return nil, fmt.Errorf("decode limits of tenant %s: %w", t.ID, err)
+	}
+	return &t, nil
+}
+
+// escapeLike escapes the wildcards of a LIKE pattern (ESCAPE '\').
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Tenants lists tenants in creation order, filtered by status, plan and a
+// text that the name, slug or domain contains, in any case.
+func (p Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tenantry.Tenant, string, error) {
+	limit, after, err := start(f.Page)
+	if err != nil {
+		return nil, "", err
+	}
+	like := ""
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like = "%" + escapeLike(strings.ToLower(q)) + "%"
+	}
+	var out []*tenantry.Tenant
+	var last string
+	err = p.g.Read(ctx, func(tx GlobalTx) error {
+		rows, err := tx.Query(ctx, `SELECT `+tenantColumns+` FROM tenants t
+			WHERE t.id > $1 AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.plan = $3)
+			AND ($4 = '' OR lower(t.name) LIKE $4 ESCAPE '\' OR t.slug LIKE $4 ESCAPE '\'
+				OR lower(coalesce(t.domain, '')) LIKE $4 ESCAPE '\')
+			ORDER BY t.id LIMIT $5`, after, string(f.Status), f.Plan, like, limit+1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanTenant(rows)
+			if err != nil {
+				return err
+			}
+			if len(out) < limit {
+				last = t.ID
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	switch {
+	case err != nil:
+		return nil, "", err
+	case len(out) > limit:
+		return out[:limit], tenantry.Cursor(last), nil
+	case out == nil:
+		return []*tenantry.Tenant{}, "", nil
+	}
+	return out, "", nil
+}
