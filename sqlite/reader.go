@@ -208,7 +208,7 @@ func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	}
 	for i, a := range args {
 		if err := bind(st, i+1, a); err != nil {
-			tx.stmts.give(query, st)
+			tx.stmts.drop(query, st)
 			return nil, tx.fail(err)
 		}
 	}

@@ -51,7 +51,8 @@ func newConnStmts(c *sqlite.Conn, keep int) *connStmts {
 }
 
 // take returns a statement of query, reset, with the bindings of its last
-// use: the caller binds every parameter and gives it back (give). It prepares query the first time. While query's statement is
+// use: the caller binds every parameter, and gives it back (give) or
+// drops it. It prepares query the first time. While query's statement is
 // out, take prepares another, for that use alone, so rows of query stay
 // where they were when query runs again.
 func (s *connStmts) take(query string) (*sqlite.Stmt, error) {
@@ -95,6 +96,15 @@ func (s *connStmts) give(query string, st *sqlite.Stmt) {
 	_ = st.Finalize()
 }
 
+// drop finalizes st, a statement of query, and forgets it: after a failed
+// bind, which zombiezen keeps for the statement's next step.
+func (s *connStmts) drop(query string, st *sqlite.Stmt) {
+	if e := s.stmts[query]; e != nil && e.st == st {
+		delete(s.stmts, query)
+	}
+	_ = st.Finalize()
+}
+
 // trim finalizes the least recently used statements beyond s.max that
 // are not out. It runs between reads, when none is.
 func (s *connStmts) trim() {
@@ -109,7 +119,6 @@ func (s *connStmts) trim() {
 	}
 	slices.SortFunc(idle, func(a, b *connStmt) int { return cmp.Compare(a.used, b.used) })
 	for _, e := range idle[:min(len(s.stmts)-s.max, len(idle))] {
-		delete(s.stmts, e.query)
-		_ = e.st.Finalize()
+		s.drop(e.query, e.st)
 	}
 }

@@ -83,6 +83,32 @@ func TestReadSameQueryNested(t *testing.T) {
 	}
 }
 
+// TestReadBindErrorNotKept: a read whose arguments fail to bind leaves
+// nothing behind for the next read of the same statement.
+func TestReadBindErrorNotKept(t *testing.T) {
+	db := openTest(t)
+	_, ts := mustTenant(t, db, "binderr", "pro", "")
+	const q = `SELECT $1`
+	// "b" is out of range (SQLite keeps the error for the next step) and
+	// struct{}{} does not bind at all.
+	err := ts.Read(t.Context(), func(tx tenantry.Tx) error {
+		var s string
+		return tx.QueryRow(t.Context(), q, "a", "b", struct{}{}).Scan(&s)
+	})
+	if err == nil {
+		t.Fatal("bind struct{}: got no error")
+	}
+	for round := range readerConns + 1 {
+		var got string
+		err := ts.Read(t.Context(), func(tx tenantry.Tx) error {
+			return tx.QueryRow(t.Context(), q, "x").Scan(&got)
+		})
+		if err != nil || got != "x" {
+			t.Errorf("round %d after a bind error: got %q, %v; want x", round, got, err)
+		}
+	}
+}
+
 // TestReadInterrupted: a read's context interrupts its statement mid-rows,
 // and the statement serves the next read on its connection.
 func TestReadInterrupted(t *testing.T) {
