@@ -24,13 +24,18 @@ import (
 // database/sql, so one engine, one set of file locks and one page format.
 // It skips database/sql's per-query goroutines, locks and conversions and
 // the driver's per-step context checks: a list of 20 projects makes a
-// quarter of the allocations (BenchmarkProjects). A read's context
-// interrupts its statements (sqlite3_interrupt) once it is done.
+// quarter of the allocations (BenchmarkProjects). Each connection keeps
+// its prepared statements (connStmts, reader_cache.go), so a list runs on
+// the plan SQLite made for it the first time. A read's context interrupts
+// its statements (sqlite3_interrupt) once it is done.
 
 // readers is the pool of the tenant read transactions' connections.
 type readers struct {
 	pool   *sqlitex.Pool
 	closed sync.Once
+
+	mu    sync.Mutex
+	stmts map[*sqlite.Conn]*connStmts // each pooled connection's statements
 }
 
 // openReaders opens n read-only connections to the database at path,
@@ -50,13 +55,28 @@ func openReaders(path string, n int) (*readers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
-	return &readers{pool: pool}, nil
+	return &readers{pool: pool, stmts: map[*sqlite.Conn]*connStmts{}}, nil
 }
 
-// close closes the connections, once: a DB may be closed twice.
+// close closes the connections, once: a DB may be closed twice. Closing a
+// connection finalizes the statements its connStmts holds (they are
+// zombiezen's persistent statements).
 func (r *readers) close() (err error) {
 	r.closed.Do(func() { err = r.pool.Close() })
 	return err
+}
+
+// stmtsOf returns the statements of pooled connection c, made on its
+// first read.
+func (r *readers) stmtsOf(c *sqlite.Conn) *connStmts {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.stmts[c]
+	if s == nil {
+		s = newConnStmts(c, maxReaderStmts)
+		r.stmts[c] = s
+	}
+	return s
 }
 
 // read runs fn with a readTx of tenant id on a pooled connection.
@@ -69,9 +89,10 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, fn fun
 		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
 	}
 	var hooks []func()
-	tx := &readTx{ctx: ctx, c: c, id: id, sql: sqlText, hooks: &hooks}
+	tx := &readTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
 	err = fn(tx)
 	tx.resetAll()
+	tx.stmts.trim()
 	r.pool.Put(c)
 	if err != nil {
 		return dbErr(err)
@@ -90,12 +111,19 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, fn fun
 type readTx struct {
 	ctx    context.Context
 	c      *sqlite.Conn
+	stmts  *connStmts // c's prepared statements
 	id     string
 	sql    *rewrites
 	tenant *tenantry.Tenant
 	hooks  *[]func()
-	err    error          // the first failed statement: it fails the transaction
-	open   []*sqlite.Stmt // statements stepped and not yet reset
+	err    error      // the first failed statement: it fails the transaction
+	open   []openStmt // statements handed out and not yet reset
+}
+
+// openStmt is a statement a readTx handed out and its SQL text.
+type openStmt struct {
+	st    *sqlite.Stmt
+	query string
 }
 
 // TenantID returns the id of the transaction's tenant.
@@ -163,7 +191,9 @@ func (tx *readTx) Audit(context.Context, string, string, string, any) error {
 // AfterCommit registers fn to run after the transaction.
 func (tx *readTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
 
-// statement prepares query (cached on the connection) with args bound.
+// statement returns a prepared statement of query (from tx.stmts) with
+// every parameter bound: args in order, NULL for those past them, so no
+// value of an earlier run is left.
 func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	if tx.err != nil {
 		return nil, tx.err
@@ -171,27 +201,32 @@ func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	if err := tenantry.CheckArgs(args); err != nil {
 		return nil, tx.fail(err)
 	}
-	st, err := tx.c.Prepare(tx.sql.numbered(query))
+	query = tx.sql.numbered(query)
+	st, err := tx.stmts.take(query)
 	if err != nil {
 		return nil, tx.fail(err)
 	}
-	tx.open = append(tx.open, st)
 	for i, a := range args {
 		if err := bind(st, i+1, a); err != nil {
-			tx.reset(st)
+			tx.stmts.drop(query, st)
 			return nil, tx.fail(err)
 		}
 	}
+	for i := len(args) + 1; i <= st.BindParamCount(); i++ {
+		st.BindNull(i)
+	}
+	tx.open = append(tx.open, openStmt{st, query})
 	return st, nil
 }
 
-// reset resets st and clears its bindings, for its next use.
+// reset gives st back to tx.stmts, reset for its next use. Its bindings
+// stay (the next use binds them all): clearing them would make SQLite
+// plan the statement again.
 func (tx *readTx) reset(st *sqlite.Stmt) {
 	for i, o := range tx.open {
-		if o == st {
+		if o.st == st {
 			tx.open = append(tx.open[:i], tx.open[i+1:]...)
-			_ = st.Reset()
-			_ = st.ClearBindings()
+			tx.stmts.give(o.query, st)
 			return
 		}
 	}
@@ -201,7 +236,7 @@ func (tx *readTx) reset(st *sqlite.Stmt) {
 // to the pool idle.
 func (tx *readTx) resetAll() {
 	for len(tx.open) > 0 {
-		tx.reset(tx.open[len(tx.open)-1])
+		tx.reset(tx.open[len(tx.open)-1].st)
 	}
 }
 
