@@ -65,6 +65,9 @@ type Globals struct {
 	// canonical UUID) may also read their own member rows of every
 	// tenant.
 	User func(ctx context.Context, id string, fn func(GlobalTx) error) error
+	// Trails runs fn with read-only access as Read does, where the audit
+	// trail of tenant id may also be read, or with id "" every tenant's.
+	Trails func(ctx context.Context, id string, fn func(GlobalTx) error) error
 }
 
 // read runs fn in a read transaction and returns its value.

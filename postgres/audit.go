@@ -27,14 +27,3 @@ func scanAudit(row pgx.Row) (*tenantry.AuditEvent, error) {
 	}
 	return &e, nil
 }
-
-func scanAudits(rows pgx.Rows, out *[]*tenantry.AuditEvent) error {
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return err
-		}
-		*out = append(*out, e)
-	}
-	return rows.Err()
-}

@@ -16,7 +16,8 @@ import (
 // tenant, as the runtime role, so row level security hides every
 // tenant's row.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead,
+		Trails: db.trailsRead}
 }
 
 // globalWrite runs fn in one write transaction: BEGIN travels with its
@@ -36,7 +37,19 @@ func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) erro
 // own with app.user_id set to id, one round trip each: the one reader of
 // the members_self_read policy.
 func (db *DB) userRead(ctx context.Context, id string, fn func(core.GlobalTx) error) error {
-	tx := &pgTx{db: db, user: id}
+	tx := &pgTx{db: db, scope: setUserPrefix + id + "'"}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// trailsRead runs fn with each statement in a read-only transaction of its
+// own, one round trip each: as tenant id, or with id "" under the
+// audit_events_platform_read policy (app.platform set to 'on' for that
+// statement only).
+func (db *DB) trailsRead(ctx context.Context, id string, fn func(core.GlobalTx) error) error {
+	tx := &pgTx{db: db, id: id, scope: "SET LOCAL app.platform = 'on'"}
+	if id != "" {
+		tx.scope = ""
+	}
 	return tx.run(ctx, func() error { return fn(tx) })
 }
 

@@ -20,11 +20,3 @@ func scanMember(row pgx.Row) (string, *tenantry.Member, error) {
 	m.CreatedAt = m.CreatedAt.UTC()
 	return rowID, &m, nil
 }
-
-// nullID returns nil for "" so that it binds as SQL NULL.
-func nullID(id string) any {
-	if id == "" {
-		return nil
-	}
-	return id
-}

@@ -76,7 +76,7 @@ func (tx *pgTx) run(ctx context.Context, fn func() error) error {
 type pgTx struct {
 	db    *DB
 	id    string // "": a global transaction
-	user  string // a global read as this user (app.user_id)
+	scope string // a global read's SET LOCAL (app.user_id, app.platform), sent before each statement
 	write bool
 
 	conn    *pgxpool.Conn    // acquired with the first round trip
@@ -229,8 +229,45 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	}
 	b := &pgx.Batch{}
 	// read reads the answers of the statements before q, in order.
+	read := tx.queueBegin(b)
+	if tx.write {
+		for range tx.pending.QueuedQueries {
+			read = append(read, execResult)
+		}
+		b.QueuedQueries = append(b.QueuedQueries, tx.pending.QueuedQueries...)
+		tx.pending = &pgx.Batch{}
+	}
+	if q != nil {
+		b.QueuedQueries = append(b.QueuedQueries, q)
+		if !tx.write && (tx.id != "" || tx.scope != "") { // a read in a transaction of its own
+			b.Queue("COMMIT")
+		}
+	}
+	br, err := sendBatch(ctx, tx.conn.Conn(), b)
+	if err != nil {
+		return nil, tx.fail(err)
+	}
+	tx.begun = tx.begun || tx.write
+	for _, r := range read {
+		if err := r(br); err != nil {
+			_ = br.Close()
+			return nil, tx.fail(err)
+		}
+	}
+	return br, nil
+}
+
+// execResult reads the answer of a statement whose result is not needed.
+func execResult(br pgx.BatchResults) error { _, err := br.Exec(); return err }
+
+// queueBegin queues in b what must precede the next statement and returns
+// the readers of their answers: a write's BEGIN the first time (with the
+// tenant, the lock of its row and of its event counter when it has one),
+// a read's BEGIN READ ONLY with its tenant or scope (a global read needs
+// neither).
+func (tx *pgTx) queueBegin(b *pgx.Batch) []func(pgx.BatchResults) error {
+	exec := execResult
 	var read []func(pgx.BatchResults) error
-	exec := func(br pgx.BatchResults) error { _, err := br.Exec(); return err }
 	switch {
 	case tx.write && !tx.begun && tx.id == "":
 		b.Queue("BEGIN")
@@ -259,36 +296,12 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 		b.Queue("BEGIN READ ONLY")
 		tx.db.queueTenant(b, tx.id)
 		read = append(read, exec, exec)
-	case !tx.write && tx.user != "":
+	case !tx.write && tx.scope != "":
 		b.Queue("BEGIN READ ONLY")
-		b.Queue(setUserPrefix + tx.user + "'")
+		b.Queue(tx.scope)
 		read = append(read, exec, exec)
 	}
-	if tx.write {
-		for range tx.pending.QueuedQueries {
-			read = append(read, exec)
-		}
-		b.QueuedQueries = append(b.QueuedQueries, tx.pending.QueuedQueries...)
-		tx.pending = &pgx.Batch{}
-	}
-	if q != nil {
-		b.QueuedQueries = append(b.QueuedQueries, q)
-		if !tx.write && (tx.id != "" || tx.user != "") {
-			b.Queue("COMMIT")
-		}
-	}
-	br, err := sendBatch(ctx, tx.conn.Conn(), b)
-	if err != nil {
-		return nil, tx.fail(err)
-	}
-	tx.begun = tx.begun || tx.write
-	for _, r := range read {
-		if err := r(br); err != nil {
-			_ = br.Close()
-			return nil, tx.fail(err)
-		}
-	}
-	return br, nil
+	return read
 }
 
 // begin sends BEGIN, the tenant, the locks and the queued statements of a

@@ -70,27 +70,3 @@ func scanAudit(rows *sql.Rows) (*tenantry.AuditEvent, error) {
 	}
 	return &ev, nil
 }
-
-// listAudit runs an audit query that selects the tenant id and
-// auditColumns, newest first, with limit+1 as its last argument, and pages
-// the result.
-func listAudit(ctx context.Context, q querier, limit int, query string, args ...any) ([]*tenantry.AuditEvent, string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, "", dbErr(fmt.Errorf("list audit events: %w", err))
-	}
-	defer rows.Close()
-	evs := []*tenantry.AuditEvent{}
-	for rows.Next() {
-		ev, err := scanAudit(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		evs = append(evs, ev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbErr(fmt.Errorf("list audit events: %w", err))
-	}
-	n, next := page(len(evs), limit, func(i int) string { return evs[i].ID })
-	return evs[:n], next, nil
-}

@@ -622,14 +622,5 @@ func nullString(s string) any {
 	return s
 }
 
-// page returns the next cursor of a list of n+1 fetched rows whose last
-// kept id is lastID, and how many rows to keep.
-func page(fetched, limit int, lastID func(i int) string) (keep int, next string) {
-	if fetched > limit {
-		return limit, tenantry.Cursor(lastID(limit - 1))
-	}
-	return fetched, ""
-}
-
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner = interface{ Scan(...any) error }

@@ -11,7 +11,8 @@ import (
 // globals are the store's transactions over the global tables, on which
 // package core's account, browser-session and platform rules run.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead,
+		Trails: db.userRead}
 }
 
 // globalWrite runs fn in one write transaction on the store's writer.
@@ -32,7 +33,7 @@ func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) erro
 }
 
 // userRead is globalRead: SQLite has no row level security to lift for a
-// user's own member rows.
+// user's own member rows (User) or the tenants' trails (Trails).
 func (db *DB) userRead(ctx context.Context, _ string, fn func(core.GlobalTx) error) error {
 	return db.globalRead(ctx, fn)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
@@ -121,51 +120,4 @@ func (p *Platform) AddUsage(ctx context.Context, counter string, counts map[stri
 		}
 		return nil
 	})
-}
-
-// AuditEvents lists platform and tenant events across tenants, newest
-// first; f.TenantID narrows to one tenant (platform events about it and
-// its own events).
-func (p *Platform) AuditEvents(ctx context.Context, f tenantry.AuditFilter) ([]*tenantry.AuditEvent, string, error) {
-	limit, after, err := f.Normalize()
-	if err != nil {
-		return nil, "", err
-	}
-	var tconds, pconds []string
-	var targs, pargs []any
-	if f.TenantID != "" {
-		id, ok := tenantry.ParseID(f.TenantID)
-		if !ok {
-			return []*tenantry.AuditEvent{}, "", nil
-		}
-		tconds = append(tconds, `tenant_id = ?`)
-		targs = append(targs, id)
-		pconds = append(pconds, `subject_tenant_id = ?`)
-		pargs = append(pargs, id)
-	}
-	if f.Action != "" {
-		tconds = append(tconds, `action = ?`)
-		targs = append(targs, f.Action)
-		pconds = append(pconds, `action = ?`)
-		pargs = append(pargs, f.Action)
-	}
-	if after != "" {
-		tconds = append(tconds, `id < ?`)
-		targs = append(targs, after)
-		pconds = append(pconds, `id < ?`)
-		pargs = append(pargs, after)
-	}
-	where := func(conds []string) string {
-		if len(conds) == 0 {
-			return ""
-		}
-		return ` WHERE ` + strings.Join(conds, ` AND `)
-	}
-	// Each side is limited on its own first, so the merge reads at most
-	// 2*(limit+1) rows.
-	query := `SELECT * FROM (SELECT * FROM (SELECT tenant_id, ` + auditColumns + ` FROM audit_events` + where(tconds) +
-		` ORDER BY id DESC LIMIT ?) UNION ALL SELECT * FROM (SELECT subject_tenant_id, ` + auditColumns + ` FROM platform_audit` +
-		where(pconds) + ` ORDER BY id DESC LIMIT ?)) ORDER BY id DESC LIMIT ?`
-	args := append(append(append(targs, limit+1), pargs...), limit+1, limit+1)
-	return listAudit(ctx, p.db.reader(), limit, query, args...)
 }

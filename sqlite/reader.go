@@ -411,6 +411,37 @@ func scanColumns(st *sqlite.Stmt, dest []any) error {
 	return nil
 }
 
+// columnFloat copies column i, of type typ, into d: a number, or text
+// that is one.
+func columnFloat(st *sqlite.Stmt, i int, typ sqlite.ColumnType, d *float64) error {
+	switch typ {
+	case sqlite.TypeNull:
+		return errors.New("NULL into a float64")
+	case sqlite.TypeText:
+		f, err := strconv.ParseFloat(st.ColumnText(i), 64)
+		*d = f
+		return err
+	}
+	*d = st.ColumnFloat(i)
+	return nil
+}
+
+// columnBool copies column i, of type typ, into d: the integer 0 or 1.
+func columnBool(st *sqlite.Stmt, i int, typ sqlite.ColumnType, d *bool) error {
+	if typ != sqlite.TypeInteger {
+		return fmt.Errorf("%s into a bool", typ)
+	}
+	switch st.ColumnInt64(i) {
+	case 0:
+		*d = false
+	case 1:
+		*d = true
+	default:
+		return errors.New("an integer other than 0 or 1 into a bool")
+	}
+	return nil
+}
+
 // scanColumn copies column i into d.
 func scanColumn(st *sqlite.Stmt, i int, d any) error {
 	typ := st.ColumnType(i)
@@ -433,27 +464,9 @@ func scanColumn(st *sqlite.Stmt, i int, d any) error {
 		*d = int32(n)
 		return err
 	case *float64:
-		switch typ {
-		case sqlite.TypeNull:
-			return errors.New("NULL into a float64")
-		case sqlite.TypeText:
-			f, err := strconv.ParseFloat(st.ColumnText(i), 64)
-			*d = f
-			return err
-		}
-		*d = st.ColumnFloat(i)
+		return columnFloat(st, i, typ, d)
 	case *bool:
-		if typ != sqlite.TypeInteger {
-			return fmt.Errorf("%s into a bool", typ)
-		}
-		switch st.ColumnInt64(i) {
-		case 0:
-			*d = false
-		case 1:
-			*d = true
-		default:
-			return errors.New("an integer other than 0 or 1 into a bool")
-		}
+		return columnBool(st, i, typ, d)
 	case *[]byte:
 		if typ == sqlite.TypeNull {
 			*d = nil
