@@ -41,7 +41,7 @@ type GlobalTx interface {
 // whatever its status), and the platform's writes about it.
 type PlatformTx interface {
 	tenantry.Tx
-	// Invalidate, PlatformAudit and Queue are as in GlobalTx.
+	// Invalidate and PlatformAudit are as in GlobalTx.
 	Invalidate(invs ...tenantry.Invalidation)
 	PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error
 	// Event writes ev into the tenant's outbox, which its event streams
@@ -49,12 +49,13 @@ type PlatformTx interface {
 	Event(ctx context.Context, ev *tenantry.Event) error
 }
 
-// Globals are a backend's transactions over the global tables: Write runs
-// fn in one write transaction, Read with read-only access in which each
-// statement sees the rows committed when it starts, Tenant is the
-// platform's write on one tenant and User a read as one user. A backend passes its
-// own unexported functions, so a global transaction is not part of any
-// store's API: a builder's code reaches rows through a tenant only.
+// Globals are a backend's transactions outside one tenant's: Write runs fn
+// in one write transaction over the global tables, Read with read-only
+// access in which each statement sees the rows committed when it starts,
+// Tenant is the platform's write on one tenant, User a read as one user
+// and Trails the platform's read of the audit trails. A backend passes its
+// own unexported functions, so none of them is part of any store's API: a
+// builder's code reaches rows through a tenant only.
 type Globals struct {
 	Write func(ctx context.Context, fn func(GlobalTx) error) error
 	Read  func(ctx context.Context, fn func(GlobalTx) error) error
