@@ -86,3 +86,44 @@ func (p Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tena
 	}
 	return out, "", nil
 }
+
+// tenantWhere reads the tenant whose column (id, slug or domain) is v, in
+// a global read (tenant_not_found).
+func (a Accounts) tenantWhere(ctx context.Context, column, v string) (*tenantry.Tenant, error) {
+	return read(ctx, a.g, func(tx GlobalTx) (*tenantry.Tenant, error) {
+		t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.`+column+` = $1`, v))
+		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+			return nil, errTenantNotFound()
+		}
+		return t, err
+	})
+}
+
+// TenantByID finds a tenant by id in the tenant directory
+// (tenant_not_found).
+func (a Accounts) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
+	id, ok := tenantry.ParseID(id)
+	if !ok {
+		return nil, errTenantNotFound()
+	}
+	return a.tenantWhere(ctx, "id", id)
+}
+
+// TenantBySlug finds a tenant by slug, in any case (tenant_not_found).
+func (a Accounts) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
+	slug = strings.ToLower(strings.TrimSpace(slug))
+	if !tenantry.ValidSlug(slug) {
+		return nil, errTenantNotFound()
+	}
+	return a.tenantWhere(ctx, "slug", slug)
+}
+
+// TenantByDomain finds a tenant by its custom domain, normalized
+// (tenant_not_found).
+func (a Accounts) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
+	domain = tenantry.NormalizeDomain(domain)
+	if domain == "" {
+		return nil, errTenantNotFound()
+	}
+	return a.tenantWhere(ctx, "domain", domain)
+}

@@ -121,29 +121,6 @@ func (db *DB) tenantWhere(ctx context.Context, where string, arg any) (*tenantry
 	return t, nil
 }
 
-// TenantByID returns a tenant by id (tenant_not_found).
-func (db *DB) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
-	id, ok := tenantry.ParseID(id)
-	if !ok {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	}
-	return db.tenantWhere(ctx, "id = $1", id)
-}
-
-// TenantBySlug returns a tenant by slug (tenant_not_found).
-func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
-	return db.tenantWhere(ctx, "slug = $1", slug)
-}
-
-// TenantByDomain returns a tenant by custom domain (tenant_not_found).
-func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
-	d := tenantry.NormalizeDomain(domain)
-	if d == "" {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	}
-	return db.tenantWhere(ctx, "domain = $1", d)
-}
-
 // Tenant returns the handle's tenant (tenant_not_found).
 func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if err := s.check(); err != nil {

@@ -72,32 +72,6 @@ func tenantWhere(ctx context.Context, q querier, cond string, arg any) (*tenantr
 	return t, nil
 }
 
-// TenantByID finds a tenant by id (tenant_not_found).
-func (db *DB) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
-	id, ok := tenantry.ParseID(id)
-	if !ok {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	}
-	return tenantWhere(ctx, db.reader(), `id = ?`, id)
-}
-
-// TenantBySlug finds a tenant by slug (tenant_not_found).
-func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
-	if slug == "" {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	}
-	return tenantWhere(ctx, db.reader(), `slug = ?`, slug)
-}
-
-// TenantByDomain finds a tenant by its custom domain (tenant_not_found).
-func (db *DB) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
-	domain = tenantry.NormalizeDomain(domain)
-	if domain == "" {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	}
-	return tenantWhere(ctx, db.reader(), `domain = ?`, domain)
-}
-
 // TenantStore is the handle bound to one tenant. It implements
 // tenantry.TenantStore; every query it runs filters on its tenant id.
 type TenantStore struct {
