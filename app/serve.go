@@ -152,6 +152,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	plans = plans.WithExtensions(env.opts.Extensions)
+	// The assistant's providers are configuration too: refused before the
+	// store is opened, so a bad setting leaves nothing running.
+	provs, err := providers(env)
+	if err != nil {
+		return err
+	}
 	db, err := c.store.open(ctx, plans)
 	if err != nil {
 		return err
@@ -201,10 +207,6 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// client address and per e-mail address whichever way a client tries.
 	throttle := auth.NewSignInThrottle(sh.limiter, auth.ThrottleConfig{Logger: logger})
 
-	provs, err := providers(env)
-	if err != nil {
-		return err
-	}
 	asst := assistant.New(db, plans, sh.limiter, provs, assistant.WithLogger(logger))
 	srv := c.server(env, &serveParts{db: db, auth: authSvc, plans: plans, assistant: asst, sharing: sh, throttle: throttle,
 		secret: secret, streams: streams, hooks: hooks, registry: reg, logger: logger})
