@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry"
 )
@@ -59,9 +60,23 @@ func TestCloseWritesTheLastRequestCounts(t *testing.T) {
 	e := newSQLiteEnv(t)
 	f := e.newFixture(t, "counted", "pro")
 	s := NewServer(Config{Store: e.Store, Auth: e.Auth})
-	before, err := e.Store.Tenant(f.Tenant.ID).Usage(t.Context())
-	if err != nil {
-		t.Fatal(err)
+	// The environment's own server counts the fixture's requests and
+	// writes them once a second: wait until its count stands still.
+	usage := func() int64 {
+		u, err := e.Store.Tenant(f.Tenant.ID).Usage(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.RequestsToday
+	}
+	before := usage()
+	for {
+		time.Sleep(1200 * time.Millisecond)
+		now := usage()
+		if now == before {
+			break
+		}
+		before = now
 	}
 	for range 3 {
 		req := benchRequest(f.Owner)
@@ -75,11 +90,7 @@ func TestCloseWritesTheLastRequestCounts(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	after, err := e.Store.Tenant(f.Tenant.ID).Usage(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := after.RequestsToday-before.RequestsToday, int64(3); got != want {
+	if got, want := usage()-before, int64(3); got != want {
 		t.Errorf("requests recorded by Close: got %d, want %d", got, want)
 	}
 }
