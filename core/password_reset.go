@@ -18,9 +18,9 @@ func (a Accounts) CreatePasswordReset(ctx context.Context, pr *tenantry.Password
 	if pr.TokenHash == "" || pr.UserID == "" || pr.ExpiresAt.IsZero() {
 		return tenantry.Invalid(map[string]string{"password_reset": "hash, user and expiry are required"})
 	}
-	uid, ok := tenantry.ParseID(pr.UserID)
-	if !ok {
-		return errUserNotFound()
+	uid, err := userOf(pr.UserID)
+	if err != nil {
+		return err
 	}
 	pr.UserID = uid
 	if pr.ID == "" {

@@ -30,9 +30,9 @@ func insertRefresh(ctx context.Context, tx GlobalTx, rt *tenantry.RefreshToken) 
 	if rt.Hash == "" || rt.UserID == "" || rt.ExpiresAt.IsZero() {
 		return tenantry.Invalid(map[string]string{"refresh_token": "hash, user and expiry are required"})
 	}
-	uid, ok := tenantry.ParseID(rt.UserID)
-	if !ok {
-		return errUserNotFound()
+	uid, err := userOf(rt.UserID)
+	if err != nil {
+		return err
 	}
 	rt.UserID = uid
 	if rt.ID == "" {
@@ -44,7 +44,7 @@ func insertRefresh(ctx context.Context, tx GlobalTx, rt *tenantry.RefreshToken) 
 	if rt.CreatedAt.IsZero() {
 		rt.CreatedAt = tenantry.Now()
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO refresh_tokens (id, user_id, family_id, hash, expires_at, created_at, revoked_at)
+	_, err = tx.Exec(ctx, `INSERT INTO refresh_tokens (id, user_id, family_id, hash, expires_at, created_at, revoked_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, rt.ID, rt.UserID, rt.FamilyID, rt.Hash, rt.ExpiresAt, rt.CreatedAt, rt.RevokedAt)
 	switch {
 	case tenantry.IsCode(err, tenantry.ECONFLICT):

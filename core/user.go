@@ -30,6 +30,16 @@ const userColumns = `id, email, name, password_hash, platform_admin,
 // errUserNotFound is the not_found error of a user.
 func errUserNotFound() error { return tenantry.Errorf(tenantry.ENOTFOUND, "User not found.") }
 
+// userOf is id in canonical form; an id that is no id names no user
+// (not_found).
+func userOf(id string) (string, error) {
+	uid, ok := tenantry.ParseID(id)
+	if !ok {
+		return "", errUserNotFound()
+	}
+	return uid, nil
+}
+
 // scanUser scans one row of userColumns (not_found).
 func scanUser(row scanner) (*tenantry.User, error) {
 	var u tenantry.User

@@ -11,8 +11,8 @@ import (
 // globals are the store's transactions over the global tables, on which
 // package core's account, browser-session and platform rules run.
 func (db *DB) globals() core.Globals {
-	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead,
-		Trails: db.userRead}
+	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.scopedRead,
+		Trails: db.scopedRead}
 }
 
 // globalWrite runs fn in one write transaction on the store's writer.
@@ -32,9 +32,9 @@ func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) erro
 	return dbErr(tx.run(fn(tx)))
 }
 
-// userRead is globalRead: SQLite has no row level security to lift for a
+// scopedRead is globalRead: SQLite has no row level security to lift for a
 // user's own member rows (User) or the tenants' trails (Trails).
-func (db *DB) userRead(ctx context.Context, _ string, fn func(core.GlobalTx) error) error {
+func (db *DB) scopedRead(ctx context.Context, _ string, fn func(core.GlobalTx) error) error {
 	return db.globalRead(ctx, fn)
 }
 
