@@ -39,6 +39,23 @@ func New(ts Transactor, cfg *Config) Rules { return Rules{ts: ts, cfg: cfg} }
 type Config struct {
 	Plans      tenantry.Plans
 	Extensions []tenantry.Extension
+	// Columns are the columns of each extension table and UserColumns
+	// those of them that hold a user id, which the backend reads from
+	// its catalog when it migrates: import checks and maps rows by them.
+	Columns, UserColumns map[string][]string
+	// Rows are the backend's statements of the extension tables' rows in
+	// an export and an import.
+	Rows RowStatements
+}
+
+// RowStatements are the two statements on the extension tables' rows that
+// the two SQL dialects write differently, each of a declared, checked
+// table name: Select reads tenant $1's rows of table, with columns, one
+// JSON object a row; Insert inserts the row of table that JSON object $1
+// holds, with keys names, each value converted to its column's type.
+type RowStatements struct {
+	Select func(table string, columns []string) string
+	Insert func(table string, names []string) string
 }
 
 // scanner is a row to scan: tenantry.Row or tenantry.Rows.

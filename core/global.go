@@ -52,8 +52,9 @@ type PlatformTx interface {
 // Globals are a backend's transactions outside one tenant's: Write runs fn
 // in one write transaction over the global tables, Read with read-only
 // access in which each statement sees the rows committed when it starts,
-// Tenant is the platform's write on one tenant, User a read as one user
-// and Trails the platform's read of the audit trails. A backend passes its
+// Tenant is the platform's write on one tenant, User a read as one user,
+// Trails the platform's read of the audit trails and Snapshot its read of
+// one tenant at one moment. A backend passes its
 // own unexported functions, so none of them is part of any store's API: a
 // builder's code reaches rows through a tenant only.
 type Globals struct {
@@ -69,6 +70,11 @@ type Globals struct {
 	// Trails runs fn with read-only access as Read does, where the audit
 	// trail of tenant id may also be read, or with id "" every tenant's.
 	Trails func(ctx context.Context, id string, fn func(GlobalTx) error) error
+	// Snapshot runs fn with read-only access to the rows of tenant id (a
+	// canonical UUID), whatever its status, in one transaction whose
+	// statements all see the rows committed when its first began: an
+	// export is one consistent copy.
+	Snapshot func(ctx context.Context, id string, fn func(tenantry.Tx) error) error
 }
 
 // read runs fn in a read transaction and returns its value.

@@ -88,12 +88,6 @@ type DB struct {
 	plans  tenantry.Plans
 	tenant TenantSetting
 	exts   []tenantry.Extension
-	// extColumns are the columns of each extension table, read when
-	// migrating.
-	extColumns map[string][]string
-	// extUsers are the columns of each extension table that hold a user id
-	// (tenantry.TableShape.UserColumns), mapped by an import.
-	extUsers map[string][]string
 	// citus is set when the database is a Citus coordinator (citus.go).
 	citus  bool
 	tracer pgx.QueryTracer
@@ -137,7 +131,7 @@ func Open(ctx context.Context, url string, plans tenantry.Plans, opts ...Options
 		return nil, err
 	}
 	db := &DB{url: url, plans: plans, tenant: o.TenantSetting, exts: o.Extensions, tracer: o.tracer, local: dbbus.NewLocal(),
-		rules: core.Config{Plans: plans, Extensions: o.Extensions}}
+		rules: core.Config{Plans: plans, Extensions: o.Extensions, Rows: rowStatements}}
 	db.wire()
 	if !o.SkipMigrate {
 		if err := db.Migrate(ctx); err != nil {
@@ -366,14 +360,6 @@ func (db *DB) queueTenant(b *pgx.Batch, id string) {
 	b.Queue(setTenantPrefix + id + "'")
 }
 
-// execTenant sets the tenant of transaction tx to id, which must come
-// from tenantry.ParseID.
-func (db *DB) execTenant(ctx context.Context, tx pgx.Tx, id string) error {
-	b := &pgx.Batch{}
-	db.queueTenant(b, id)
-	return execBatch(ctx, tx.Conn(), b)
-}
-
 // globalTx runs fn in one transaction with no tenant set.
 func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
 	b := &pgx.Batch{}
@@ -447,23 +433,6 @@ func withCache(args []any) []any { return append([]any{cached}, args...) }
 // before it commits and tells the process after.
 func (tx *wtx) invalidate(invs ...tenantry.Invalidation) { tx.invs = append(tx.invs, invs...) }
 
-// tenantRead runs the queries of b in one read transaction of tenantID:
-// BEGIN, SET LOCAL, the queries and COMMIT go in a single round trip.
-func (db *DB) tenantRead(ctx context.Context, tenantID string, b *pgx.Batch) error {
-	return db.tenantBatch(ctx, tenantID, b)
-}
-
-// tenantBatch sends BEGIN, SET LOCAL app.tenant_id, the queries of b and
-// COMMIT in one round trip.
-func (db *DB) tenantBatch(ctx context.Context, tenantID string, b *pgx.Batch) error {
-	all := &pgx.Batch{}
-	all.Queue("BEGIN")
-	db.queueTenant(all, tenantID)
-	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
-	all.Queue("COMMIT")
-	return db.rawBatch(ctx, all)
-}
-
 // rawBatch sends b, which begins and commits its own transaction, in one
 // round trip, and rolls back whatever it left open.
 func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
@@ -482,13 +451,6 @@ func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
 // insertAuditSQL writes one tenant audit row.
 const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
 	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
-
-// auditEvent is tenantry.NewAuditEventData for Tenantry's own events,
-// whose data are maps of strings and roles, which always encode.
-func auditEvent(ctx context.Context, tenantID, action, targetType, targetID string, data any) *tenantry.AuditEvent {
-	e, _ := tenantry.NewAuditEventData(ctx, tenantID, action, targetType, targetID, data)
-	return e
-}
 
 // auditArgs are the values of insertAuditSQL for e.
 func auditArgs(e *tenantry.AuditEvent) []any {

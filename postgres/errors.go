@@ -45,7 +45,7 @@ func mapErr(err error) error {
 			return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
 		case "22021", "22P05":
 			return tenantry.Errorf(tenantry.EINVALID, "A text value is not UTF-8 or has NUL characters.")
-		case "23514", "22P02", "22001":
+		case "23514", "22P02", "22001", "22003", "22007", "22008":
 			return tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid.")
 		}
 		return fmt.Errorf("postgres: %w", err)

@@ -19,7 +19,7 @@ import (
 // tables have, and the runtime role's grant. It runs as the migrating
 // (owning) user, one statement at a time.
 func (db *DB) migrateExtensions(ctx context.Context, sqlDB *sql.DB, locker lock.SessionLocker) error {
-	db.extColumns, db.extUsers = map[string][]string{}, map[string][]string{}
+	db.rules.Columns, db.rules.UserColumns = map[string][]string{}, map[string][]string{}
 	for _, e := range db.exts {
 		if e.Postgres == nil {
 			return fmt.Errorf("postgres: extension %s has no PostgreSQL migrations", e.Name)
@@ -40,7 +40,7 @@ func (db *DB) migrateExtensions(ctx context.Context, sqlDB *sql.DB, locker lock.
 			if err := tenantry.CheckTable(shape); err != nil {
 				return fmt.Errorf("postgres: extension %s: %w", e.Name, err)
 			}
-			db.extColumns[t], db.extUsers[t] = shape.Columns, shape.UserColumns()
+			db.rules.Columns[t], db.rules.UserColumns[t] = shape.Columns, shape.UserColumns()
 			if err := secureTable(ctx, sqlDB, t); err != nil {
 				return fmt.Errorf("postgres: extension %s: table %s: %w", e.Name, t, err)
 			}

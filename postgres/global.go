@@ -17,7 +17,7 @@ import (
 // tenant's row.
 func (db *DB) globals() core.Globals {
 	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead,
-		Trails: db.trailsRead}
+		Trails: db.trailsRead, Snapshot: db.snapshot}
 }
 
 // globalWrite runs fn in one write transaction: BEGIN travels with its
@@ -51,6 +51,28 @@ func (db *DB) trailsRead(ctx context.Context, id string, fn func(core.GlobalTx) 
 		tx.scope = ""
 	}
 	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// snapshot runs fn in one read-only REPEATABLE READ transaction of tenant
+// id: BEGIN and the tenant travel with its first statement, and every
+// statement sees the rows committed when that one began. It ends with
+// ROLLBACK (release), as it wrote nothing.
+func (db *DB) snapshot(ctx context.Context, id string, fn func(tenantry.Tx) error) error {
+	tx := &pgTx{db: db, id: id, snapshot: true}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// rowStatements are PostgreSQL's statements of the extension tables' rows:
+// to_jsonb reads a row, jsonb_populate_record converts one to the
+// columns' types.
+var rowStatements = core.RowStatements{
+	Select: func(table string, _ []string) string {
+		return `SELECT to_jsonb(x) FROM ` + pgx.Identifier{table}.Sanitize() + ` x WHERE x.tenant_id = $1`
+	},
+	Insert: func(table string, _ []string) string {
+		t := pgx.Identifier{table}.Sanitize()
+		return `INSERT INTO ` + t + ` VALUES ((jsonb_populate_record(NULL::` + t + `, $1::jsonb)).*)`
+	},
 }
 
 // platformWrite runs fn in one write transaction of tenant id, as a

@@ -24,30 +24,7 @@ var _ tenantry.Platform = (*Platform)(nil)
 // Platform returns the cross-tenant operations.
 func (db *DB) Platform() tenantry.Platform { return db.platform }
 
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func notFoundTenant() error { return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.") }
-
-// TenantUsage returns a tenant's usage (tenant_not_found).
-func (p *Platform) TenantUsage(ctx context.Context, id string) (tenantry.Usage, error) {
-	var u tenantry.Usage
-	id, ok := tenantry.ParseID(id)
-	if !ok {
-		return u, notFoundTenant()
-	}
-	b := &pgx.Batch{}
-	b.Queue(`SELECT 1 FROM tenants WHERE id = $1`, id).QueryRow(func(row pgx.Row) error {
-		return tenantNotFound(row.Scan(new(int)))
-	})
-	queueUsage(b, id, &u)
-	err := p.db.tenantRead(ctx, id, b)
-	return u, err
-}
 
 // AddUsage adds counts to counter of today for every tenant in counts,
 // in one round trip: one INSERT ... VALUES a tenant with its id bound,

@@ -50,14 +50,6 @@ func (s *TenantStore) check() error {
 	return nil
 }
 
-// read runs the queries of b in one read transaction of the handle's tenant.
-func (s *TenantStore) read(ctx context.Context, b *pgx.Batch) error {
-	if err := s.check(); err != nil {
-		return err
-	}
-	return s.db.tenantRead(ctx, s.id, b)
-}
-
 const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, limits, created_at, updated_at`
 
 // tenantRow receives the tenantColumns of a row.
@@ -129,34 +121,5 @@ func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	return s.db.tenantWhere(ctx, "id = $1", s.id)
 }
 
-// queueUsage queues the usage counts of tenantID into u.
-func queueUsage(b *pgx.Batch, tenantID string, u *tenantry.Usage) {
-	b.Queue(`SELECT
-		(SELECT count(*) FROM members WHERE tenant_id = $1),
-		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $3), 0),
-		coalesce((SELECT value FROM usage_counters WHERE tenant_id = $1 AND day = $2 AND counter = $4), 0)`,
-		tenantID, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&u.Members, &u.RequestsToday, &u.ChatMessagesToday)
-	})
-}
-
+// today is the current UTC day as usage counters store it.
 func today() string { return tenantry.Now().Format("2006-01-02") }
-
-// Usage counts members and today's counters (the extensions count the
-// rest: tenantry.UsageOf).
-func (s *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
-	var u tenantry.Usage
-	b := &pgx.Batch{}
-	queueUsage(b, s.id, &u)
-	err := s.read(ctx, b)
-	return u, err
-}
-
-// AddUsage adds n to today's counter; it is not audited.
-func (s *TenantStore) AddUsage(ctx context.Context, counter string, n int64) error {
-	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = usage_counters.value + EXCLUDED.value`,
-		s.id, today(), counter, n)
-	return s.read(ctx, b)
-}

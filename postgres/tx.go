@@ -78,6 +78,9 @@ type pgTx struct {
 	id    string // "": a global transaction
 	scope string // a global read's SET LOCAL (app.user_id, app.platform), sent before each statement
 	write bool
+	// snapshot: a read in one REPEATABLE READ transaction, begun with its
+	// first statement (global.go).
+	snapshot bool
 
 	conn    *pgxpool.Conn    // acquired with the first round trip
 	open    pgx.BatchResults // results of the last round trip not yet read to the end
@@ -239,7 +242,7 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	}
 	if q != nil {
 		b.QueuedQueries = append(b.QueuedQueries, q)
-		if !tx.write && (tx.id != "" || tx.scope != "") { // a read in a transaction of its own
+		if !tx.write && !tx.snapshot && (tx.id != "" || tx.scope != "") { // a read in a transaction of its own
 			b.Queue("COMMIT")
 		}
 	}
@@ -247,7 +250,7 @@ func (tx *pgTx) send(ctx context.Context, q *pgx.QueuedQuery) (pgx.BatchResults,
 	if err != nil {
 		return nil, tx.fail(err)
 	}
-	tx.begun = tx.begun || tx.write
+	tx.begun = tx.begun || tx.write || tx.snapshot
 	for _, r := range read {
 		if err := r(br); err != nil {
 			_ = br.Close()
@@ -263,12 +266,18 @@ func execResult(br pgx.BatchResults) error { _, err := br.Exec(); return err }
 // queueBegin queues in b what must precede the next statement and returns
 // the readers of their answers: a write's BEGIN the first time (with the
 // tenant, the lock of its row and of its event counter when it has one),
-// a read's BEGIN READ ONLY with its tenant or scope (a global read needs
+// a snapshot's BEGIN REPEATABLE READ with its tenant the first time, a
+// read's BEGIN READ ONLY with its tenant or scope (a global read needs
 // neither).
 func (tx *pgTx) queueBegin(b *pgx.Batch) []func(pgx.BatchResults) error {
 	exec := execResult
 	var read []func(pgx.BatchResults) error
 	switch {
+	case tx.snapshot && !tx.begun:
+		b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+		tx.db.queueTenant(b, tx.id)
+		read = append(read, exec, exec)
+	case tx.snapshot:
 	case tx.write && !tx.begun && tx.id == "":
 		b.Queue("BEGIN")
 		read = append(read, exec)

@@ -2,14 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/tenantry/tenantry"
 )
 
-// auditColumns are the columns scanAudit reads, in order; the first is the
-// tenant id (tenant_id or subject_tenant_id).
+// auditColumns are the columns of an audit row after its tenant
+// (tenant_id or subject_tenant_id).
 const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, at, request_id, data`
 
 // insertAudit writes a tenant's audit event into audit_events and its
@@ -17,22 +16,12 @@ const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, 
 // audited change of a tenant passes, Tenantry's own and an extension's
 // (Tx.Audit), so each one reaches the tenant's event streams.
 func insertAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
-	if err := insertAuditRow(ctx, tx, ev); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(ev.TenantID, ev)...); err != nil {
+		return fmt.Errorf("insert audit event: %w", err)
 	}
 	tx.invalidate(ev.Invalidations()...)
 	return insertEvent(ctx, tx, tenantry.NewEvent(ev))
-}
-
-// insertAuditRow writes ev into audit_events only: an import restores the
-// exported trail without replaying it as new events.
-func insertAuditRow(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, auditArgs(ev.TenantID, ev)...)
-	if err != nil {
-		return fmt.Errorf("insert audit event: %w", err)
-	}
-	return nil
 }
 
 // insertPlatformAudit writes a platform event into platform_audit; its
@@ -47,6 +36,7 @@ func insertPlatformAudit(ctx context.Context, tx *wtx, ev *tenantry.AuditEvent) 
 	return nil
 }
 
+// auditArgs are the values of an audit row: tenant, then auditColumns.
 func auditArgs(tenant any, ev *tenantry.AuditEvent) []any {
 	var data any
 	if len(ev.Data) > 0 {
@@ -54,19 +44,4 @@ func auditArgs(tenant any, ev *tenantry.AuditEvent) []any {
 	}
 	return []any{tenant, ev.ID, string(ev.Actor.Type), ev.Actor.ID, ev.Action, ev.TargetType, ev.TargetID,
 		encTime(ev.At), ev.RequestID, data}
-}
-
-// scanAudit scans one audit row: the tenant id, then auditColumns.
-func scanAudit(rows *sql.Rows) (*tenantry.AuditEvent, error) {
-	var ev tenantry.AuditEvent
-	var tenant, data sql.NullString
-	if err := rows.Scan(&tenant, &ev.ID, &ev.Actor.Type, &ev.Actor.ID, &ev.Action, &ev.TargetType, &ev.TargetID,
-		timeScan{&ev.At}, &ev.RequestID, &data); err != nil {
-		return nil, fmt.Errorf("scan audit event: %w", err)
-	}
-	ev.TenantID = tenant.String
-	if data.Valid {
-		ev.Data = []byte(data.String)
-	}
-	return &ev, nil
 }

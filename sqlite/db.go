@@ -72,11 +72,6 @@ type DB struct {
 	// exts are the builder's extensions: migrated after Tenantry's
 	// schema, their tables checked.
 	exts []tenantry.Extension
-	// extColumns are the columns of each extension table, read at open.
-	extColumns map[string][]string
-	// extUsers are the columns of each extension table that hold a user id
-	// (tenantry.TableShape.UserColumns), mapped by an import.
-	extUsers map[string][]string
 	// readers run the tenant read transactions (reader.go).
 	readers *readers
 	// rewritten caches the SQLite text of the tenant transactions'
@@ -153,7 +148,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 		r.Close()
 		return nil, err
 	}
-	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts},
+	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements},
 		rewritten: newRewrites()}
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
 	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
@@ -236,37 +231,6 @@ func (tx *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sq
 
 // QueryRowContext runs query with a cached prepared statement.
 func (tx *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
-	}
-	return tx.Tx.QueryRowContext(ctx, query, args...)
-}
-
-// rtx is a read transaction whose queries use cached prepared statements.
-type rtx struct {
-	*sql.Tx
-	stmts  *stmtCache
-	missed []string
-}
-
-// ExecContext runs query with a cached prepared statement.
-func (tx *rtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return tx.Tx.ExecContext(ctx, query, args...)
-}
-
-// QueryContext runs query with a cached prepared statement.
-func (tx *rtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return tx.Tx.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext runs query with a cached prepared statement.
-func (tx *rtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -448,23 +412,6 @@ func (db *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
 	return nil
 }
 
-// read runs fn in one read transaction, so its queries see one snapshot.
-func (db *DB) read(ctx context.Context, fn func(tx *rtx) error) error {
-	stx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return dbErr(err)
-	}
-	tx := &rtx{Tx: stx, stmts: db.rs}
-	defer func() {
-		stx.Rollback()
-		db.rs.prepare(tx.missed)
-	}()
-	if err := fn(tx); err != nil {
-		return dbErr(err)
-	}
-	return nil
-}
-
 // dbErr turns errors of a closed or unreachable database into unavailable,
 // CHECK constraint failures into validation_failed (with a generic message)
 // and leaves every other error as it is.
@@ -490,32 +437,6 @@ func dbErr(err error) error {
 		}
 	}
 	return err
-}
-
-// isUnique reports whether err is a unique or primary key violation,
-// optionally of a constraint whose message mentions column.
-func isUnique(err error, column string) bool {
-	var se *msqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	if c := se.Code(); c != sqlite3.SQLITE_CONSTRAINT_UNIQUE && c != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-		return false
-	}
-	return column == "" || strings.Contains(se.Error(), column)
-}
-
-// isForeignKey reports whether err is a foreign key violation.
-func isForeignKey(err error) bool {
-	var se *msqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-}
-
-// isConstraint reports whether err is a failed constraint of any kind
-// (unique, foreign key, not null, check, a STRICT column's type).
-func isConstraint(err error) bool {
-	var se *msqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }
 
 // timeFormat is how times are stored: fixed width, so text order is time
@@ -621,6 +542,3 @@ func nullString(s string) any {
 	}
 	return s
 }
-
-// rowScanner is a *sql.Row or *sql.Rows.
-type rowScanner = interface{ Scan(...any) error }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -63,78 +62,6 @@ func (db *DB) eventsCommitted(tenants []string) {
 	for _, id := range tenants {
 		(*p)(id)
 	}
-}
-
-// scanEvent scans one row of eventColumns.
-func scanEvent(rows rowScanner) (*tenantry.Event, error) {
-	var ev tenantry.Event
-	var data sql.NullString
-	if err := rows.Scan(&ev.TenantID, &ev.Seq, &ev.ID, &ev.Type, &ev.Actor.Type, &ev.Actor.ID, &ev.TargetType,
-		&ev.TargetID, &data, timeScan{&ev.At}); err != nil {
-		return nil, fmt.Errorf("scan event: %w", err)
-	}
-	if data.Valid {
-		ev.Data = []byte(data.String)
-	}
-	return &ev, nil
-}
-
-// listEvents reads the events of tenantID after seq after, oldest first.
-func listEvents(ctx context.Context, q querier, tenantID string, after int64, limit int) ([]*tenantry.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM tenant_events WHERE tenant_id = ? AND seq > ?
-		ORDER BY seq LIMIT ?`, tenantID, after, tenantry.EventLimit(limit))
-	if err != nil {
-		return nil, dbErr(fmt.Errorf("list events: %w", err))
-	}
-	defer rows.Close()
-	out := []*tenantry.Event{}
-	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(fmt.Errorf("list events: %w", err))
-	}
-	return out, nil
-}
-
-// Events returns the tenant's events with Seq > after, oldest first, at
-// most limit (tenantry.EventLimit) of them.
-func (h *TenantStore) Events(ctx context.Context, after int64, limit int) ([]*tenantry.Event, error) {
-	q, err := h.reader()
-	if err != nil {
-		return nil, err
-	}
-	return listEvents(ctx, q, h.id, after, limit)
-}
-
-// LatestEventSeq returns the seq of the tenant's latest event, 0 for none.
-func (h *TenantStore) LatestEventSeq(ctx context.Context) (int64, error) {
-	q, err := h.reader()
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	err = q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM tenant_event_seqs WHERE tenant_id = ?`, h.id).Scan(&n)
-	return n, dbErr(err)
-}
-
-// Events returns the outbox of tenant f.TenantID after f.After
-// (tenant_not_found).
-func (p *Platform) Events(ctx context.Context, f tenantry.EventFilter) ([]*tenantry.Event, error) {
-	var out []*tenantry.Event
-	err := p.db.read(ctx, func(tx *rtx) error {
-		t, err := tenantForUpdate(ctx, tx, f.TenantID)
-		if err != nil {
-			return err
-		}
-		out, err = listEvents(ctx, tx, t.ID, f.After, f.Limit)
-		return err
-	})
-	return out, err
 }
 
 // PruneEvents deletes every tenant's events older than before.

@@ -2,98 +2,46 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
-// exportTable writes every row of tenant id in an extension's table (a
-// declared, checked name) as one ExportRow record each.
-func exportTable(ctx context.Context, q querier, e *exportWriter, table, id string) error {
-	rows, err := q.QueryContext(ctx, `SELECT * FROM "`+table+`" WHERE tenant_id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("export %s: %w", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return fmt.Errorf("export %s: %w", table, err)
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("export %s: %w", table, err)
-		}
-		row := make(map[string]any, len(cols))
-		for i, c := range cols {
-			if b, ok := vals[i].([]byte); ok {
-				row[c] = string(b)
-			} else {
-				row[c] = vals[i]
+// snapshot runs fn on one reader connection in one read transaction of
+// tenant id: every statement sees the rows committed when the first began.
+func (db *DB) snapshot(ctx context.Context, id string, fn func(tenantry.Tx) error) error {
+	return db.readers.read(ctx, id, db.rewritten, true, fn)
+}
+
+// rowStatements are SQLite's statements of the extension tables' rows:
+// json_object reads a row with its columns in name order (a BLOB column as
+// its text, which JSON can hold), json_extract writes one, which gives whole numbers as integers,
+// other numbers as reals, true and false as 1 and 0, and objects and lists
+// as their JSON text, as the STRICT columns store them.
+var rowStatements = core.RowStatements{
+	Select: func(table string, columns []string) string {
+		var b strings.Builder
+		for i, c := range slices.Sorted(slices.Values(columns)) {
+			if i > 0 {
+				b.WriteString(", ")
 			}
+			q := quoteIdent(c)
+			b.WriteString(`'` + strings.ReplaceAll(c, `'`, `''`) + `', CASE WHEN typeof(` + q + `) = 'blob' THEN CAST(` + q +
+				` AS TEXT) ELSE ` + q + ` END`)
 		}
-		raw, err := json.Marshal(row)
-		if err != nil {
-			return fmt.Errorf("export %s: %w", table, err)
+		return `SELECT json_object(` + b.String() + `) FROM ` + quoteIdent(table) + ` WHERE tenant_id = $1`
+	},
+	Insert: func(table string, names []string) string {
+		cols, vals := make([]string, len(names)), make([]string, len(names))
+		for i, c := range names {
+			cols[i] = quoteIdent(c)
+			vals[i] = `json_extract($1, '$.` + strings.ReplaceAll(quoteIdent(c), `'`, `''`) + `')`
 		}
-		if err := e.write(tenantry.ExportRow, tenantry.ExportedRow{Table: table, Row: raw}); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return `INSERT INTO ` + quoteIdent(table) + ` (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(vals, ", ")
+	},
 }
 
-// insertRow inserts one exported row of an extension table, which
-// tenantry.DecodeImport checked (a declared table, the imported tenant's
-// row, the table's columns); values are bound.
-func insertRow(ctx context.Context, tx *wtx, r tenantry.ExportedRow) error {
-	dec := json.NewDecoder(strings.NewReader(string(r.Row)))
-	dec.UseNumber()
-	var row map[string]any
-	if err := dec.Decode(&row); err != nil {
-		return fmt.Errorf("decode row of %s: %w", r.Table, err)
-	}
-	names := make([]string, 0, len(row))
-	for c := range row {
-		names = append(names, c)
-	}
-	slices.Sort(names)
-	args := make([]any, len(names))
-	marks := make([]string, len(names))
-	for i, c := range names {
-		args[i] = sqliteValue(row[c])
-		marks[i] = "?"
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" ("`+strings.Join(names, `", "`)+`") VALUES (`+strings.Join(marks, ", ")+`)`, args...)
-	return err
-}
-
-// sqliteValue converts a decoded JSON value to what SQLite stores: whole
-// numbers as integers, other numbers as reals, objects and lists as their
-// JSON text.
-func sqliteValue(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
-	case bool:
-		if x {
-			return int64(1)
-		}
-		return int64(0)
-	case map[string]any, []any:
-		b, _ := json.Marshal(x)
-		return string(b)
-	}
-	return v
-}
+// quoteIdent quotes an SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -13,7 +13,7 @@ import (
 // migrateExtensions applies each extension's SQLite migrations, with a
 // version table of its own, then checks its declared tables.
 func (db *DB) migrateExtensions(ctx context.Context) error {
-	db.extColumns, db.extUsers = map[string][]string{}, map[string][]string{}
+	db.rules.Columns, db.rules.UserColumns = map[string][]string{}, map[string][]string{}
 	for _, e := range db.exts {
 		if e.SQLite == nil {
 			return fmt.Errorf("sqlite: extension %s has no SQLite migrations", e.Name)
@@ -34,7 +34,7 @@ func (db *DB) migrateExtensions(ctx context.Context) error {
 			if err := tenantry.CheckTable(shape); err != nil {
 				return fmt.Errorf("sqlite: extension %s: %w", e.Name, err)
 			}
-			db.extColumns[t], db.extUsers[t] = shape.Columns, shape.UserColumns()
+			db.rules.Columns[t], db.rules.UserColumns[t] = shape.Columns, shape.UserColumns()
 		}
 	}
 	return nil

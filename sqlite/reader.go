@@ -79,8 +79,10 @@ func (r *readers) stmtsOf(c *sqlite.Conn) *connStmts {
 	return s
 }
 
-// read runs fn with a readTx of tenant id on a pooled connection.
-func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, fn func(tenantry.Tx) error) error {
+// read runs fn with a readTx of tenant id on a pooled connection; with
+// snapshot, in one transaction, so that every statement sees the rows
+// committed when the first began (it ends with ROLLBACK: it wrote nothing).
+func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapshot bool, fn func(tenantry.Tx) error) error {
 	c, err := r.pool.Take(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -90,8 +92,17 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, fn fun
 	}
 	var hooks []func()
 	tx := &readTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
-	err = fn(tx)
+	if snapshot {
+		err = sqlitex.ExecuteTransient(c, "BEGIN", nil)
+	}
+	if err == nil {
+		err = fn(tx)
+	}
 	tx.resetAll()
+	if snapshot && !c.AutocommitEnabled() {
+		c.SetInterrupt(nil) // so that a done ctx does not refuse the ROLLBACK
+		_ = sqlitex.ExecuteTransient(c, "ROLLBACK", nil)
+	}
 	tx.stmts.trim()
 	r.pool.Put(c)
 	if err != nil {

@@ -36,30 +36,6 @@ func scanTenant(row interface{ Scan(...any) error }) (*tenantry.Tenant, error) {
 	return &t, nil
 }
 
-// encSettings encodes settings for storage.
-func encSettings(s tenantry.Settings) (string, error) {
-	if s == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("encode settings: %w", err)
-	}
-	return string(b), nil
-}
-
-// encLimits encodes limit overrides for storage.
-func encLimits(l tenantry.Limits) (string, error) {
-	if l == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(l)
-	if err != nil {
-		return "", fmt.Errorf("encode limits: %w", err)
-	}
-	return string(b), nil
-}
-
 // tenantWhere returns the tenant that matches the condition (one ? bound to
 // arg), or tenant_not_found.
 func tenantWhere(ctx context.Context, q querier, cond string, arg any) (*tenantry.Tenant, error) {
@@ -113,14 +89,6 @@ func (h *TenantStore) reader() (querier, error) {
 	return h.db.reader(), nil
 }
 
-// read runs fn in a read transaction of the handle.
-func (h *TenantStore) read(ctx context.Context, fn func(tx *rtx) error) error {
-	if h.err != nil {
-		return h.err
-	}
-	return h.db.read(ctx, fn)
-}
-
 // write runs fn in one write transaction with the handle's tenant row read
 // inside it (tenant_not_found when the tenant does not exist).
 func (h *TenantStore) write(ctx context.Context, fn func(tx *wtx, t *tenantry.Tenant) error) error {
@@ -155,54 +123,8 @@ func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	return tenantWhere(ctx, q, `id = ?`, h.id)
 }
 
-// Usage counts members and today's counters (the extensions count the
-// rest: tenantry.UsageOf).
-func (h *TenantStore) Usage(ctx context.Context) (tenantry.Usage, error) {
-	var u tenantry.Usage
-	err := h.read(ctx, func(tx *rtx) error {
-		var err error
-		u, err = tenantUsage(ctx, tx, h.id)
-		return err
-	})
-	return u, err
-}
-
-// tenantUsage counts the usage of tenant id.
-func tenantUsage(ctx context.Context, q querier, id string) (tenantry.Usage, error) {
-	var u tenantry.Usage
-	err := q.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM members WHERE tenant_id = ?1),
-		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?3), 0),
-		coalesce((SELECT value FROM usage_counters WHERE tenant_id = ?1 AND day = ?2 AND counter = ?4), 0)`,
-		id, today(), tenantry.CounterRequests, tenantry.CounterChatMessages).
-		Scan(&u.Members, &u.RequestsToday, &u.ChatMessagesToday)
-	if err != nil {
-		return u, fmt.Errorf("usage: %w", err)
-	}
-	return u, nil
-}
-
 // dayFormat is how usage days are stored.
 const dayFormat = "2006-01-02"
 
 // today returns the current UTC day.
 func today() string { return time.Now().UTC().Format(dayFormat) }
-
-// AddUsage adds n to today's counter; it is not audited.
-func (h *TenantStore) AddUsage(ctx context.Context, counter string, n int64) error {
-	if h.err != nil {
-		return h.err
-	}
-	if counter == "" {
-		return tenantry.Invalid(map[string]string{"counter": "required"})
-	}
-	return h.write(ctx, func(tx *wtx, _ *tenantry.Tenant) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO usage_counters (tenant_id, day, counter, value) VALUES (?, ?, ?, ?)
-			ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = value + excluded.value`,
-			h.id, today(), counter, n)
-		if err != nil {
-			return fmt.Errorf("add usage: %w", err)
-		}
-		return nil
-	})
-}

@@ -44,7 +44,7 @@ func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 	if h.err != nil {
 		return h.err
 	}
-	return h.db.readers.read(ctx, h.id, h.db.rewritten, fn)
+	return h.db.readers.read(ctx, h.id, h.db.rewritten, false, fn)
 }
 
 // txBase is a tenantry.Tx over a read or write transaction.
@@ -267,6 +267,8 @@ func txErr(err error) error {
 			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.ENOTFOUND, "A record it refers to does not exist."), err)
 		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A required value is missing."), err)
+		case sqlite3.SQLITE_CONSTRAINT_DATATYPE: // a STRICT column, as PostgreSQL's invalid input
+			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid."), err)
 		}
 	}
 	return dbErr(err)

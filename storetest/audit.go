@@ -286,6 +286,14 @@ func testUsage(t *testing.T, s tenantry.Store) {
 	if pu.Members != want.Members || pu.Projects != want.Projects || pu.Tasks != want.Tasks {
 		t.Errorf("TenantUsage: got %+v, want %+v", pu, want)
 	}
+	// A deleted tenant has no usage to read or add to, on both backends.
+	fatalIf(t, "DeleteTenant", s.Platform().DeleteTenant(ctx, tn.ID))
+	_, err = h.Usage(ctx)
+	wantCode(t, "Usage of a deleted tenant", err, tenantry.ETENANTNOTFOUND)
+	wantCode(t, "AddUsage of a deleted tenant", h.AddUsage(ctx, tenantry.CounterRequests, 1), tenantry.ETENANTNOTFOUND)
+	_, err = s.Platform().TenantUsage(ctx, tn.ID)
+	wantCode(t, "TenantUsage of a deleted tenant", err, tenantry.ETENANTNOTFOUND)
+	wantCode(t, "AddUsage without a counter", other.AddUsage(ctx, "", 1), tenantry.EINVALID)
 }
 
 // testPlatformAddUsage: one call adds to the counters of many tenants,

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) tenantry.Store) {
 		{"PlatformAddUsage", testPlatformAddUsage},
 		{"DeleteTenant", testDeleteTenant},
 		{"ExportImport", testExportImport},
+		{"ExportSnapshot", testExportSnapshot},
 		{"ImportMalformedRecords", testImportMalformedRecords},
 		{"Tx", testTx},
 		{"Ping", testPing},
