@@ -37,6 +37,7 @@ func (p Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tena
 		return nil, err
 	}
 	t := im.Tenant
+	var all []importRow
 	err = p.g.Write(ctx, func(gtx GlobalTx) error {
 		if err := insertImportedTenant(ctx, gtx, t); err != nil {
 			return err
@@ -50,25 +51,60 @@ func (p Platform) ImportTenant(ctx context.Context, r io.Reader) (*tenantry.Tena
 		if err != nil {
 			return err
 		}
-		for _, row := range append(users, rows...) {
-			if _, err := tx.Exec(ctx, row.query, row.args...); err != nil {
-				return fitImport(row, err)
-			}
+		all = append(users, rows...)
+		for _, row := range all {
+			tx.Queue(ctx, row.query, row.args...)
 		}
 		return audit(ctx, tx, "tenant.import", map[string]any{"records": im.Records}, tenantry.NewEvent)
 	})
+	if err != nil && all != nil && fits(err) {
+		err = p.misfit(ctx, t, all, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// fitImport is the error of row's insert: bad_request naming its line when
-// the row breaks a constraint or a value does not fit its column (it does
-// not fit the rest of the export).
-func fitImport(row importRow, err error) error {
+// misfit names the line of an import whose queued inserts failed with err,
+// which says which line only when the inserts ran one by one (SQLite):
+// it runs them again one at a time in a transaction it rolls back, and
+// returns the first one's error, or err when none fails. It costs a round
+// trip an insert on PostgreSQL, on this failing path only; the import
+// itself sends its inserts in one.
+func (p Platform) misfit(ctx context.Context, t *tenantry.Tenant, all []importRow, err error) error {
+	found := err
+	_ = p.g.Write(ctx, func(gtx GlobalTx) error {
+		if e := insertImportedTenant(ctx, gtx, t); e != nil {
+			found = e
+			return e
+		}
+		tx := gtx.Enter(t)
+		for _, row := range all {
+			if _, e := tx.Exec(ctx, row.query, row.args...); e != nil {
+				found = fitImport(row, e)
+				return e
+			}
+		}
+		return err // nothing failed this time: roll back all the same
+	})
+	return found
+}
+
+// fits reports whether err is a row's that does not fit the export: a
+// constraint it breaks or a value that does not fit its column.
+func fits(err error) bool {
 	switch tenantry.ErrorCode(err) {
 	case tenantry.ECONFLICT, tenantry.ENOTFOUND, tenantry.ETENANTNOTFOUND, tenantry.EINVALID, tenantry.EBADREQUEST:
+		return true
+	}
+	return false
+}
+
+// fitImport is the error of row's insert: bad_request naming its line when
+// the row does not fit the rest of the export (fits).
+func fitImport(row importRow, err error) error {
+	if fits(err) {
 		return tenantry.BadImport("line %d (%s) does not fit the rest of the export.", row.line, row.typ)
 	}
 	return fmt.Errorf("import line %d: %w", row.line, err)

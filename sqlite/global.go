@@ -86,8 +86,19 @@ func (tx *txBase) run(err error) error {
 // globalTx is a core.GlobalTx over a write transaction (w) or the readers.
 type globalTx struct {
 	txBase
-	db *DB
-	w  *wtx // nil in a read
+	db      *DB
+	w       *wtx        // nil in a read
+	entered *platformTx // the tenant's transaction Enter returned, on w
+}
+
+// run returns err, the error of the transaction's body, or that of its
+// first failed statement, its own or the entered tenant's: one
+// transaction, which either fails.
+func (tx *globalTx) run(err error) error {
+	if err = tx.txBase.run(err); err == nil && tx.entered != nil {
+		err = tx.entered.err
+	}
+	return err
 }
 
 // Queue runs a statement at once in a write; in a read it fails the
@@ -121,7 +132,8 @@ func (tx *globalTx) Enter(t *tenantry.Tenant) core.PlatformTx {
 	if tx.w == nil {
 		panic("sqlite: Enter in a read transaction")
 	}
-	return tx.db.platformOn(tx.w, t, tx.hooks)
+	tx.entered = tx.db.platformOn(tx.w, t, tx.hooks)
+	return tx.entered
 }
 
 // platformTx is a core.PlatformTx: a tenant's write transaction with the

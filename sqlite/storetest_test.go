@@ -36,3 +36,7 @@ func TestStoreIsolation(t *testing.T) {
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) tenantry.Store { return openStore(b) })
 }
+
+func BenchmarkExport(b *testing.B) {
+	storetest.BenchExport(b, func(b *testing.B) tenantry.Store { return openStore(b) })
+}
