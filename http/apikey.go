@@ -45,7 +45,7 @@ func (s *Server) handleAPIKeyCreate(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if err := checkRole(r, req.Role); err != nil {
+	if err := s.team(r).CheckGrant(req.Role); err != nil {
 		return err
 	}
 	expiresAt, err := parseExpiresAt(req.ExpiresAt)

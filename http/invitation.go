@@ -22,7 +22,7 @@ type acceptResponse struct {
 // handleInvitationCreate answers POST /api/invitations with 201 and the
 // token, shown once (owner/admin; the role is one the caller may grant).
 func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) error {
-	email, role, err := decodeGrant(r)
+	email, role, err := s.decodeGrant(r)
 	if err != nil {
 		return err
 	}
@@ -61,15 +61,7 @@ func (s *Server) handleInvitationRevoke(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	ts := s.scope(r)
-	inv, err := ts.Invitation(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if !tenantry.IdentityFromContext(r.Context()).Role.CanGrant(inv.Role) {
-		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot revoke an invitation with the %s role.", inv.Role)
-	}
-	if err := ts.RevokeInvitation(r.Context(), id); err != nil {
+	if err := s.team(r).RevokeInvitation(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

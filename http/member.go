@@ -12,9 +12,9 @@ type grantRequest struct {
 	Role  tenantry.Role `json:"role"`
 }
 
-// decodeGrant reads a grantRequest, normalises and checks its e-mail, and
-// checks that the caller (an owner or admin) may grant its role.
-func decodeGrant(r *http.Request) (email string, role tenantry.Role, err error) {
+// decodeGrant reads a grantRequest and checks it (tenantry.Team.CheckInvite):
+// an owner or admin granting a role they may grant to an e-mail address.
+func (s *Server) decodeGrant(r *http.Request) (email string, role tenantry.Role, err error) {
 	if err := requireManager(r); err != nil {
 		return "", "", err
 	}
@@ -22,35 +22,13 @@ func decodeGrant(r *http.Request) (email string, role tenantry.Role, err error) 
 	if err := decode(r, &req); err != nil {
 		return "", "", err
 	}
-	email = tenantry.NormalizeEmail(req.Email)
-	if email == "" {
-		return "", "", tenantry.Invalid(map[string]string{"email": "required"})
-	} else if !tenantry.ValidEmail(email) {
-		return "", "", tenantry.Invalid(map[string]string{"email": "must be an e-mail address"})
-	}
-	if err := checkRole(r, req.Role); err != nil {
-		return "", "", err
-	}
-	return email, req.Role, nil
+	email, err = s.team(r).CheckInvite(req.Email, req.Role)
+	return email, req.Role, err
 }
 
 // memberUpdateRequest is the body of PATCH /api/members/{user_id}.
 type memberUpdateRequest struct {
 	Role tenantry.Role `json:"role"`
-}
-
-// checkRole validates a role given by a client (validation_failed) and that
-// the caller may grant it (forbidden).
-func checkRole(r *http.Request, role tenantry.Role) error {
-	if role == "" {
-		return tenantry.Invalid(map[string]string{"role": "required"})
-	} else if !role.Valid() {
-		return tenantry.Invalid(map[string]string{"role": "must be owner, admin or member"})
-	}
-	if !tenantry.IdentityFromContext(r.Context()).Role.CanGrant(role) {
-		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot grant the %s role.", role)
-	}
-	return nil
 }
 
 // handleMemberList answers GET /api/members; any member may list.
@@ -70,7 +48,7 @@ func (s *Server) handleMemberList(w http.ResponseWriter, r *http.Request) error 
 // role (owner/admin; not_found for no such user, conflict when already a
 // member).
 func (s *Server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
-	email, role, err := decodeGrant(r)
+	email, role, err := s.decodeGrant(r)
 	if err != nil {
 		return err
 	}
@@ -89,7 +67,7 @@ func (s *Server) handleMemberAdd(w http.ResponseWriter, r *http.Request) error {
 
 // handleMemberUpdate answers PATCH /api/members/{user_id}: the caller must
 // be able to grant both the member's current and new role; the last owner
-// stays an owner.
+// stays an owner (tenantry.Team.ChangeRole).
 func (s *Server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireManager(r); err != nil {
 		return err
@@ -102,21 +80,7 @@ func (s *Server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if req.Role == "" || !req.Role.Valid() {
-		return checkRole(r, req.Role)
-	}
-	ts := s.scope(r)
-	cur, err := ts.Member(r.Context(), userID)
-	if err != nil {
-		return err
-	}
-	if err := checkRole(r, cur.Role); err != nil {
-		return err
-	}
-	if err := checkRole(r, req.Role); err != nil {
-		return err
-	}
-	m, err := ts.UpdateMember(r.Context(), userID, req.Role)
+	_, m, err := s.team(r).ChangeRole(r.Context(), userID, req.Role)
 	if err != nil {
 		return err
 	}
@@ -125,28 +89,13 @@ func (s *Server) handleMemberUpdate(w http.ResponseWriter, r *http.Request) erro
 
 // handleMemberRemove answers DELETE /api/members/{user_id} with 204. Owners
 // and admins remove members whose role they could grant; any member may
-// leave. The last owner cannot be removed.
+// leave. The last owner cannot be removed (tenantry.Team.Remove).
 func (s *Server) handleMemberRemove(w http.ResponseWriter, r *http.Request) error {
 	userID, err := pathID(r, "user_id", "id")
 	if err != nil {
 		return err
 	}
-	ident := tenantry.IdentityFromContext(r.Context())
-	self := ident.UserID != "" && ident.UserID == userID
-	if !self {
-		if err := requireManager(r); err != nil {
-			return err
-		}
-	}
-	ts := s.scope(r)
-	cur, err := ts.Member(r.Context(), userID)
-	if err != nil {
-		return err
-	}
-	if !ident.Role.CanRemove(cur.Role, self) {
-		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot remove a member with the %s role.", cur.Role)
-	}
-	if err := ts.RemoveMember(r.Context(), userID); err != nil {
+	if _, err := s.team(r).Remove(r.Context(), userID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -60,13 +60,17 @@ func (s *Server) projects(r *http.Request) projects.Service {
 	return s.prepared.For(s.scope(r))
 }
 
+// team returns the request's tenant's members and invitations as its
+// caller may change them (tenantry.Team, the rules the pages share).
+func (s *Server) team(r *http.Request) tenantry.Team {
+	id := tenantry.IdentityFromContext(r.Context())
+	return tenantry.Team{Store: s.scope(r), UserID: id.UserID, Role: id.Role}
+}
+
 // requireManager returns forbidden unless the caller is an owner or admin
 // of the request's tenant.
 func requireManager(r *http.Request) error {
-	if !tenantry.IdentityFromContext(r.Context()).Role.CanManage() {
-		return tenantry.Errorf(tenantry.EFORBIDDEN, "Only owners and admins may do this.")
-	}
-	return nil
+	return tenantry.Team{Role: tenantry.IdentityFromContext(r.Context()).Role}.CheckManager()
 }
 
 // contextWithInfo returns a copy of ctx carrying info.

@@ -35,7 +35,7 @@ func (h *Handler) apiKeyCreate(q *request) error {
 	f := q.r.PostForm
 	role := tenantry.Role(f.Get("role"))
 	form := map[string]string{"name": f.Get("name")}
-	if err := checkGrant(q, role); err != nil {
+	if err := h.team(q).CheckGrant(role); err != nil {
 		return h.renderAPIKeys(q, statusOf(err), err, form)
 	}
 	key, secret, err := h.cfg.Auth.CreateAPIKey(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("name"), role, nil)

@@ -91,15 +91,10 @@ func (h *Handler) renderMembers(q *request, status int, formErr error, form map[
 	return nil
 }
 
-// checkGrant refuses a role the caller may not grant, as the API does.
-func checkGrant(q *request, role tenantry.Role) error {
-	if !role.Valid() {
-		return tenantry.Invalid(map[string]string{"role": "must be owner, admin or member"})
-	}
-	if !q.member.Role.CanGrant(role) {
-		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot grant the %s role.", role)
-	}
-	return nil
+// team returns the page's tenant's members and invitations as the signed-in
+// member may change them: the rules the API applies (tenantry.Team).
+func (h *Handler) team(q *request) tenantry.Team {
+	return tenantry.Team{Store: h.cfg.Store.Tenant(q.tenant.ID), UserID: q.user.ID, Role: q.member.Role}
 }
 
 // invitationCreate invites an e-mail address with auth.CreateInvitation and
@@ -108,10 +103,11 @@ func (h *Handler) invitationCreate(q *request) error {
 	f := q.r.PostForm
 	role := tenantry.Role(f.Get("role"))
 	form := map[string]string{"email": f.Get("email")}
-	if err := checkGrant(q, role); err != nil {
+	email, err := h.team(q).CheckInvite(f.Get("email"), role)
+	if err != nil {
 		return h.renderMembers(q, statusOf(err), err, form)
 	}
-	_, token, err := h.cfg.Auth.CreateInvitation(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("email"), role)
+	_, token, err := h.cfg.Auth.CreateInvitation(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), email, role)
 	if err != nil {
 		return h.renderMembers(q, statusOf(err), err, form)
 	}
@@ -120,7 +116,7 @@ func (h *Handler) invitationCreate(q *request) error {
 		scheme = "https"
 	}
 	q.sess.Secret = scheme + "://" + q.r.Host + q.link("/invitations/"+token)
-	q.sess.Flash = invitationFlash(h.cfg.Auth.SendsMail(), tenantry.NormalizeEmail(f.Get("email")))
+	q.sess.Flash = invitationFlash(h.cfg.Auth.SendsMail(), email)
 	if err := q.save(); err != nil {
 		return err
 	}
@@ -128,22 +124,12 @@ func (h *Handler) invitationCreate(q *request) error {
 	return nil
 }
 
-// invitationRevoke revokes a pending invitation (the caller must be able
-// to grant its role).
+// invitationRevoke revokes a pending invitation (tenantry.Team: the
+// caller must be able to grant its role).
 func (h *Handler) invitationRevoke(q *request) error {
-	id, ok := tenantry.ParseID(q.r.PathValue("id"))
-	if !ok {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Invitation not found.")
-	}
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
-	inv, err := ts.Invitation(q.ctx(), id)
-	if err != nil {
-		return err
-	}
-	if err := checkGrant(q, inv.Role); err != nil {
+	if err := h.team(q).RevokeInvitation(q.ctx(), q.r.PathValue("id")); tenantry.IsCode(err, tenantry.EFORBIDDEN) {
 		return h.renderMembers(q, statusOf(err), err, nil)
-	}
-	if err := ts.RevokeInvitation(q.ctx(), id); err != nil {
+	} else if err != nil {
 		return err
 	}
 	if err := q.flash("Invitation revoked."); err != nil {
@@ -153,26 +139,14 @@ func (h *Handler) invitationRevoke(q *request) error {
 	return nil
 }
 
-// memberRole changes a member's role (the caller must be able to grant
-// both the old and the new role).
+// memberRole changes a member's role (tenantry.Team: the caller must be
+// able to grant both the old and the new role).
 func (h *Handler) memberRole(q *request) error {
-	uid, ok := tenantry.ParseID(q.r.PathValue("uid"))
-	if !ok {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
-	}
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
 	role := tenantry.Role(strings.TrimSpace(q.r.PostForm.Get("role")))
-	cur, err := ts.Member(q.ctx(), uid)
-	if err != nil {
+	cur, _, err := h.team(q).ChangeRole(q.ctx(), q.r.PathValue("uid"), role)
+	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
 		return err
-	}
-	if err := checkGrant(q, cur.Role); err != nil {
-		return h.renderMembers(q, statusOf(err), err, nil)
-	}
-	if err := checkGrant(q, role); err != nil {
-		return h.renderMembers(q, statusOf(err), err, nil)
-	}
-	if _, err := ts.UpdateMember(q.ctx(), uid, role); err != nil {
+	} else if err != nil {
 		return h.renderMembers(q, statusOf(err), err, nil)
 	}
 	if err := q.flash(cur.Name + " is now " + string(role) + "."); err != nil {
@@ -182,30 +156,28 @@ func (h *Handler) memberRole(q *request) error {
 	return nil
 }
 
-// memberRemove removes a member from the tenant.
+// memberRemove removes a member from the tenant, or the caller leaves it
+// (tenantry.Team: any member may leave).
 func (h *Handler) memberRemove(q *request) error {
-	uid, ok := tenantry.ParseID(q.r.PathValue("uid"))
-	if !ok {
-		return tenantry.Errorf(tenantry.ENOTFOUND, "Member not found.")
-	}
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
-	cur, err := ts.Member(q.ctx(), uid)
-	if err != nil {
+	uid := q.r.PathValue("uid")
+	cur, err := h.team(q).Remove(q.ctx(), uid)
+	switch {
+	case tenantry.IsCode(err, tenantry.ENOTFOUND):
+		return err
+	case err != nil && q.member.Role.CanManage():
+		return h.renderMembers(q, statusOf(err), err, nil)
+	case err != nil:
 		return err
 	}
-	if !q.member.Role.CanRemove(cur.Role, uid == q.user.ID) {
-		err := tenantry.Errorf(tenantry.EFORBIDDEN, "Your role cannot remove a member with the %s role.", cur.Role)
-		return h.renderMembers(q, statusOf(err), err, nil)
-	}
-	if err := ts.RemoveMember(q.ctx(), uid); err != nil {
-		return h.renderMembers(q, statusOf(err), err, nil)
+	if cur.UserID == q.user.ID {
+		if err := q.flash("You left " + q.tenant.Name + "."); err != nil {
+			return err
+		}
+		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
+		return nil
 	}
 	if err := q.flash(cur.Name + " was removed."); err != nil {
 		return err
-	}
-	if uid == q.user.ID {
-		http.Redirect(q.w, q.r, "/", http.StatusSeeOther)
-		return nil
 	}
 	q.redirect("/members")
 	return nil

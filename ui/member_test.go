@@ -125,3 +125,30 @@ func TestMembersPageOffersOnlyWhatCanBeDone(t *testing.T) {
 	mustContain(t, "remove the only owner", r.Body, "A tenant must keep at least one owner.")
 	mustNotContain(t, "remove the only owner", r.Body, "Please check the form", "owner..")
 }
+
+// TestMemberLeavesFromTheDashboard: any member may leave a tenant, on the
+// pages as on the API (tenantry.Team); a plain member may remove no one
+// else.
+func TestMemberLeavesFromTheDashboard(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signup(t, "ann@acme.test", "Ann", "Acme", "acme")
+	cal := e.inviteAndAccept(t, owner, "acme", "cal@acme.test", "Cal", tenantry.RoleMember)
+	e.inviteAndAccept(t, owner, "acme", "dee@acme.test", "Dee", tenantry.RoleMember)
+	calID := memberID(t, e, "acme", "cal@acme.test")
+	deeID := memberID(t, e, "acme", "dee@acme.test")
+
+	dash := cal.get("/t/acme/")
+	mustStatus(t, "member's dashboard", dash, http.StatusOK)
+	mustContain(t, "member's dashboard", dash.Body, `/members/`+calID+`/remove`, "Leave Acme")
+	mustNotContain(t, "owner's dashboard", owner.get("/t/acme/").Body, "Leave Acme")
+
+	mustStatus(t, "member removes another member", cal.post("/t/acme/members/"+deeID+"/remove", nil), http.StatusForbidden)
+	if _, err := e.Store.Tenant(e.tenant(t, "acme").ID).Member(context.Background(), deeID); err != nil {
+		t.Errorf("dee after a refused removal: got %v, want still a member", err)
+	}
+	mustStatus(t, "member leaves", cal.post("/t/acme/members/"+calID+"/remove", nil), http.StatusSeeOther)
+	if _, err := e.Store.Tenant(e.tenant(t, "acme").ID).Member(context.Background(), calID); !tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		t.Errorf("cal after leaving: got %v, want not_found", err)
+	}
+	mustStatus(t, "dashboard after leaving", cal.get("/t/acme/"), http.StatusForbidden)
+}

@@ -24,7 +24,7 @@ func (h *Handler) tenantRoutes() *http.ServeMux {
 	m.Handle("POST /members/invite", h.memberPage(true, h.invitationCreate))
 	m.Handle("POST /members/invitations/{id}/revoke", h.memberPage(true, h.invitationRevoke))
 	m.Handle("POST /members/{uid}/role", h.memberPage(true, h.memberRole))
-	m.Handle("POST /members/{uid}/remove", h.memberPage(true, h.memberRemove))
+	m.Handle("POST /members/{uid}/remove", h.memberPage(false, h.memberRemove)) // any member may leave
 	m.Handle("GET /settings", h.memberPage(true, h.settings))
 	m.Handle("POST /settings", h.memberPage(true, h.settingsUpdate))
 	m.Handle("GET /api-keys", h.memberPage(true, h.apiKeys))
