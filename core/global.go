@@ -53,8 +53,8 @@ type PlatformTx interface {
 // in one write transaction over the global tables, Read with read-only
 // access in which each statement sees the rows committed when it starts,
 // Tenant is the platform's write on one tenant, User a read as one user,
-// Trails the platform's read of the audit trails and Snapshot its read of
-// one tenant at one moment. A backend passes its
+// Trails the platform's read of the audit trails, Snapshot its read of
+// one tenant at one moment and Sweep its write across tenants. A backend passes its
 // own unexported functions, so none of them is part of any store's API: a
 // builder's code reaches rows through a tenant only.
 type Globals struct {
@@ -75,6 +75,12 @@ type Globals struct {
 	// statements all see the rows committed when its first began: an
 	// export is one consistent copy.
 	Snapshot func(ctx context.Context, id string, fn func(tenantry.Tx) error) error
+	// Sweep runs fn in one write transaction over the global tables in
+	// which the platform's two writes across tenants are allowed: pruning
+	// every tenant's outbox and adding to many tenants' usage counters
+	// (on PostgreSQL, the tenant_events_platform_prune and
+	// usage_counters_flush_* policies, for this transaction only).
+	Sweep func(ctx context.Context, fn func(GlobalTx) error) error
 }
 
 // read runs fn in a read transaction and returns its value.

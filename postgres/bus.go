@@ -52,17 +52,6 @@ const insertInvalidationSQL = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_l
 	INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin)
 	SELECT $2::text, $3::text, $4::text, $5::text, $6::text FROM l`
 
-// insertInvalidations writes invs, marked with the handle's origin, in tx,
-// in one round trip.
-func (db *DB) insertInvalidations(ctx context.Context, tx pgx.Tx, invs []tenantry.Invalidation) error {
-	if len(invs) == 0 {
-		return nil
-	}
-	b := &pgx.Batch{}
-	queueInvalidations(b, db.local.Origin(), invs)
-	return execBatch(ctx, tx.Conn(), b)
-}
-
 // queueInvalidations queues the rows of invs, marked with origin, in b.
 func queueInvalidations(b *pgx.Batch, origin string, invs []tenantry.Invalidation) {
 	for _, inv := range invs {

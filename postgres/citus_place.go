@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
 var _ tenantry.TenantPlacer = (*DB)(nil)
@@ -193,7 +194,7 @@ func (db *DB) auditPlacement(ctx context.Context, id, action string, p tenantry.
 	if ev.Data, err = json.Marshal(data); err != nil {
 		return err
 	}
-	return db.globalTx(ctx, nil, func(tx *wtx) error { return insertPlatformAudit(ctx, tx, ev) })
+	return db.globalWrite(ctx, func(tx core.GlobalTx) error { return tx.PlatformAudit(ctx, ev) })
 }
 
 // locateTenant reads where tenantID's rows of anchor are.

@@ -360,94 +360,6 @@ func (db *DB) queueTenant(b *pgx.Batch, id string) {
 	b.Queue(setTenantPrefix + id + "'")
 }
 
-// globalTx runs fn in one transaction with no tenant set.
-func (db *DB) globalTx(ctx context.Context, first *pgx.Batch, fn func(*wtx) error) error {
-	b := &pgx.Batch{}
-	b.BeginTx(pgx.TxOptions{})
-	if first != nil {
-		b.QueuedQueries = append(b.QueuedQueries, first.QueuedQueries...)
-	}
-	return db.batchTx(ctx, b, fn)
-}
-
-func (db *DB) batchTx(ctx context.Context, b *pgx.Batch, fn func(*wtx) error) error {
-	c, err := db.pool.Acquire(ctx)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer c.Release() // after the transaction's end: a connection not idle is destroyed
-	br, err := sendBatch(ctx, c.Conn(), b)
-	if err != nil {
-		return mapErr(err)
-	}
-	tx := &wtx{Tx: br.Tx()}
-	if err := br.Close(); err != nil {
-		_ = tx.Rollback(ctx)
-		return mapErr(err)
-	}
-	if fn != nil {
-		if err := fn(tx); err != nil {
-			_ = tx.Rollback(ctx)
-			return mapErr(err)
-		}
-	}
-	if err := db.insertInvalidations(ctx, tx, tx.invs); err != nil {
-		_ = tx.Rollback(ctx)
-		return mapErr(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		_ = tx.Rollback(ctx)
-		return mapErr(err)
-	}
-	db.local.Deliver(tx.invs)
-	return nil
-}
-
-// wtx is a transaction of tenantTx or globalTx with the invalidations it
-// writes to the outbox just before it commits (invalidate): with that
-// statement last, the bus's lock is the last one it takes.
-type wtx struct {
-	pgx.Tx
-	invs []tenantry.Invalidation
-}
-
-// Exec runs a statement with pgx's statement cache (cached).
-func (tx *wtx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return tx.Tx.Exec(ctx, sql, withCache(args)...)
-}
-
-// Query runs a query with pgx's statement cache (cached).
-func (tx *wtx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return tx.Tx.Query(ctx, sql, withCache(args)...)
-}
-
-// QueryRow runs a query with pgx's statement cache (cached).
-func (tx *wtx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return tx.Tx.QueryRow(ctx, sql, withCache(args)...)
-}
-
-// withCache returns args after the cached option.
-func withCache(args []any) []any { return append([]any{cached}, args...) }
-
-// invalidate adds invs to what tx writes to the invalidations outbox
-// before it commits and tells the process after.
-func (tx *wtx) invalidate(invs ...tenantry.Invalidation) { tx.invs = append(tx.invs, invs...) }
-
-// rawBatch sends b, which begins and commits its own transaction, in one
-// round trip, and rolls back whatever it left open.
-func (db *DB) rawBatch(ctx context.Context, all *pgx.Batch) error {
-	c, err := db.pool.Acquire(ctx)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer c.Release() // a connection not idle is destroyed, never reused
-	err = execBatch(ctx, c.Conn(), all)
-	if c.Conn().PgConn().TxStatus() != 'I' {
-		_, _ = c.Exec(ctx, "ROLLBACK")
-	}
-	return mapErr(err)
-}
-
 // insertAuditSQL writes one tenant audit row.
 const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
 	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
@@ -479,16 +391,5 @@ func platformAuditArgs(e *tenantry.AuditEvent) []any {
 	return []any{e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
 		e.At, e.RequestID, data}
 }
-
-// insertPlatformAudit inserts a platform audit event in tx; e.TenantID is
-// the subject tenant.
-func insertPlatformAudit(ctx context.Context, tx *wtx, e *tenantry.AuditEvent) error {
-	tx.invalidate(e.Invalidations()...)
-	_, err := tx.Exec(ctx, insertPlatformAuditSQL, platformAuditArgs(e)...)
-	return err
-}
-
-// pgconnTag is the command tag a queued Exec callback receives.
-type pgconnTag = pgconn.CommandTag
 
 func asPgError(err error, pe **pgconn.PgError) bool { return errors.As(err, pe) }

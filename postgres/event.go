@@ -1,11 +1,6 @@
 package postgres
 
 import (
-	"context"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tenantry/tenantry"
 )
 
@@ -24,25 +19,6 @@ func eventArgs(ev *tenantry.Event) []any {
 	}
 	return []any{ev.TenantID, ev.Seq, ev.ID, ev.Type, string(ev.Actor.Type), ev.Actor.ID, ev.TargetType, ev.TargetID,
 		data, ev.At}
-}
-
-// PruneEvents deletes every tenant's events older than before, in one
-// statement under the tenant_events_platform_prune policy (app.platform
-// 'on' in this transaction only).
-func (p *Platform) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue("SET LOCAL app.platform = 'on'")
-	b.Queue(`DELETE FROM tenant_events WHERE at < $1`, before).Exec(func(ct pgconnTag) error {
-		n = ct.RowsAffected()
-		return nil
-	})
-	b.Queue("COMMIT")
-	if err := p.db.rawBatch(ctx, b); err != nil {
-		return 0, err
-	}
-	return n, nil
 }
 
 // OnEvents sets the function called after each commit of a tenant's write

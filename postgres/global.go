@@ -17,7 +17,7 @@ import (
 // tenant's row.
 func (db *DB) globals() core.Globals {
 	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.userRead,
-		Trails: db.trailsRead, Snapshot: db.snapshot}
+		Trails: db.trailsRead, Snapshot: db.snapshot, Sweep: db.sweep}
 }
 
 // globalWrite runs fn in one write transaction: BEGIN travels with its
@@ -50,6 +50,15 @@ func (db *DB) trailsRead(ctx context.Context, id string, fn func(core.GlobalTx) 
 	if id != "" {
 		tx.scope = ""
 	}
+	return tx.run(ctx, func() error { return fn(tx) })
+}
+
+// sweep runs fn in one write transaction with app.platform and
+// app.usage_flush on, set with its BEGIN: the one writer of the
+// tenant_events_platform_prune and usage_counters_flush_* policies.
+func (db *DB) sweep(ctx context.Context, fn func(core.GlobalTx) error) error {
+	tx := &pgTx{db: db, write: true, pending: &pgx.Batch{},
+		scope: `SELECT set_config('app.platform', 'on', true), set_config('app.usage_flush', 'on', true)`}
 	return tx.run(ctx, func() error { return fn(tx) })
 }
 

@@ -120,6 +120,3 @@ func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	}
 	return s.db.tenantWhere(ctx, "id = $1", s.id)
 }
-
-// today is the current UTC day as usage counters store it.
-func today() string { return tenantry.Now().Format("2006-01-02") }

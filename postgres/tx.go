@@ -76,7 +76,7 @@ func (tx *pgTx) run(ctx context.Context, fn func() error) error {
 type pgTx struct {
 	db    *DB
 	id    string // "": a global transaction
-	scope string // a global read's SET LOCAL (app.user_id, app.platform), sent before each statement
+	scope string // a global read's SET LOCAL (app.user_id, app.platform), sent before each statement; a sweep's settings
 	write bool
 	// snapshot: a read in one REPEATABLE READ transaction, begun with its
 	// first statement (global.go).
@@ -281,6 +281,10 @@ func (tx *pgTx) queueBegin(b *pgx.Batch) []func(pgx.BatchResults) error {
 	case tx.write && !tx.begun && tx.id == "":
 		b.Queue("BEGIN")
 		read = append(read, exec)
+		if tx.scope != "" { // a sweep (global.go)
+			b.Queue(tx.scope)
+			read = append(read, exec)
+		}
 	case tx.write && !tx.begun:
 		b.Queue("BEGIN")
 		tx.db.queueTenant(b, tx.id)

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/internal/outbox"
@@ -62,18 +61,4 @@ func (db *DB) eventsCommitted(tenants []string) {
 	for _, id := range tenants {
 		(*p)(id)
 	}
-}
-
-// PruneEvents deletes every tenant's events older than before.
-func (p *Platform) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	err := p.db.write(ctx, func(tx *wtx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM tenant_events WHERE at < ?`, encTime(before))
-		if err != nil {
-			return fmt.Errorf("prune events: %w", err)
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
 }

@@ -12,7 +12,7 @@ import (
 // package core's account, browser-session and platform rules run.
 func (db *DB) globals() core.Globals {
 	return core.Globals{Write: db.globalWrite, Read: db.globalRead, Tenant: db.platformWrite, User: db.scopedRead,
-		Trails: db.scopedRead, Snapshot: db.snapshot}
+		Trails: db.scopedRead, Snapshot: db.snapshot, Sweep: db.globalWrite}
 }
 
 // globalWrite runs fn in one write transaction on the store's writer.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
@@ -122,9 +121,3 @@ func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	}
 	return tenantWhere(ctx, q, `id = ?`, h.id)
 }
-
-// dayFormat is how usage days are stored.
-const dayFormat = "2006-01-02"
-
-// today returns the current UTC day.
-func today() string { return time.Now().UTC().Format(dayFormat) }
