@@ -22,16 +22,15 @@ type BusOptions = dbbus.Options
 // for new rows every PollInterval. Database errors are logged and retried
 // on the next poll; rows older than Retention are pruned about once per
 // PruneEvery by a subscribed Bus.
-type Bus struct {
-	bus *dbbus.Bus
-}
+// It is package dbbus's, over this backend's table (busTable).
+type Bus = dbbus.Bus
 
 var _ tenantry.Bus = (*Bus)(nil)
 
 // Bus returns a Bus on db's invalidations table. It starts nothing until
 // Subscribe is called.
 func (db *DB) Bus(opts BusOptions) *Bus {
-	return &Bus{bus: dbbus.New(busTable{db}, "sqlite", db.local.Origin(), opts)}
+	return dbbus.New(busTable{db}, "sqlite", db.local.Origin(), opts)
 }
 
 // OnInvalidation adds fn to what is told the invalidations of each commit
@@ -60,23 +59,6 @@ func insertInvalidations(ctx context.Context, tx *wtx, origin string, invs []ten
 	}
 	return nil
 }
-
-// Publish delivers inv to this Bus's subscribers and inserts it for the
-// other processes.
-func (b *Bus) Publish(ctx context.Context, inv tenantry.Invalidation) error {
-	return b.bus.Publish(ctx, inv)
-}
-
-// Subscribe registers fn before it returns and calls it, from one
-// goroutine and in order, for every invalidation published after that,
-// through this Bus or any other on the same file, until ctx is done.
-func (b *Bus) Subscribe(ctx context.Context, fn func(tenantry.Invalidation)) {
-	b.bus.Subscribe(ctx, fn)
-}
-
-// Prune deletes the rows older than the Bus's Retention and returns how
-// many it deleted.
-func (b *Bus) Prune(ctx context.Context) (int64, error) { return b.bus.Prune(ctx) }
 
 // busTable is the invalidations table of db.
 type busTable struct{ db *DB }
