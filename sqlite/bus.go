@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -74,32 +73,32 @@ func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invali
 // MaxID returns the highest id, 0 for an empty table.
 func (t busTable) MaxID(ctx context.Context) (int64, error) {
 	var id int64
-	err := t.db.reader().QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM invalidations`).Scan(&id)
-	return id, dbErr(err)
+	err := t.db.readers.read(ctx, "", t.db.rewritten, false, func(tx tenantry.Tx) error {
+		return tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM invalidations`).Scan(&id)
+	})
+	return id, err
 }
 
 // After returns up to limit rows above id, in id order.
 func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, error) {
-	rows, err := t.db.reader().QueryContext(ctx, `SELECT id, kind, subject_tenant_id, user_id, key, origin
-		FROM invalidations WHERE id > ? ORDER BY id LIMIT ?`, id, limit)
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	return scanBusRows(rows)
-}
-
-// scanBusRows reads and closes rows of After.
-func scanBusRows(rows *sql.Rows) ([]dbbus.Row, error) {
-	defer rows.Close()
 	var out []dbbus.Row
-	for rows.Next() {
-		var r dbbus.Row
-		if err := rows.Scan(&r.ID, &r.Inv.Kind, &r.Inv.TenantID, &r.Inv.UserID, &r.Inv.Key, &r.Origin); err != nil {
-			return nil, err
+	err := t.db.readers.read(ctx, "", t.db.rewritten, false, func(tx tenantry.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, kind, subject_tenant_id, user_id, key, origin
+			FROM invalidations WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+		if err != nil {
+			return err
 		}
-		out = append(out, r)
-	}
-	return out, dbErr(rows.Err())
+		defer rows.Close()
+		for rows.Next() {
+			var r dbbus.Row
+			if err := rows.Scan(&r.ID, &r.Inv.Kind, &r.Inv.TenantID, &r.Inv.UserID, &r.Inv.Key, &r.Origin); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // Prune deletes the rows created more than olderThan ago.

@@ -52,9 +52,9 @@ var migrationFiles embed.FS
 // within its memory budget (docs/benchmarks.md, peak memory).
 const readerCacheSize = "cache_size(-1024)"
 
-// readerConns is the size of each reader pool: the tenant reads'
-// (readers) and database/sql's, for the rest. SQLite's reads are CPU
-// work, so more connections than cores add page caches, not speed.
+// readerConns is the size of the reader pool (readers), which runs every
+// read. SQLite's reads are CPU work, so more connections than cores add
+// page caches, not speed.
 const readerConns = 4
 
 // DB is a Tenantry store on one SQLite file. It implements tenantry.Store.
@@ -63,16 +63,14 @@ type DB struct {
 	// (package core), over the store's global transactions (global.go).
 	core.Accounts
 	w     *sql.DB // one connection, BEGIN IMMEDIATE
-	r     *sql.DB // read-only connections
 	plans tenantry.Plans
 	path  string
 	ids   idGen
 	ws    *stmtCache // statements prepared on w
-	rs    *stmtCache // statements prepared on r
 	// exts are the builder's extensions: migrated after Tenantry's
 	// schema, their tables checked.
 	exts []tenantry.Extension
-	// readers run the tenant read transactions (reader.go).
+	// readers run the read transactions, a tenant's or global (reader.go).
 	readers *readers
 	// rewritten caches the SQLite text of the tenant transactions'
 	// statements (numbered), so a statement is rewritten once.
@@ -88,15 +86,16 @@ type DB struct {
 	platform *Platform
 }
 
-// Stats returns the figures of the writer and reader pools together.
+// Stats returns the figures of the writer and the readers together (the
+// readers' waits are not counted).
 func (db *DB) Stats() tenantry.PoolStats {
-	w, r := db.w.Stats(), db.r.Stats()
+	w := db.w.Stats()
 	return tenantry.PoolStats{
-		Max:          w.MaxOpenConnections + r.MaxOpenConnections,
-		Open:         w.OpenConnections + r.OpenConnections,
-		InUse:        w.InUse + r.InUse,
-		WaitCount:    w.WaitCount + r.WaitCount,
-		WaitDuration: w.WaitDuration + r.WaitDuration,
+		Max:          w.MaxOpenConnections + readerConns,
+		Open:         w.OpenConnections + readerConns,
+		InUse:        w.InUse + int(db.readers.inUse.Load()),
+		WaitCount:    w.WaitCount,
+		WaitDuration: w.WaitDuration,
 	}
 }
 
@@ -133,22 +132,12 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1&_pragma="+readerCacheSize)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("sqlite: open reader: %w", err)
-	}
-	r.SetMaxOpenConns(readerConns)
-	r.SetMaxIdleConns(readerConns)
-	r.SetConnMaxIdleTime(0)
-	r.SetConnMaxLifetime(0)
 	rd, err := openReaders(path, readerConns)
 	if err != nil {
 		w.Close()
-		r.Close()
 		return nil, err
 	}
-	db := &DB{w: w, r: r, readers: rd, plans: plans, path: path, ws: newStmtCache(w), rs: newStmtCache(r), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements},
+	db := &DB{w: w, readers: rd, plans: plans, path: path, ws: newStmtCache(w), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements},
 		rewritten: newRewrites()}
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
 	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
@@ -177,16 +166,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.readers.close(), db.rs.close(), db.ws.close(), db.r.Close(), db.w.Close())
+	return errors.Join(db.readers.close(), db.ws.close(), db.w.Close())
 }
 
 // Ping checks that the database answers (unavailable).
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	if err := db.reader().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return dbErr(err)
-	}
-	return nil
+	return db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
+		return tx.QueryRow(ctx, "SELECT 1").Scan(&one)
+	})
 }
 
 // Platform returns the cross-tenant operations.
@@ -306,39 +294,6 @@ func (c *stmtCache) close() error {
 		delete(c.stmts, q)
 	}
 	return errors.Join(errs...)
-}
-
-// cachedDB runs queries on a pool with cached prepared statements.
-type cachedDB struct{ c *stmtCache }
-
-// reader returns the reader pool with cached statements.
-func (db *DB) reader() querier { return cachedDB{db.rs} }
-
-// ExecContext runs query with a cached prepared statement.
-func (d cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := d.c.get(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-// QueryContext runs query with a cached prepared statement.
-func (d cachedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := d.c.get(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-// QueryRowContext runs query with a cached prepared statement.
-func (d cachedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := d.c.get(ctx, query)
-	if err != nil {
-		return d.c.db.QueryRowContext(ctx, query, args...) // reports the error
-	}
-	return st.QueryRowContext(ctx, args...)
 }
 
 // newID returns a new UUIDv7 greater than every id newID returned before.

@@ -76,14 +76,23 @@ func TestOpen(t *testing.T) {
 		{db, "busy_timeout", "5000"},
 	}
 	for _, p := range pragmas {
-		for pool, conn := range map[string]querier{"writer": db.w, "reader": db.r} {
-			var got string
-			if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
-				t.Fatalf("PRAGMA %s: %v", p.name, err)
-			}
-			if got != p.want {
-				t.Errorf("%s PRAGMA %s: got %q, want %q", pool, p.name, got, p.want)
-			}
+		var got string
+		if err := db.w.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", p.name, err)
+		}
+		if got != p.want {
+			t.Errorf("writer PRAGMA %s: got %q, want %q", p.name, got, p.want)
+		}
+	}
+	for _, p := range []struct{ name, want string }{{"journal_mode", "wal"}, {"busy_timeout", "5000"}, {"query_only", "1"}} {
+		var got string
+		if err := db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
+			return tx.QueryRow(ctx, "PRAGMA "+p.name).Scan(&got)
+		}); err != nil {
+			t.Fatalf("readers' PRAGMA %s: %v", p.name, err)
+		}
+		if got != p.want {
+			t.Errorf("readers' PRAGMA %s: got %q, want %q", p.name, got, p.want)
 		}
 	}
 	if err := db.Migrate(ctx); err != nil {
@@ -104,7 +113,10 @@ func TestOpen(t *testing.T) {
 
 func TestReaderIsReadOnly(t *testing.T) {
 	db := openTest(t)
-	_, err := db.r.ExecContext(t.Context(), `INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('x', 'x', 'x', '', '')`)
+	err := db.readers.read(t.Context(), "", db.rewritten, false, func(tx tenantry.Tx) error {
+		_, err := tx.Exec(t.Context(), `INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('x', 'x', 'x', '', '')`)
+		return err
+	})
 	if err == nil {
 		t.Errorf("insert through the reader pool: got no error, want a read-only error")
 	}

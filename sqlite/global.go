@@ -19,17 +19,35 @@ func (db *DB) globals() core.Globals {
 func (db *DB) globalWrite(ctx context.Context, fn func(core.GlobalTx) error) error {
 	var hooks []func()
 	return afterCommit(&hooks, db.write(ctx, func(w *wtx) error {
-		tx := db.globalOn(w, w)
+		tx := db.globalOn(w)
 		tx.hooks = &hooks
 		return tx.run(fn(tx))
 	}))
 }
 
-// globalRead runs fn on the reader pool: each statement sees the rows
-// committed when it starts.
+// globalRead runs fn on the readers, as a tenant's read runs: each
+// statement sees the rows committed when it starts.
 func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) error {
-	tx := db.globalOn(db.reader(), nil)
-	return dbErr(tx.run(fn(tx)))
+	return db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
+		return fn(globalReadTx{tx.(*readTx)})
+	})
+}
+
+// globalReadTx is a core.GlobalTx of a read on the readers, which refuse
+// writes: it names no tenant and changes nothing.
+type globalReadTx struct{ *readTx }
+
+// Invalidate does nothing: a read commits nothing.
+func (globalReadTx) Invalidate(...tenantry.Invalidation) {}
+
+// PlatformAudit fails: a read changes nothing.
+func (globalReadTx) PlatformAudit(context.Context, *tenantry.AuditEvent) error {
+	return errors.New("sqlite: PlatformAudit in a read transaction")
+}
+
+// Enter panics: only a write inserts a tenant.
+func (globalReadTx) Enter(*tenantry.Tenant) core.PlatformTx {
+	panic("sqlite: Enter in a read transaction")
 }
 
 // scopedRead is globalRead: SQLite has no row level security to lift for a
@@ -63,9 +81,9 @@ func afterCommit(hooks *[]func(), err error) error {
 	return err
 }
 
-// globalOn returns a globalTx over q: w, or the readers when w is nil.
-func (db *DB) globalOn(q querier, w *wtx) *globalTx {
-	return &globalTx{txBase: txBase{q: q, sql: db.rewritten, hooks: new([]func())}, db: db, w: w}
+// globalOn returns a globalTx over the write transaction w.
+func (db *DB) globalOn(w *wtx) *globalTx {
+	return &globalTx{txBase: txBase{q: w, sql: db.rewritten, hooks: new([]func())}, db: db, w: w}
 }
 
 // platformOn returns the platform transaction of tenant t on w.
@@ -83,11 +101,11 @@ func (tx *txBase) run(err error) error {
 	return tx.err
 }
 
-// globalTx is a core.GlobalTx over a write transaction (w) or the readers.
+// globalTx is a core.GlobalTx over a write transaction (w).
 type globalTx struct {
 	txBase
 	db      *DB
-	w       *wtx        // nil in a read
+	w       *wtx
 	entered *platformTx // the tenant's transaction Enter returned, on w
 }
 
@@ -101,37 +119,22 @@ func (tx *globalTx) run(err error) error {
 	return err
 }
 
-// Queue runs a statement at once in a write; in a read it fails the
-// transaction.
+// Queue runs a statement at once; its error fails the transaction.
 func (tx *globalTx) Queue(ctx context.Context, query string, args ...any) {
-	if tx.w == nil {
-		tx.txBase.Queue(ctx, query, args...)
-		return
-	}
 	_, _ = tx.Exec(ctx, query, args...)
 }
 
 // Invalidate adds invs to what the write transaction writes to the
 // invalidations outbox before it commits.
-func (tx *globalTx) Invalidate(invs ...tenantry.Invalidation) {
-	if tx.w != nil {
-		tx.w.invalidate(invs...)
-	}
-}
+func (tx *globalTx) Invalidate(invs ...tenantry.Invalidation) { tx.w.invalidate(invs...) }
 
 // PlatformAudit writes a platform audit event.
 func (tx *globalTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
-	if tx.w == nil {
-		return errors.New("sqlite: PlatformAudit in a read transaction")
-	}
 	return tx.fail(platformAudit(ctx, tx.w, ev))
 }
 
 // Enter returns the transaction as tenant t's, whose row it inserted.
 func (tx *globalTx) Enter(t *tenantry.Tenant) core.PlatformTx {
-	if tx.w == nil {
-		panic("sqlite: Enter in a read transaction")
-	}
 	tx.entered = tx.db.platformOn(tx.w, t, tx.hooks)
 	return tx.entered
 }

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tenantry/tenantry"
@@ -36,6 +37,8 @@ type readers struct {
 
 	mu    sync.Mutex
 	stmts map[*sqlite.Conn]*connStmts // each pooled connection's statements
+
+	inUse atomic.Int64 // connections taken (Stats)
 }
 
 // openReaders opens n read-only connections to the database at path,
@@ -90,6 +93,8 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapsh
 		}
 		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
 	}
+	r.inUse.Add(1)
+	defer r.inUse.Add(-1)
 	var hooks []func()
 	tx := &readTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
 	if snapshot {

@@ -80,14 +80,6 @@ func (db *DB) handle(h *TenantStore) *TenantStore {
 // ID returns the tenant id the handle is bound to.
 func (h *TenantStore) ID() string { return h.id }
 
-// reader returns the reader pool, or the handle's error.
-func (h *TenantStore) reader() (querier, error) {
-	if h.err != nil {
-		return nil, h.err
-	}
-	return h.db.reader(), nil
-}
-
 // write runs fn in one write transaction with the handle's tenant row read
 // inside it (tenant_not_found when the tenant does not exist).
 func (h *TenantStore) write(ctx context.Context, fn func(tx *wtx, t *tenantry.Tenant) error) error {
@@ -115,9 +107,11 @@ func (h *TenantStore) audit(ctx context.Context, tx *wtx, action, targetType, ta
 
 // Tenant returns the tenant itself (tenant_not_found).
 func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
-	q, err := h.reader()
-	if err != nil {
-		return nil, err
-	}
-	return tenantWhere(ctx, q, `id = ?`, h.id)
+	var t *tenantry.Tenant
+	err := h.Read(ctx, func(tx tenantry.Tx) error {
+		var err error
+		t, err = tx.Tenant(ctx)
+		return err
+	})
+	return t, err
 }
