@@ -21,25 +21,25 @@ func benchDB(b *testing.B) (db *DB, tenants []string, owners []string) {
 	b.Helper()
 	db = openTest(b)
 	ctx := b.Context()
-	err := db.write(ctx, func(tx *wtx) error {
+	err := db.write(ctx, "", func(tx *connTx) error {
 		now := encTime(tenantry.Now())
 		for i := range benchTenants {
-			tid, uid := tx.newID(), tx.newID()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', '{}', ?, ?)`,
+			tid, uid := db.ids.next(), db.ids.next()
+			if _, err := tx.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', '{}', ?, ?)`,
 				tid, fmt.Sprintf("Tenant %d", i), fmt.Sprintf("t%d", i), fmt.Sprintf("t%d.example.com", i), now, now); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, 'U', '', ?, ?)`,
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, 'U', '', ?, ?)`,
 				uid, fmt.Sprintf("u%d@example.com", i), now, now); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO members (tenant_id, user_id, id, role, created_at) VALUES (?, ?, ?, 'owner', ?)`,
-				tid, uid, tx.newID(), now); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO members (tenant_id, user_id, id, role, created_at) VALUES (?, ?, ?, 'owner', ?)`,
+				tid, uid, db.ids.next(), now); err != nil {
 				return err
 			}
 			for j := range benchProjects {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO projects (id, tenant_id, name, description, is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-					tx.newID(), tid, fmt.Sprintf("Project %d", j), "A project description", j%4 != 0, now, now); err != nil {
+				if _, err := tx.Exec(ctx, `INSERT INTO projects (id, tenant_id, name, description, is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+					db.ids.next(), tid, fmt.Sprintf("Project %d", j), "A project description", j%4 != 0, now, now); err != nil {
 					return err
 				}
 			}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tenantry/tenantry"
@@ -36,37 +35,16 @@ func (db *DB) Bus(opts BusOptions) *Bus {
 // of db, in the committing goroutine, until stop is called.
 func (db *DB) OnInvalidation(fn func(tenantry.Invalidation)) (stop func()) { return db.local.Add(fn) }
 
-// invalidate adds invs to what tx writes to the invalidations outbox
-// before it commits and tells the process after.
-func (tx *wtx) invalidate(invs ...tenantry.Invalidation) { tx.invs = append(tx.invs, invs...) }
-
-// insertInvalidationSQL writes one row of the invalidations outbox.
-const insertInvalidationSQL = `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
-	VALUES (?, ?, ?, ?, ?, ?)`
-
-// insertInvalidations writes invs, marked with origin, in tx; the single
-// writer makes the id order the commit order.
-func insertInvalidations(ctx context.Context, tx *wtx, origin string, invs []tenantry.Invalidation) error {
-	if len(invs) == 0 {
-		return nil
-	}
-	now := encTime(time.Now())
-	for _, inv := range invs {
-		if _, err := tx.ExecContext(ctx, insertInvalidationSQL, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin, now); err != nil {
-			return fmt.Errorf("insert invalidation: %w", err)
-		}
-	}
-	return nil
-}
-
 // busTable is the invalidations table of db.
 type busTable struct{ db *DB }
 
-// Insert adds one row; the single writer makes the id order the commit
-// order.
+// Insert adds one row in a write of its own; the single writer makes the
+// id order the commit order.
 func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
-	return t.db.write(ctx, func(tx *wtx) error {
-		return insertInvalidations(ctx, tx, origin, []tenantry.Invalidation{inv})
+	return t.db.write(ctx, "", func(tx *connTx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, inv.Kind, inv.TenantID, inv.UserID, inv.Key, origin, time.Now())
+		return err
 	})
 }
 
@@ -104,12 +82,9 @@ func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, 
 // Prune deletes the rows created more than olderThan ago.
 func (t busTable) Prune(ctx context.Context, olderThan time.Duration) (int64, error) {
 	var n int64
-	err := t.db.write(ctx, func(tx *wtx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM invalidations WHERE created_at < ?`, encTime(time.Now().Add(-olderThan)))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
+	err := t.db.write(ctx, "", func(tx *connTx) error {
+		var err error
+		n, err = tx.Exec(ctx, `DELETE FROM invalidations WHERE created_at < $1`, time.Now().Add(-olderThan))
 		return err
 	})
 	return n, err

@@ -14,8 +14,8 @@ func TestCheckConstraintIsInvalid(t *testing.T) {
 	u := mustUser(t, db, "owner@example.com")
 	tn, _ := mustTenant(t, db, "acme", "free", u.ID)
 	ctx := context.Background()
-	err := db.write(ctx, func(tx *wtx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE tenants SET status = 'gone' WHERE id = ?`, tn.ID)
+	err := db.write(ctx, "", func(tx *connTx) error {
+		_, err := tx.Exec(ctx, `UPDATE tenants SET status = 'gone' WHERE id = $1`, tn.ID)
 		return err
 	})
 	wantCode(t, "UPDATE with a bad status", err, tenantry.EINVALID)

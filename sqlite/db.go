@@ -1,6 +1,7 @@
 // Package sqlite is the embedded default storage of Tenantry: it implements
-// tenantry.Store on one SQLite file with the pure-Go modernc.org/sqlite
-// driver, and embeds its schema migrations.
+// tenantry.Store on one SQLite file with the pure-Go SQLite of
+// modernc.org/sqlite, reached through zombiezen.com/go/sqlite, and embeds
+// its schema migrations.
 //
 // The file is opened in WAL mode with foreign keys on, a busy timeout of
 // 5 seconds and synchronous=NORMAL. In WAL mode synchronous=NORMAL keeps the
@@ -10,11 +11,13 @@
 // fsynced at every commit). That trade is the usual one for an embedded
 // server database; use PostgreSQL when it is not acceptable.
 //
-// Two connection pools are used: a writer pool of exactly one connection
-// whose transactions begin with BEGIN IMMEDIATE, so writers queue in Go
-// instead of failing with SQLITE_BUSY on a lock upgrade, and a read-only
-// pool of several connections, so reads never wait for writes. Statements
-// are prepared once per pool and cached.
+// Two kinds of connection are used, through zombiezen.com/go/sqlite over
+// the same engine: one writer whose transactions begin with BEGIN
+// IMMEDIATE, so writers queue in Go instead of failing with SQLITE_BUSY on
+// a lock upgrade (write.go), and a pool of read-only readers, so reads
+// never wait for writes (conn.go). Each connection prepares a statement
+// once and keeps it. The migrations run through database/sql (goose) on a
+// connection of their own.
 //
 // Tenant rows are reachable only through the handle that DB.Tenant returns;
 // every query of a handle filters on its tenant id. Cross-tenant operations
@@ -30,7 +33,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,8 +41,7 @@ import (
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
-	msqlite "modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // the database/sql driver of the migrations
 )
 
 //go:embed migrations/*.sql
@@ -62,11 +63,11 @@ type DB struct {
 	// Accounts are the rules of users, refresh tokens and password resets
 	// (package core), over the store's global transactions (global.go).
 	core.Accounts
-	w     *sql.DB // one connection, BEGIN IMMEDIATE
-	plans tenantry.Plans
-	path  string
-	ids   idGen
-	ws    *stmtCache // statements prepared on w
+	// writer runs the write transactions (write.go).
+	writer *writer
+	plans  tenantry.Plans
+	path   string
+	ids    idGen
 	// exts are the builder's extensions: migrated after Tenantry's
 	// schema, their tables checked.
 	exts []tenantry.Extension
@@ -86,17 +87,14 @@ type DB struct {
 	platform *Platform
 }
 
-// Stats returns the figures of the writer and the readers together (the
-// readers' waits are not counted).
+// Stats returns the figures of the writer and the readers together:
+// their connections and how many are in use (waits are not counted).
 func (db *DB) Stats() tenantry.PoolStats {
-	w := db.w.Stats()
-	return tenantry.PoolStats{
-		Max:          w.MaxOpenConnections + readerConns,
-		Open:         w.OpenConnections + readerConns,
-		InUse:        w.InUse + int(db.readers.inUse.Load()),
-		WaitCount:    w.WaitCount,
-		WaitDuration: w.WaitDuration,
+	inUse := int(db.readers.inUse.Load())
+	if len(db.writer.token) == 0 {
+		inUse++
 	}
+	return tenantry.PoolStats{Max: 1 + readerConns, Open: 1 + readerConns, InUse: inUse}
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -117,56 +115,52 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
-	common := "_busy_timeout=5000&_foreign_keys=1&_synchronous=NORMAL"
-	w, err := sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open writer: %w", err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
-	// The writer connects first so the file exists and is in WAL mode before
-	// any reader opens it.
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	rd, err := openReaders(path, readerConns)
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
-	db := &DB{w: w, readers: rd, plans: plans, path: path, ws: newStmtCache(w), exts: exts, local: dbbus.NewLocal(), rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements},
-		rewritten: newRewrites()}
+	db := &DB{plans: plans, path: path, exts: exts, local: dbbus.NewLocal(),
+		rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements}, rewritten: newRewrites()}
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
 	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
+	// The migrations run first, so the file exists, in WAL mode, before
+	// the writer and the readers open it.
 	if err := db.Migrate(ctx); err != nil {
-		db.Close()
+		return nil, err
+	}
+	var err error
+	if db.writer, err = openWriter(path); err != nil {
+		return nil, err
+	}
+	if db.readers, err = openReaders(path, readerConns); err != nil {
+		db.writer.close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// Migrate applies every pending embedded migration.
+// Migrate applies every pending embedded migration, Tenantry's and then
+// each extension's, on a database/sql connection of its own.
 func (db *DB) Migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.w, fsys)
+	m, err := sql.Open("sqlite", db.path+"?_busy_timeout=5000&_foreign_keys=1&_synchronous=NORMAL&_journal_mode=WAL")
+	if err != nil {
+		return fmt.Errorf("sqlite: open %s: %w", db.path, err)
+	}
+	defer m.Close()
+	m.SetMaxOpenConns(1)
+	p, err := goose.NewProvider(goose.DialectSQLite3, m, fsys)
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	return db.migrateExtensions(ctx)
+	return db.migrateExtensions(ctx, m)
 }
 
-// Close closes both connection pools.
+// Close closes the writer and the readers.
 func (db *DB) Close() error {
-	return errors.Join(db.readers.close(), db.ws.close(), db.w.Close())
+	return errors.Join(db.readers.close(), db.writer.close())
 }
 
 // Ping checks that the database answers (unavailable).
@@ -179,125 +173,6 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Platform returns the cross-tenant operations.
 func (db *DB) Platform() tenantry.Platform { return db.platform }
-
-// querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// wtx is a write transaction. Its newID makes ids that sort after every
-// id it made before, so ids made by one store are in creation order even
-// within one millisecond.
-type wtx struct {
-	*sql.Tx
-	ids    *idGen
-	stmts  *stmtCache
-	missed []string // queries to prepare once the transaction ends
-	events []string // tenants whose outbox the transaction wrote to
-	// invs are the invalidations the transaction writes before it
-	// commits (invalidate) and delivers after.
-	invs []tenantry.Invalidation
-}
-
-// ExecContext runs query with a cached prepared statement.
-func (tx *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return tx.Tx.ExecContext(ctx, query, args...)
-}
-
-// QueryContext runs query with a cached prepared statement.
-func (tx *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return tx.Tx.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext runs query with a cached prepared statement.
-func (tx *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := tx.stmts.lookup(query, &tx.missed); st != nil {
-		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
-	}
-	return tx.Tx.QueryRowContext(ctx, query, args...)
-}
-
-// stmtCache keeps one prepared statement per query text. Query texts are
-// built from constants only (values are always bound), so it stays small.
-type stmtCache struct {
-	db    *sql.DB
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
-}
-
-func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}}
-}
-
-// get returns the prepared statement of query, preparing it once.
-func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
-	c.mu.Lock()
-	st, ok := c.stmts[query]
-	c.mu.Unlock()
-	if ok {
-		return st, nil
-	}
-	// The lock is not held while preparing: preparing may wait for a
-	// connection that a transaction holds, and that transaction looks up
-	// statements too.
-	st, err := c.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if prev, ok := c.stmts[query]; ok {
-		st.Close()
-		return prev, nil
-	}
-	c.stmts[query] = st
-	return st, nil
-}
-
-// lookup returns the prepared statement of query, or nil after adding
-// query to missed. A transaction cannot prepare a pool statement while it
-// holds its connection (the writer pool has only one), so statements are
-// prepared after the transaction ends, by prepare.
-func (c *stmtCache) lookup(query string, missed *[]string) *sql.Stmt {
-	c.mu.Lock()
-	st := c.stmts[query]
-	c.mu.Unlock()
-	if st == nil {
-		*missed = append(*missed, query)
-	}
-	return st
-}
-
-// prepare prepares the queries not yet cached; failures are ignored (the
-// queries then keep running unprepared).
-func (c *stmtCache) prepare(queries []string) {
-	for _, q := range queries {
-		c.get(context.Background(), q)
-	}
-}
-
-// close closes every cached statement.
-func (c *stmtCache) close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var errs []error
-	for q, st := range c.stmts {
-		errs = append(errs, st.Close())
-		delete(c.stmts, q)
-	}
-	return errors.Join(errs...)
-}
-
-// newID returns a new UUIDv7 greater than every id newID returned before.
-func (tx *wtx) newID() string { return tx.ids.next() }
 
 // idGen makes strictly increasing UUIDv7 ids.
 type idGen struct {
@@ -342,72 +217,12 @@ func successor(id string) (string, bool) {
 	return "", false
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE): it commits when
-// fn returns nil and rolls back otherwise.
-func (db *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
-	stx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr(err)
-	}
-	tx := &wtx{Tx: stx, ids: &db.ids, stmts: db.ws}
-	defer func() { db.ws.prepare(tx.missed) }()
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return dbErr(err)
-	}
-	if err := insertInvalidations(ctx, tx, db.local.Origin(), tx.invs); err != nil {
-		tx.Rollback()
-		return dbErr(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return dbErr(err)
-	}
-	db.local.Deliver(tx.invs)
-	db.eventsCommitted(tx.events)
-	return nil
-}
-
-// dbErr turns errors of a closed or unreachable database into unavailable,
-// CHECK constraint failures into validation_failed (with a generic message)
-// and leaves every other error as it is.
-func dbErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var te *tenantry.Error
-	if errors.As(err, &te) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "sql: database is closed") {
-		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
-	}
-	var se *msqlite.Error
-	if errors.As(err, &se) {
-		if se.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK {
-			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A value is not allowed."), err)
-		}
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL:
-			return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
-		}
-	}
-	return err
-}
-
 // timeFormat is how times are stored: fixed width, so text order is time
 // order, in UTC with microseconds.
 const timeFormat = "2006-01-02T15:04:05.000000Z"
 
 // encTime encodes t for storage.
 func encTime(t time.Time) string { return t.UTC().Format(timeFormat) }
-
-// encNullTime encodes an optional time.
-func encNullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return encTime(*t)
-}
 
 // parseStored parses a time in timeFormat, the form every stored time
 // has, without time.Parse's general layout machinery; ok is false for any
@@ -470,23 +285,6 @@ func (s timeScan) Scan(src any) error {
 		return fmt.Errorf("sqlite: parse time %q: %w", str, err)
 	}
 	*s.t = t.UTC()
-	return nil
-}
-
-// nullTimeScan scans an optional stored time into **T.
-type nullTimeScan struct{ t **time.Time }
-
-// Scan implements sql.Scanner.
-func (s nullTimeScan) Scan(src any) error {
-	if src == nil {
-		*s.t = nil
-		return nil
-	}
-	var t time.Time
-	if err := (timeScan{&t}).Scan(src); err != nil {
-		return err
-	}
-	*s.t = &t
 	return nil
 }
 

@@ -77,7 +77,9 @@ func TestOpen(t *testing.T) {
 	}
 	for _, p := range pragmas {
 		var got string
-		if err := db.w.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
+		if err := db.write(ctx, "", func(tx *connTx) error {
+			return tx.QueryRow(ctx, "PRAGMA "+p.name).Scan(&got)
+		}); err != nil {
 			t.Fatalf("PRAGMA %s: %v", p.name, err)
 		}
 		if got != p.want {
@@ -175,3 +177,17 @@ func TestParseStored(t *testing.T) {
 		}
 	}
 }
+
+// queryRow reads one row through the readers: a test's look at the tables.
+func queryRow(t testing.TB, db *DB, query string, args ...any) rowFunc {
+	return func(dest ...any) error {
+		return db.readers.read(t.Context(), "", db.rewritten, false, func(tx tenantry.Tx) error {
+			return tx.QueryRow(t.Context(), query, args...).Scan(dest...)
+		})
+	}
+}
+
+// rowFunc is a row whose Scan is the function.
+type rowFunc func(dest ...any) error
+
+func (f rowFunc) Scan(dest ...any) error { return f(dest...) }

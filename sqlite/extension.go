@@ -12,13 +12,13 @@ import (
 
 // migrateExtensions applies each extension's SQLite migrations, with a
 // version table of its own, then checks its declared tables.
-func (db *DB) migrateExtensions(ctx context.Context) error {
+func (db *DB) migrateExtensions(ctx context.Context, m *sql.DB) error {
 	db.rules.Columns, db.rules.UserColumns = map[string][]string{}, map[string][]string{}
 	for _, e := range db.exts {
 		if e.SQLite == nil {
 			return fmt.Errorf("sqlite: extension %s has no SQLite migrations", e.Name)
 		}
-		p, err := goose.NewProvider(goose.DialectSQLite3, db.w, e.SQLite,
+		p, err := goose.NewProvider(goose.DialectSQLite3, m, e.SQLite,
 			goose.WithTableName("goose_"+e.Name), goose.WithDisableGlobalRegistry(true))
 		if err != nil {
 			return fmt.Errorf("sqlite: extension %s: migrations: %w", e.Name, err)
@@ -27,7 +27,7 @@ func (db *DB) migrateExtensions(ctx context.Context) error {
 			return fmt.Errorf("sqlite: extension %s: migrate: %w", e.Name, err)
 		}
 		for _, t := range e.Tables {
-			shape, err := tableShape(ctx, db.w, t)
+			shape, err := tableShape(ctx, m, t)
 			if err != nil {
 				return fmt.Errorf("sqlite: extension %s: %w", e.Name, err)
 			}

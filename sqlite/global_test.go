@@ -183,7 +183,7 @@ func TestRefreshTokens(t *testing.T) {
 		}
 	}
 	var fam string
-	if err := db.w.QueryRowContext(ctx, `SELECT family_id FROM refresh_tokens WHERE hash = 'a2'`).Scan(&fam); err != nil || fam != first.FamilyID {
+	if err := queryRow(t, db, `SELECT family_id FROM refresh_tokens WHERE hash = 'a2'`).Scan(&fam); err != nil || fam != first.FamilyID {
 		t.Errorf("family of a2: got %q, %v, want %q", fam, err, first.FamilyID)
 	}
 	_, err := db.RevokeRefreshToken(ctx, "b2")

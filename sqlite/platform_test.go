@@ -213,13 +213,13 @@ func countRows(t *testing.T, db *DB, id string) map[string]int {
 	out := map[string]int{}
 	for _, table := range tenantTables(db) {
 		var n int
-		if err := db.w.QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` WHERE tenant_id = ?`, id).Scan(&n); err != nil {
+		if err := queryRow(t, db, `SELECT count(*) FROM `+table+` WHERE tenant_id = ?`, id).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		out[table] = n
 	}
 	var n int
-	if err := db.w.QueryRowContext(t.Context(), `SELECT count(*) FROM tenants WHERE id = ?`, id).Scan(&n); err != nil {
+	if err := queryRow(t, db, `SELECT count(*) FROM tenants WHERE id = ?`, id).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	out["tenants"] = n

@@ -164,7 +164,7 @@ func TestReadReusesStatements(t *testing.T) {
 	for round := range 3 * readerConns {
 		err := ts.Read(t.Context(), func(tx tenantry.Tx) error {
 			row := tx.QueryRow(t.Context(), q, tx.TenantID(), 1)
-			rtx, st := tx.(*readTx), row.(readRow).st
+			rtx, st := tx.(*connTx), row.(connRow).st
 			if was, ok := first[rtx.c]; !ok {
 				first[rtx.c] = st
 			} else if was != st {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/tenantry/tenantry"
@@ -33,18 +32,6 @@ func scanTenant(row interface{ Scan(...any) error }) (*tenantry.Tenant, error) {
 		return nil, fmt.Errorf("decode limits of tenant %s: %w", t.ID, err)
 	}
 	return &t, nil
-}
-
-// tenantWhere returns the tenant that matches the condition (one ? bound to
-// arg), or tenant_not_found.
-func tenantWhere(ctx context.Context, q querier, cond string, arg any) (*tenantry.Tenant, error) {
-	t, err := scanTenant(q.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
-	} else if err != nil {
-		return nil, dbErr(fmt.Errorf("read tenant: %w", err))
-	}
-	return t, nil
 }
 
 // TenantStore is the handle bound to one tenant. It implements
@@ -79,31 +66,6 @@ func (db *DB) handle(h *TenantStore) *TenantStore {
 
 // ID returns the tenant id the handle is bound to.
 func (h *TenantStore) ID() string { return h.id }
-
-// write runs fn in one write transaction with the handle's tenant row read
-// inside it (tenant_not_found when the tenant does not exist).
-func (h *TenantStore) write(ctx context.Context, fn func(tx *wtx, t *tenantry.Tenant) error) error {
-	if h.err != nil {
-		return h.err
-	}
-	return h.db.write(ctx, func(tx *wtx) error {
-		t, err := tenantWhere(ctx, tx, `id = ?`, h.id)
-		if err != nil {
-			return err
-		}
-		return fn(tx, t)
-	})
-}
-
-// audit writes an audit event of the handle's tenant in tx.
-func (h *TenantStore) audit(ctx context.Context, tx *wtx, action, targetType, targetID string, data any) error {
-	ev, err := tenantry.NewAuditEventData(ctx, h.id, action, targetType, targetID, data)
-	if err != nil {
-		return err
-	}
-	ev.ID = tx.newID()
-	return insertAudit(ctx, tx, ev)
-}
 
 // Tenant returns the tenant itself (tenant_not_found).
 func (h *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {

@@ -13,8 +13,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tenantry/tenantry"
+	sqlite3 "modernc.org/sqlite/lib"
 	"zombiezen.com/go/sqlite"
+
+	"github.com/tenantry/tenantry"
 	"zombiezen.com/go/sqlite/sqlitex"
 )
 
@@ -82,7 +84,7 @@ func (r *readers) stmtsOf(c *sqlite.Conn) *connStmts {
 	return s
 }
 
-// read runs fn with a readTx of tenant id on a pooled connection; with
+// read runs fn with a connTx of tenant id on a pooled connection; with
 // snapshot, in one transaction, so that every statement sees the rows
 // committed when the first began (it ends with ROLLBACK: it wrote nothing).
 func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapshot bool, fn func(tenantry.Tx) error) error {
@@ -96,7 +98,7 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapsh
 	r.inUse.Add(1)
 	defer r.inUse.Add(-1)
 	var hooks []func()
-	tx := &readTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
+	tx := &connTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
 	if snapshot {
 		err = sqlitex.ExecuteTransient(c, "BEGIN", nil)
 	}
@@ -111,7 +113,7 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapsh
 	tx.stmts.trim()
 	r.pool.Put(c)
 	if err != nil {
-		return dbErr(err)
+		return connErr(ctx, err)
 	}
 	if tx.err != nil {
 		return tx.err
@@ -122,9 +124,11 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapsh
 	return nil
 }
 
-// readTx is a tenantry.Tx of a tenant read on one pooled connection. Each
-// statement runs on its own and sees the rows committed when it starts.
-type readTx struct {
+// connTx is a transaction on one connection: a tenantry.Tx of tenant id
+// (or, with id "", the global tables' core.GlobalTx, global.go). A read
+// runs on a pooled reader, each statement on its own seeing the rows
+// committed when it starts; a write runs on the writer (write.go).
+type connTx struct {
 	ctx    context.Context
 	c      *sqlite.Conn
 	stmts  *connStmts // c's prepared statements
@@ -134,19 +138,26 @@ type readTx struct {
 	hooks  *[]func()
 	err    error      // the first failed statement: it fails the transaction
 	open   []openStmt // statements handed out and not yet reset
+
+	// A write's: db makes the audit ids, invs are the invalidations it
+	// writes before it commits and delivers after, events the tenants
+	// whose outbox it wrote to.
+	db     *DB // nil in a read
+	invs   []tenantry.Invalidation
+	events []string
 }
 
-// openStmt is a statement a readTx handed out and its SQL text.
+// openStmt is a statement a connTx handed out and its SQL text.
 type openStmt struct {
 	st    *sqlite.Stmt
 	query string
 }
 
 // TenantID returns the id of the transaction's tenant.
-func (tx *readTx) TenantID() string { return tx.id }
+func (tx *connTx) TenantID() string { return tx.id }
 
 // Tenant returns the tenant (tenant_not_found).
-func (tx *readTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+func (tx *connTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if tx.tenant != nil {
 		return tx.tenant, nil
 	}
@@ -160,8 +171,8 @@ func (tx *readTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	return t, nil
 }
 
-// Exec runs a statement; the connection refuses writes.
-func (tx *readTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+// Exec runs a statement (a reader's connection refuses writes).
+func (tx *connTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	st, err := tx.statement(query, args)
 	if err != nil {
 		return 0, err
@@ -175,42 +186,53 @@ func (tx *readTx) Exec(ctx context.Context, query string, args ...any) (int64, e
 }
 
 // Query runs a query; the caller closes the rows.
-func (tx *readTx) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
+func (tx *connTx) Query(ctx context.Context, query string, args ...any) (tenantry.Rows, error) {
 	st, err := tx.statement(query, args)
 	if err != nil {
 		return nil, err
 	}
-	return &readRows{tx: tx, st: st}, nil
+	return &connRows{tx: tx, st: st}, nil
 }
 
 // QueryRow runs a query that returns at most one row.
-func (tx *readTx) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
+func (tx *connTx) QueryRow(ctx context.Context, query string, args ...any) tenantry.Row {
 	st, err := tx.statement(query, args)
 	if err != nil {
 		return errRow{err}
 	}
-	return readRow{tx: tx, st: st}
+	return connRow{tx: tx, st: st}
 }
 
-// Queue fails a read transaction: it is for writes.
-func (tx *readTx) Queue(context.Context, string, ...any) {
-	if tx.err == nil {
+// Queue runs a statement at once in a write: its error fails the
+// transaction. It fails a read transaction.
+func (tx *connTx) Queue(ctx context.Context, query string, args ...any) {
+	if tx.db != nil {
+		_, _ = tx.Exec(ctx, query, args...)
+	} else if tx.err == nil {
 		tx.err = errors.New("sqlite: Queue in a read transaction")
 	}
 }
 
-// Audit fails: a read transaction changes nothing.
-func (tx *readTx) Audit(context.Context, string, string, string, any) error {
-	return errors.New("sqlite: Audit in a read transaction")
+// Audit writes an audit event of the tenant, its invalidations and its
+// event (write.go); it fails in a read transaction.
+func (tx *connTx) Audit(ctx context.Context, action, targetType, targetID string, data any) error {
+	if tx.db == nil {
+		return errors.New("sqlite: Audit in a read transaction")
+	}
+	ev, err := tenantry.NewAuditEventData(ctx, tx.id, action, targetType, targetID, data)
+	if err != nil {
+		return err
+	}
+	return tx.insertAudit(ctx, ev)
 }
 
 // AfterCommit registers fn to run after the transaction.
-func (tx *readTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
+func (tx *connTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
 
 // statement returns a prepared statement of query (from tx.stmts) with
 // every parameter bound: args in order, NULL for those past them, so no
 // value of an earlier run is left.
-func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
+func (tx *connTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	if tx.err != nil {
 		return nil, tx.err
 	}
@@ -238,7 +260,7 @@ func (tx *readTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 // reset gives st back to tx.stmts, reset for its next use. Its bindings
 // stay (the next use binds them all): clearing them would make SQLite
 // plan the statement again.
-func (tx *readTx) reset(st *sqlite.Stmt) {
+func (tx *connTx) reset(st *sqlite.Stmt) {
 	for i, o := range tx.open {
 		if o.st == st {
 			tx.open = append(tx.open[:i], tx.open[i+1:]...)
@@ -250,30 +272,30 @@ func (tx *readTx) reset(st *sqlite.Stmt) {
 
 // resetAll resets the statements fn left open, so the connection goes back
 // to the pool idle.
-func (tx *readTx) resetAll() {
+func (tx *connTx) resetAll() {
 	for len(tx.open) > 0 {
 		tx.reset(tx.open[len(tx.open)-1].st)
 	}
 }
 
 // fail records err as the transaction's failure and returns it mapped.
-func (tx *readTx) fail(err error) error {
-	err = readErr(tx.ctx, err)
+func (tx *connTx) fail(err error) error {
+	err = connErr(tx.ctx, err)
 	if tx.err == nil {
 		tx.err = err
 	}
 	return err
 }
 
-// readRows are the rows of readTx.Query.
-type readRows struct {
-	tx   *readTx
+// connRows are the rows of connTx.Query.
+type connRows struct {
+	tx   *connTx
 	st   *sqlite.Stmt
 	err  error
 	done bool
 }
 
-func (r *readRows) Next() bool {
+func (r *connRows) Next() bool {
 	if r.done {
 		return false
 	}
@@ -287,29 +309,29 @@ func (r *readRows) Next() bool {
 	return ok
 }
 
-func (r *readRows) Scan(dest ...any) error {
+func (r *connRows) Scan(dest ...any) error {
 	if err := scanColumns(r.st, dest); err != nil {
 		return r.tx.fail(err)
 	}
 	return nil
 }
 
-func (r *readRows) Err() error { return r.err }
+func (r *connRows) Err() error { return r.err }
 
-func (r *readRows) Close() {
+func (r *connRows) Close() {
 	if !r.done {
 		r.done = true
 		r.tx.reset(r.st)
 	}
 }
 
-// readRow is the row of readTx.QueryRow; no row is not_found.
-type readRow struct {
-	tx *readTx
+// connRow is the row of connTx.QueryRow; no row is not_found.
+type connRow struct {
+	tx *connTx
 	st *sqlite.Stmt
 }
 
-func (r readRow) Scan(dest ...any) error {
+func (r connRow) Scan(dest ...any) error {
 	defer r.tx.reset(r.st)
 	ok, err := r.st.Step()
 	switch {
@@ -324,12 +346,27 @@ func (r readRow) Scan(dest ...any) error {
 	return nil
 }
 
-// readErr maps an error of the readers: an interrupted statement is its
-// context's error, a busy or unreachable database unavailable.
-func readErr(ctx context.Context, err error) error {
+// connErr maps an error of a statement to tenantry errors: a unique
+// violation is conflict, a foreign key violation not_found, a not-null or
+// check violation validation_failed, a value a STRICT column refuses
+// bad_request; an interrupted statement is its context's error, a busy or
+// unreachable database unavailable.
+func connErr(ctx context.Context, err error) error {
 	var te *tenantry.Error
 	if errors.As(err, &te) {
 		return err
+	}
+	switch sqlite.ErrCode(err) {
+	case sqlite.ResultConstraintUnique, sqlite.ResultConstraintPrimaryKey:
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.ECONFLICT, "It already exists."), err)
+	case sqlite.ResultConstraintForeignKey:
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.ENOTFOUND, "A record it refers to does not exist."), err)
+	case sqlite.ResultConstraintNotNull:
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A required value is missing."), err)
+	case sqlite.ResultConstraintCheck:
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EINVALID, "A value is not allowed."), err)
+	case sqlite.ResultCode(sqlite3.SQLITE_CONSTRAINT_DATATYPE): // a STRICT column, as PostgreSQL's invalid input
+		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EBADREQUEST, "The request is not valid."), err)
 	}
 	switch sqlite.ErrCode(err).ToPrimary() {
 	case sqlite.ResultInterrupt:
@@ -616,3 +653,8 @@ func columnValue(st *sqlite.Stmt, i int, typ sqlite.ColumnType) any {
 	}
 	return nil
 }
+
+// errRow is a Row whose query was refused before it ran.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
