@@ -147,14 +147,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	c.hashSlots, c.collectAfterHash = hashBudget(limit, auth.DefaultParams(), runtime.GOMAXPROCS(0))
 	c.logMemoryLimit(env, limit, logger)
 
-	plans, err := loadPlans(c.plansFile)
-	if err != nil {
-		return err
-	}
-	plans = plans.WithExtensions(env.opts.Extensions)
-	// The assistant's providers are configuration too: refused before the
-	// store is opened, so a bad setting leaves nothing running.
-	provs, err := providers(env)
+	plans, provs, err := c.plansAndProviders(env)
 	if err != nil {
 		return err
 	}
@@ -212,6 +205,18 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		secret: secret, streams: streams, hooks: hooks, registry: reg, logger: logger})
 
 	return c.listenAndServe(ctx, srv, db, hooks, streams, stopEvents, logger)
+}
+
+// plansAndProviders loads the plans, with the extensions' limits, and the
+// assistant's providers: configuration, refused before the store is
+// opened, so a bad setting leaves nothing running.
+func (c *serveConfig) plansAndProviders(env *environment) (tenantry.Plans, assistant.Providers, error) {
+	plans, err := loadPlans(c.plansFile)
+	if err != nil {
+		return tenantry.Plans{}, nil, err
+	}
+	provs, err := providers(env)
+	return plans.WithExtensions(env.opts.Extensions), provs, err
 }
 
 // listenAndServe listens on --addr (and --debug-addr), runs the webhook

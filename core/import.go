@@ -113,11 +113,7 @@ func fitImport(row importRow, err error) error {
 // insertImportedTenant inserts the tenant row of an import (conflict on its
 // id, slug or domain).
 func insertImportedTenant(ctx context.Context, tx GlobalTx, t *tenantry.Tenant) error {
-	settings, err := encodeJSON(t.Settings, &t.Settings)
-	if err != nil {
-		return err
-	}
-	limits, err := encodeJSON(t.Limits, &t.Limits)
+	settings, limits, err := tenantJSON(t)
 	if err != nil {
 		return err
 	}

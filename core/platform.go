@@ -71,6 +71,16 @@ func encodeJSON[T ~map[string]V, V any](v T, out *T) (string, error) {
 	return string(raw), nil
 }
 
+// tenantJSON returns t's settings and limits as JSON text for their
+// columns, with what decoding them gives back stored in t (encodeJSON).
+func tenantJSON(t *tenantry.Tenant) (settings, limits string, err error) {
+	if settings, err = encodeJSON(t.Settings, &t.Settings); err != nil {
+		return "", "", err
+	}
+	limits, err = encodeJSON(t.Limits, &t.Limits)
+	return settings, limits, err
+}
+
 // createTenant creates tenant tc (validated) in tx and enters it: its
 // platform event tenant.create, and with tc.OwnerID the owner's
 // membership, audited on the tenant's trail as every member.add is, and
@@ -85,15 +95,11 @@ func createTenant(ctx context.Context, tx GlobalTx, cfg *Config, tc tenantry.Ten
 	}
 	now := tenantry.Now()
 	t := &tenantry.Tenant{ID: tc.ID, Name: tc.Name, Slug: tc.Slug, Domain: tc.Domain, Plan: tc.Plan,
-		Status: tenantry.TenantActive, CreatedAt: now, UpdatedAt: now}
+		Status: tenantry.TenantActive, Settings: tc.Settings, Limits: tc.Limits, CreatedAt: now, UpdatedAt: now}
 	if t.ID == "" {
 		t.ID = tenantry.NewID()
 	}
-	settings, err := encodeJSON(tc.Settings, &t.Settings)
-	if err != nil {
-		return nil, err
-	}
-	limits, err := encodeJSON(tc.Limits, &t.Limits)
+	settings, limits, err := tenantJSON(t)
 	if err != nil {
 		return nil, err
 	}
@@ -206,11 +212,7 @@ func (p Platform) UpdateTenant(ctx context.Context, id string, tu tenantry.Tenan
 		if tu.LimitsPatch != nil {
 			t.Limits, changes["limits"] = t.Limits.MergePatch(tu.LimitsPatch), tu.LimitsPatch
 		}
-		settings, err := encodeJSON(t.Settings, &t.Settings)
-		if err != nil {
-			return err
-		}
-		limits, err := encodeJSON(t.Limits, &t.Limits)
+		settings, limits, err := tenantJSON(t)
 		if err != nil {
 			return err
 		}
