@@ -139,10 +139,15 @@ type connTx struct {
 	err    error      // the first failed statement: it fails the transaction
 	open   []openStmt // statements handed out and not yet reset
 
-	// A write's: db makes the audit ids, invs are the invalidations it
-	// writes before it commits and delivers after, events the tenants
-	// whose outbox it wrote to.
-	db     *DB // nil in a read
+	*writeState // nil in a read
+}
+
+// writeState is what a write transaction keeps besides: db makes the audit
+// ids, invs are the invalidations it writes before it commits and delivers
+// after, events the tenants whose outbox it wrote to. A read does without
+// (it is allocated on every list and get).
+type writeState struct {
+	db     *DB
 	invs   []tenantry.Invalidation
 	events []string
 }
@@ -206,7 +211,7 @@ func (tx *connTx) QueryRow(ctx context.Context, query string, args ...any) tenan
 // Queue runs a statement at once in a write: its error fails the
 // transaction. It fails a read transaction.
 func (tx *connTx) Queue(ctx context.Context, query string, args ...any) {
-	if tx.db != nil {
+	if tx.writeState != nil {
 		_, _ = tx.Exec(ctx, query, args...)
 	} else if tx.err == nil {
 		tx.err = errors.New("sqlite: Queue in a read transaction")
@@ -216,7 +221,7 @@ func (tx *connTx) Queue(ctx context.Context, query string, args ...any) {
 // Audit writes an audit event of the tenant, its invalidations and its
 // event (write.go); it fails in a read transaction.
 func (tx *connTx) Audit(ctx context.Context, action, targetType, targetID string, data any) error {
-	if tx.db == nil {
+	if tx.writeState == nil {
 		return errors.New("sqlite: Audit in a read transaction")
 	}
 	ev, err := tenantry.NewAuditEventData(ctx, tx.id, action, targetType, targetID, data)

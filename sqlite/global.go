@@ -50,14 +50,14 @@ type globalTx struct{ *connTx }
 // Invalidate adds invs to what a write writes to the invalidations outbox
 // before it commits and tells the process after; a read commits nothing.
 func (tx globalTx) Invalidate(invs ...tenantry.Invalidation) {
-	if tx.db != nil {
+	if tx.writeState != nil {
 		tx.invs = append(tx.invs, invs...)
 	}
 }
 
 // PlatformAudit writes a platform audit event and its invalidations.
 func (tx globalTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
-	if tx.db == nil {
+	if tx.writeState == nil {
 		return errors.New("sqlite: PlatformAudit in a read transaction")
 	}
 	return tx.insertPlatformAudit(ctx, ev)
@@ -65,7 +65,7 @@ func (tx globalTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) e
 
 // Enter binds the write, which has inserted t's row, to t from here on.
 func (tx globalTx) Enter(t *tenantry.Tenant) core.PlatformTx {
-	if tx.db == nil {
+	if tx.writeState == nil {
 		panic("sqlite: Enter in a read transaction")
 	}
 	tx.id, tx.tenant = t.ID, t
