@@ -7,15 +7,17 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// Platform are the platform's rules of a tenant's life, for both
-// backends: tenantry.Platform's CreateTenant, UpdateTenant,
-// SetTenantStatus and DeleteTenant, with what each audits on the platform
-// trail and tells the tenant's event streams. A backend's Platform embeds
-// them.
+// Platform is tenantry.Platform for both backends, over a backend's
+// Globals: a tenant's life (CreateTenant, UpdateTenant, SetTenantStatus,
+// DeleteTenant, with what each audits on the platform trail and tells the
+// tenant's event streams), the tenant list, export and import, usage, the
+// outbox and the platform trail. A backend's DB.Platform returns it.
 type Platform struct {
 	g   Globals
 	cfg *Config
 }
+
+var _ tenantry.Platform = (*Platform)(nil)
 
 // NewPlatform returns the platform rules over g, with cfg, the store's.
 func NewPlatform(g Globals, cfg *Config) Platform { return Platform{g: g, cfg: cfg} }

@@ -99,7 +99,7 @@ type DB struct {
 	// rules are what package core's rules know of the store.
 	rules core.Config
 	// platform is the store's Platform, made once.
-	platform *Platform
+	platform *core.Platform
 }
 
 var _ tenantry.Store = (*DB)(nil)
@@ -107,7 +107,8 @@ var _ tenantry.Store = (*DB)(nil)
 // wire builds package core's rules over db's transactions, with db.rules.
 func (db *DB) wire() {
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
-	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
+	platform := core.NewPlatform(db.globals(), &db.rules)
+	db.platform = &platform
 }
 
 // Open migrates the database at url (as the connecting user), then opens

@@ -84,7 +84,7 @@ type DB struct {
 	// rules are what package core's rules know of the store.
 	rules core.Config
 	// platform is the store's Platform, made once.
-	platform *Platform
+	platform *core.Platform
 }
 
 // Stats returns the figures of the writer and the readers together:
@@ -118,7 +118,8 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 	db := &DB{plans: plans, path: path, exts: exts, local: dbbus.NewLocal(),
 		rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements}, rewritten: newRewrites()}
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
-	db.platform = &Platform{Platform: core.NewPlatform(db.globals(), &db.rules), db: db}
+	platform := core.NewPlatform(db.globals(), &db.rules)
+	db.platform = &platform
 	// The migrations run first, so the file exists, in WAL mode, before
 	// the writer and the readers open it.
 	if err := db.Migrate(ctx); err != nil {
@@ -171,7 +172,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	})
 }
 
-// Platform returns the cross-tenant operations.
+// Platform returns the cross-tenant operations (package core's, over the
+// store's global transactions): each change is audited in platform_audit.
 func (db *DB) Platform() tenantry.Platform { return db.platform }
 
 // idGen makes strictly increasing UUIDv7 ids.
