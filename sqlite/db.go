@@ -71,7 +71,7 @@ type DB struct {
 	// exts are the builder's extensions: migrated after Tenantry's
 	// schema, their tables checked.
 	exts []tenantry.Extension
-	// readers run the read transactions, a tenant's or global (reader.go).
+	// readers run the read transactions, a tenant's or global (conn.go).
 	readers *readers
 	// rewritten caches the SQLite text of the tenant transactions'
 	// statements (numbered), so a statement is rewritten once.
