@@ -25,7 +25,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"runtime"
@@ -35,7 +34,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -392,5 +390,3 @@ func platformAuditArgs(e *tenantry.AuditEvent) []any {
 	return []any{e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
 		e.At, e.RequestID, data}
 }
-
-func asPgError(err error, pe **pgconn.PgError) bool { return errors.As(err, pe) }

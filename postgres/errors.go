@@ -62,24 +62,6 @@ func isConnectErr(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// tenantConflict names the tenant key a unique violation hit.
-func tenantConflict(err error) error {
-	var pe *pgconn.PgError
-	if !asPgError(err, &pe) || pe.Code != "23505" {
-		return err
-	}
-	constraint, table := pgNames(pe)
-	switch {
-	case strings.Contains(constraint, "slug"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this slug already exists.")
-	case strings.Contains(constraint, "domain"):
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this domain already exists.")
-	case table == "tenants" || constraint == "tenants_pkey":
-		return tenantry.Errorf(tenantry.ECONFLICT, "A tenant with this id already exists.")
-	}
-	return err
-}
-
 // pgNames returns the constraint and the table an error names, without a
 // Citus shard suffix. A single PostgreSQL sets them as fields of the
 // error; an error that a Citus worker raised reaches the coordinator

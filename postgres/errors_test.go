@@ -56,33 +56,6 @@ func TestMapErrCitus(t *testing.T) {
 	}
 }
 
-// TestTenantConflictCitus names the tenant key a duplicate hit, from the
-// fields of a single PostgreSQL or from the message of a Citus worker
-// (tenants is a reference table there, its shard suffixed like any).
-func TestTenantConflictCitus(t *testing.T) {
-	tests := []struct {
-		name string
-		err  *pgconn.PgError
-		want string
-	}{
-		{"slug, PostgreSQL", &pgconn.PgError{Code: "23505", ConstraintName: "tenants_slug_key", TableName: "tenants"}, "A tenant with this slug already exists."},
-		{"slug, Citus worker", &pgconn.PgError{Code: "23505",
-			Message: `duplicate key value violates unique constraint "tenants_slug_key_102008"`}, "A tenant with this slug already exists."},
-		{"domain, Citus worker", &pgconn.PgError{Code: "23505",
-			Message: `duplicate key value violates unique constraint "tenants_domain_key_102008"`}, "A tenant with this domain already exists."},
-		{"id, PostgreSQL", &pgconn.PgError{Code: "23505", ConstraintName: "tenants_pkey", TableName: "tenants"}, "A tenant with this id already exists."},
-		{"id, Citus worker", &pgconn.PgError{Code: "23505",
-			Message: `duplicate key value violates unique constraint "tenants_pkey_102008"`}, "A tenant with this id already exists."},
-		{"another table", &pgconn.PgError{Code: "23505",
-			Message: `duplicate key value violates unique constraint "members_pkey_102009"`}, "It already exists."},
-	}
-	for _, tt := range tests {
-		if got := tenantry.ErrorMessage(mapErr(tenantConflict(tt.err))); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestPgNames(t *testing.T) {
 	tests := []struct {
 		name                      string

@@ -84,12 +84,3 @@ func sendBatch(ctx context.Context, c *pgx.Conn, b *pgx.Batch) (pgx.BatchResults
 	}
 	return c.SendBatch(ctx, b), nil
 }
-
-// execBatch sends b on c (sendBatch) and reads all its results.
-func execBatch(ctx context.Context, c *pgx.Conn, b *pgx.Batch) error {
-	br, err := sendBatch(ctx, c, b)
-	if err != nil {
-		return err
-	}
-	return br.Close()
-}

@@ -113,3 +113,12 @@ func TestUnprepared(t *testing.T) {
 		}
 	}
 }
+
+// execBatch sends b on c (sendBatch) and reads all its results.
+func execBatch(ctx context.Context, c *pgx.Conn, b *pgx.Batch) error {
+	br, err := sendBatch(ctx, c, b)
+	if err != nil {
+		return err
+	}
+	return br.Close()
+}
