@@ -100,10 +100,8 @@ func (p Platform) ExportTenant(ctx context.Context, id string, w io.Writer) erro
 	bw := bufio.NewWriter(w)
 	e := exportWriter{enc: json.NewEncoder(bw)}
 	err := p.g.Snapshot(ctx, tid, func(tx tenantry.Tx) error {
-		t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.id = $1`, tid))
-		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
-			return errTenantNotFound()
-		} else if err != nil {
+		t, err := tenantRow(ctx, tx, "id", tid)
+		if err != nil {
 			return err
 		}
 		if err := e.put(tenantry.ExportTenant, t); err != nil {

@@ -90,13 +90,17 @@ func (p Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tena
 // tenantWhere reads the tenant whose column (id, slug or domain) is v, in
 // a global read (tenant_not_found).
 func (a Accounts) tenantWhere(ctx context.Context, column, v string) (*tenantry.Tenant, error) {
-	return read(ctx, a.g, func(tx GlobalTx) (*tenantry.Tenant, error) {
-		t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.`+column+` = $1`, v))
-		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
-			return nil, errTenantNotFound()
-		}
-		return t, err
-	})
+	return read(ctx, a.g, func(tx GlobalTx) (*tenantry.Tenant, error) { return tenantRow(ctx, tx, column, v) })
+}
+
+// tenantRow reads the tenant whose column (id, slug or domain) is v in tx
+// (tenant_not_found).
+func tenantRow(ctx context.Context, tx rowQuerier, column, v string) (*tenantry.Tenant, error) {
+	t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.`+column+` = $1`, v))
+	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
+		return nil, errTenantNotFound()
+	}
+	return t, err
 }
 
 // TenantByID finds a tenant by id in the tenant directory

@@ -4,7 +4,7 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// eventColumns are the columns scanEvent reads, in order.
+// eventColumns are the columns of an outbox row, in the order of eventArgs.
 const eventColumns = `tenant_id, seq, id, type, actor_type, actor_id, target_type, target_id, data, at`
 
 // insertEventSQL writes one outbox row.

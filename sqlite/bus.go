@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/dbbus"
 )
 
@@ -51,7 +52,7 @@ func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invali
 // MaxID returns the highest id, 0 for an empty table.
 func (t busTable) MaxID(ctx context.Context) (int64, error) {
 	var id int64
-	err := t.db.readers.read(ctx, "", t.db.rewritten, false, func(tx tenantry.Tx) error {
+	err := t.db.globalRead(ctx, func(tx core.GlobalTx) error {
 		return tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM invalidations`).Scan(&id)
 	})
 	return id, err
@@ -60,7 +61,7 @@ func (t busTable) MaxID(ctx context.Context) (int64, error) {
 // After returns up to limit rows above id, in id order.
 func (t busTable) After(ctx context.Context, id int64, limit int) ([]dbbus.Row, error) {
 	var out []dbbus.Row
-	err := t.db.readers.read(ctx, "", t.db.rewritten, false, func(tx tenantry.Tx) error {
+	err := t.db.globalRead(ctx, func(tx core.GlobalTx) error {
 		rows, err := tx.Query(ctx, `SELECT id, kind, subject_tenant_id, user_id, key, origin
 			FROM invalidations WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
 		if err != nil {

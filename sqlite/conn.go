@@ -15,24 +15,24 @@ import (
 
 	sqlite3 "modernc.org/sqlite/lib"
 	"zombiezen.com/go/sqlite"
+	"zombiezen.com/go/sqlite/sqlitex"
 
 	"github.com/tenantry/tenantry"
-	"zombiezen.com/go/sqlite/sqlitex"
 )
 
-// The tenant read transactions (TenantStore.Read, the hot path of every
-// list and get) run on a pool of their own, readers, through
-// zombiezen.com/go/sqlite: a thin API over the same SQLite library
-// (modernc.org/sqlite/lib) that the rest of the store reaches through
-// database/sql, so one engine, one set of file locks and one page format.
-// It skips database/sql's per-query goroutines, locks and conversions and
-// the driver's per-step context checks: a list of 20 projects makes a
-// quarter of the allocations (BenchmarkProjects). Each connection keeps
-// its prepared statements (connStmts, reader_cache.go), so a list runs on
-// the plan SQLite made for it the first time. A read's context interrupts
-// its statements (sqlite3_interrupt) once it is done.
+// Every transaction, a read on the pool of readers or a write on the one
+// writer (write.go), is a connTx on a connection of
+// zombiezen.com/go/sqlite: a thin API over modernc.org/sqlite/lib, the
+// engine the migrations reach through database/sql too, so one engine, one
+// set of file locks and one page format. It skips database/sql's per-query
+// goroutines, locks and conversions and the driver's per-step context
+// checks: a list of 20 projects makes a quarter of the allocations
+// (BenchmarkProjects). Each connection keeps its prepared statements
+// (connStmts, reader_cache.go), so a query runs on the plan SQLite made for
+// it the first time. A transaction's context interrupts its statements
+// (sqlite3_interrupt) once it is done.
 
-// readers is the pool of the tenant read transactions' connections.
+// readers is the pool of the read transactions' connections.
 type readers struct {
 	pool   *sqlitex.Pool
 	closed sync.Once
@@ -44,7 +44,7 @@ type readers struct {
 }
 
 // openReaders opens n read-only connections to the database at path,
-// which the writer has created in WAL mode.
+// which the migrations have created in WAL mode.
 func openReaders(path string, n int) (*readers, error) {
 	pool, err := sqlitex.NewPool(path, sqlitex.PoolOptions{
 		Flags:    sqlite.OpenReadWrite,

@@ -167,9 +167,7 @@ func (db *DB) Close() error {
 // Ping checks that the database answers (unavailable).
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
-		return tx.QueryRow(ctx, "SELECT 1").Scan(&one)
-	})
+	return db.globalRead(ctx, func(tx core.GlobalTx) error { return tx.QueryRow(ctx, "SELECT 1").Scan(&one) })
 }
 
 // Platform returns the cross-tenant operations (package core's, over the

@@ -1,8 +1,5 @@
 package sqlite
 
-// eventColumns are the columns scanEvent reads, in order.
-const eventColumns = `tenant_id, seq, id, type, actor_type, actor_id, target_type, target_id, data, at`
-
 // OnEvents sets the function called, after each commit that wrote events,
 // once per tenant whose outbox grew: the server wakes its event streams
 // and tells the other processes. Set it before serving; nil removes it.

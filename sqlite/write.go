@@ -184,6 +184,10 @@ func auditArgs(tenant any, ev *tenantry.AuditEvent) []any {
 		ev.At, ev.RequestID, data}
 }
 
+// eventColumns are the columns of an outbox row, in the order insertEvent
+// binds them.
+const eventColumns = `tenant_id, seq, id, type, actor_type, actor_id, target_type, target_id, data, at`
+
 // insertEvent writes ev into the outbox of its tenant: the tenant's counter
 // row is incremented (created at 1) and ev gets the new value as its Seq.
 // SQLite's single writer makes seq order the commit order. The tenant is

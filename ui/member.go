@@ -103,11 +103,12 @@ func (h *Handler) invitationCreate(q *request) error {
 	f := q.r.PostForm
 	role := tenantry.Role(f.Get("role"))
 	form := map[string]string{"email": f.Get("email")}
-	email, err := h.team(q).CheckInvite(f.Get("email"), role)
+	team := h.team(q)
+	email, err := team.CheckInvite(f.Get("email"), role)
 	if err != nil {
 		return h.renderMembers(q, statusOf(err), err, form)
 	}
-	_, token, err := h.cfg.Auth.CreateInvitation(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), email, role)
+	_, token, err := h.cfg.Auth.CreateInvitation(q.ctx(), team.Store, email, role)
 	if err != nil {
 		return h.renderMembers(q, statusOf(err), err, form)
 	}
