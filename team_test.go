@@ -2,12 +2,10 @@ package tenantry_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tenantry/tenantry"
-	"github.com/tenantry/tenantry/sqlite"
 )
 
 // teamFixture is a tenant with an owner, an admin and two members, on a
@@ -21,11 +19,7 @@ type teamFixture struct {
 func newTeamFixture(t *testing.T) *teamFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), tenantry.DefaultPlans())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := openStore(t)
 	user := func(email string) string {
 		u, err := db.CreateUser(ctx, tenantry.UserCreate{Email: email, Name: email, PasswordHash: "x"})
 		if err != nil {

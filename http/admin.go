@@ -36,19 +36,8 @@ type adminTenantUpdateRequest struct {
 
 // adminTenantOf resolves the {id} path value: a tenant id or slug.
 func (s *Server) adminTenantOf(r *http.Request) (*tenantry.Tenant, error) {
-	ref := r.PathValue("id")
-	var (
-		t   *tenantry.Tenant
-		err error
-	)
-	if id, ok := tenantry.ParseID(ref); ok {
-		t, err = s.store.TenantByID(r.Context(), id)
-	} else if slug := normalizeSlug(ref); slug != "" {
-		t, err = s.store.TenantBySlug(r.Context(), slug)
-	} else {
-		err = errTenantNotFound()
-	}
-	return t, err
+	// The store's directory, not the cache: the console acts on what is.
+	return tenantry.Resolver{Directory: s.store}.Ref(r.Context(), r.PathValue("id"))
 }
 
 // handleAdminTenantCreate creates a tenant: 201. With owner_email an
@@ -276,7 +265,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 	q := r.URL.Query()
 	f := tenantry.AuditFilter{Action: q.Get("action"), Page: p}
 	if v := q.Get("tenant_id"); v != "" {
-		t, err := s.tenantByRef(r.Context(), v)
+		t, err := s.resolver.Ref(r.Context(), v)
 		if err != nil {
 			return err
 		}

@@ -151,7 +151,7 @@ func (s *Server) handleDefaultTenant(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	userID := tenantry.IdentityFromContext(ctx).UserID
-	t, err := s.tenantByRef(ctx, in.Tenant)
+	t, err := s.resolver.Ref(ctx, in.Tenant)
 	if err != nil {
 		return err
 	}

@@ -245,51 +245,41 @@ func cacheable(err error) bool {
 	return true
 }
 
-// tenantLookup returns the cached answer of key, calling fetch on a miss.
-func (s *Server) tenantLookup(key string, fetch func() (*tenantry.Tenant, error)) (*tenantry.Tenant, error) {
-	if l, ok := s.cache.tenants.get(key); ok {
+// cachedTenants is the tenant directory behind the API's resolver: the
+// store's, with its answers cached until an invalidation or their TTL.
+type cachedTenants struct{ s *Server }
+
+// lookup returns the cached answer of key, calling fetch on a miss.
+func (d cachedTenants) lookup(key string, fetch func() (*tenantry.Tenant, error)) (*tenantry.Tenant, error) {
+	if l, ok := d.s.cache.tenants.get(key); ok {
 		return l.v, l.err
 	}
 	t, err := fetch()
 	if err == nil || cacheable(err) {
-		s.cache.tenants.put(key, lookup[*tenantry.Tenant]{v: t, err: err})
+		d.s.cache.tenants.put(key, lookup[*tenantry.Tenant]{v: t, err: err})
 	}
 	return t, err
 }
 
-// tenantByID returns a tenant by id (tenant_not_found), cached.
-func (s *Server) tenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
+// TenantByID returns a tenant by id (tenant_not_found), cached.
+func (d cachedTenants) TenantByID(ctx context.Context, id string) (*tenantry.Tenant, error) {
 	id, ok := tenantry.ParseID(id)
 	if !ok {
-		return nil, errTenantNotFound()
+		return nil, tenantry.ErrNoTenant()
 	}
-	return s.tenantLookup("id:"+id, func() (*tenantry.Tenant, error) { return s.store.TenantByID(ctx, id) })
+	return d.lookup("id:"+id, func() (*tenantry.Tenant, error) { return d.s.store.TenantByID(ctx, id) })
 }
 
-// tenantBySlug returns a tenant by slug (tenant_not_found), cached.
-func (s *Server) tenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
-	if len(slug) > 63 {
-		return nil, errTenantNotFound()
-	}
-	return s.tenantLookup("slug:"+slug, func() (*tenantry.Tenant, error) { return s.store.TenantBySlug(ctx, slug) })
+// TenantBySlug returns a tenant by a slug the resolver normalized
+// (tenant_not_found), cached.
+func (d cachedTenants) TenantBySlug(ctx context.Context, slug string) (*tenantry.Tenant, error) {
+	return d.lookup("slug:"+slug, func() (*tenantry.Tenant, error) { return d.s.store.TenantBySlug(ctx, slug) })
 }
 
-// tenantByDomain returns a tenant by its custom domain (tenant_not_found),
-// cached.
-func (s *Server) tenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
-	return s.tenantLookup("domain:"+domain, func() (*tenantry.Tenant, error) { return s.store.TenantByDomain(ctx, domain) })
-}
-
-// tenantByRef returns a tenant by id or slug (tenant_not_found).
-func (s *Server) tenantByRef(ctx context.Context, ref string) (*tenantry.Tenant, error) {
-	if id, ok := tenantry.ParseID(ref); ok {
-		return s.tenantByID(ctx, id)
-	}
-	ref = normalizeSlug(ref)
-	if ref == "" {
-		return nil, errTenantNotFound()
-	}
-	return s.tenantBySlug(ctx, ref)
+// TenantByDomain returns a tenant by a normalized custom domain
+// (tenant_not_found), cached.
+func (d cachedTenants) TenantByDomain(ctx context.Context, domain string) (*tenantry.Tenant, error) {
+	return d.lookup("domain:"+domain, func() (*tenantry.Tenant, error) { return d.s.store.TenantByDomain(ctx, domain) })
 }
 
 // memberRole returns the user's role in the tenant (not_a_member), cached.
@@ -324,8 +314,4 @@ func (s *Server) user(ctx context.Context, id string) (*tenantry.User, error) {
 	}
 	s.cache.users.put(id, u)
 	return u, nil
-}
-
-func errTenantNotFound() error {
-	return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant matches the request.")
 }

@@ -62,8 +62,8 @@ func TestCacheInvalidationFromTheStore(t *testing.T) {
 		if _, err := s.memberRole(ctx, f.Tenant.ID, f.Member.UserID); err != nil {
 			t.Fatalf("memberRole: %v", err)
 		}
-		if _, err := s.tenantBySlug(ctx, "bussed"); err != nil {
-			t.Fatalf("tenantBySlug: %v", err)
+		if _, err := s.tenants.TenantBySlug(ctx, "bussed"); err != nil {
+			t.Fatalf("TenantBySlug: %v", err)
 		}
 	}
 	if err := here.Tenant(f.Tenant.ID).RemoveMember(ctx, f.Member.UserID); err != nil {
@@ -100,7 +100,7 @@ func TestCachesDropOnlyTheChangedTenant(t *testing.T) {
 	c.tenants.put("slug:old-a", lookup[*tenantry.Tenant]{v: &tenantry.Tenant{ID: a}})
 	c.tenants.put("id:"+b, lookup[*tenantry.Tenant]{v: &tenantry.Tenant{ID: b}})
 	c.tenants.put("slug:b", lookup[*tenantry.Tenant]{v: &tenantry.Tenant{ID: b}})
-	c.tenants.put("slug:free", lookup[*tenantry.Tenant]{err: errTenantNotFound()})
+	c.tenants.put("slug:free", lookup[*tenantry.Tenant]{err: tenantry.ErrNoTenant()})
 	c.members.put(memberKey(a, "u1"), lookup[tenantry.Role]{v: tenantry.RoleOwner})
 	c.members.put(memberKey(b, "u1"), lookup[tenantry.Role]{v: tenantry.RoleOwner})
 	c.apiKeys.put("key-a", &auth.Principal{APIKeyID: "k1", TenantID: a})
@@ -153,7 +153,7 @@ func TestCacheFloodOfMissesKeepsHits(t *testing.T) {
 	c.members.put(memberKey(id, "u1"), lookup[tenantry.Role]{v: tenantry.RoleOwner})
 	c.apiKeys.put("key-a", &auth.Principal{APIKeyID: "k1", TenantID: id})
 	for i := range maxCacheEntries + 10 {
-		c.tenants.put("slug:unknown-"+strconv.Itoa(i), lookup[*tenantry.Tenant]{err: errTenantNotFound()})
+		c.tenants.put("slug:unknown-"+strconv.Itoa(i), lookup[*tenantry.Tenant]{err: tenantry.ErrNoTenant()})
 		c.members.put(memberKey(id, "stranger-"+strconv.Itoa(i)), lookup[tenantry.Role]{err: tenantry.Errorf(tenantry.ENOTAMEMBER, "no")})
 	}
 	tests := []struct {

@@ -42,7 +42,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, h streamHan
 		return err
 	}
 	s.requests.add(t.ID)
-	ctx := tenantry.NewContextWithIdentity(withTenant(r.Context(), t), id)
+	ctx := tenantry.NewContextWithIdentity(s.withTenant(r.Context(), t), id)
 	return h(w, r.WithContext(ctx), p)
 }
 
@@ -100,7 +100,7 @@ func (s *Server) handleAdminEvents(w http.ResponseWriter, r *http.Request) error
 	if ref == "" {
 		return tenantry.Invalid(map[string]string{"tenant_id": "required"})
 	}
-	t, err := s.tenantByRef(r.Context(), ref)
+	t, err := s.resolver.Ref(r.Context(), ref)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func FuzzResolveTenant(f *testing.F) {
 		req.Host = host
 		req.Header.Set(HeaderTenant, header)
 		info := &requestInfo{}
-		if slug, _, ok := stripTenantPrefix(path); ok {
+		if slug, _, ok := tenantry.SplitTenantPath(path); ok {
 			info.pathSlug = slug
 		}
 		req = req.WithContext(contextWithInfo(req.Context(), info))

@@ -112,7 +112,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 
 		// /t/{slug}/api/... is the API of tenant slug; other /t/{slug}/
 		// paths are web pages, which keep their prefix for the UI.
-		if slug, rest, ok := stripTenantPrefix(r.URL.Path); ok && strings.HasPrefix(rest, "/api/") {
+		if slug, rest, ok := tenantry.SplitTenantPath(r.URL.Path); ok && strings.HasPrefix(rest, "/api/") {
 			info.pathSlug = slug
 			r = stripPath(r, rest)
 		}

@@ -110,7 +110,7 @@ func publicTenantRef(body []byte) (string, error) {
 func (s *Server) resolvePublicTenant(r *http.Request, ref string) (*tenantry.Tenant, error) {
 	t, err := s.tenantOfSources(r, ref, func(t *tenantry.Tenant, err error) error {
 		if tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) || err == nil && t != nil && !t.Settings.Bool(tenantry.SettingPublicAssistant) {
-			return errTenantNotFound()
+			return tenantry.ErrNoTenant()
 		}
 		return nil
 	})

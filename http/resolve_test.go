@@ -149,7 +149,7 @@ func TestTenantOfHost(t *testing.T) {
 		{"bad host!", ""}, {"", ""},
 	}
 	for _, tt := range tests {
-		got, err := re.srv.tenantOfHost(ctx, tt.host)
+		got, err := re.srv.resolver.Host(ctx, tt.host)
 		slug := ""
 		if got != nil {
 			slug = got.Slug

@@ -314,7 +314,7 @@ func (s *Server) runTenant(w http.ResponseWriter, r *http.Request, t *tenantry.T
 		defer leave()
 	}
 	s.requests.add(t.ID)
-	ctx = tenantry.NewContextWithIdentity(withTenant(ctx, t), id)
+	ctx = tenantry.NewContextWithIdentity(s.withTenant(ctx, t), id)
 	return h(w, r.WithContext(ctx))
 }
 

@@ -34,23 +34,33 @@ func infoOf(r *http.Request) *requestInfo {
 	return info
 }
 
-// withTenant returns a copy of ctx carrying the resolved tenant.
-func withTenant(ctx context.Context, t *tenantry.Tenant) context.Context {
-	return context.WithValue(ctx, tenantKey{}, t)
+// tenantScope is what a tenant route's context carries: the resolved
+// tenant and the storage handle bound to it, made once per request.
+type tenantScope struct {
+	tenant *tenantry.Tenant
+	store  tenantry.TenantStore
+}
+
+// withTenant returns a copy of ctx carrying the resolved tenant and its
+// handle.
+func (s *Server) withTenant(ctx context.Context, t *tenantry.Tenant) context.Context {
+	return context.WithValue(ctx, tenantKey{}, &tenantScope{tenant: t, store: s.store.Tenant(t.ID)})
 }
 
 // tenantOf returns the request's resolved, active tenant; nil outside
 // tenant routes. The tenant is shared with the cache: never modify it.
 func tenantOf(r *http.Request) *tenantry.Tenant {
-	t, _ := r.Context().Value(tenantKey{}).(*tenantry.Tenant)
-	return t
+	if sc, _ := r.Context().Value(tenantKey{}).(*tenantScope); sc != nil {
+		return sc.tenant
+	}
+	return nil
 }
 
 // scope returns the storage handle of the request's tenant. On a route
 // without a tenant it returns a handle that fails with tenant_required.
 func (s *Server) scope(r *http.Request) tenantry.TenantStore {
-	if t := tenantOf(r); t != nil {
-		return s.store.Tenant(t.ID)
+	if sc, _ := r.Context().Value(tenantKey{}).(*tenantScope); sc != nil {
+		return sc.store
 	}
 	return s.store.Tenant("")
 }

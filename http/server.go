@@ -127,7 +127,11 @@ type Server struct {
 	assistant tenantry.Assistant
 	logger    *slog.Logger
 
-	cache    *caches
+	cache   *caches
+	tenants cachedTenants
+	// resolver finds the tenant a request's address names (host, path),
+	// over tenants; resolve.go adds the API's own sources.
+	resolver tenantry.Resolver
 	limits   *limits
 	gate     *fairGate
 	metrics  *metrics
@@ -170,6 +174,8 @@ func NewServer(cfg Config) *Server {
 		registry:  cfg.Registry,
 		mux:       http.NewServeMux(),
 	}
+	s.tenants = cachedTenants{s}
+	s.resolver = tenantry.Resolver{Directory: s.tenants, BaseDomains: cfg.BaseDomains}
 	s.registerMetrics()
 	s.registerRoutes()
 	for _, rt := range cfg.Routes {

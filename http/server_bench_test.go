@@ -91,7 +91,7 @@ func BenchmarkMiddlewareOverhead(b *testing.B) {
 	defer cancel()
 	chainReq := benchRequest(owner).WithContext(ctx)
 	bareReq := benchRequest(owner)
-	bareReq = bareReq.WithContext(tenantry.NewContextWithIdentity(withTenant(ctx, t),
+	bareReq = bareReq.WithContext(tenantry.NewContextWithIdentity(s.withTenant(ctx, t),
 		tenantry.Identity{UserID: owner.UserID, TenantID: t.ID, Role: tenantry.RoleOwner}))
 	var bare, chain time.Duration
 	b.ReportAllocs()

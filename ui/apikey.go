@@ -19,7 +19,7 @@ func (h *Handler) apiKeys(q *request) error {
 
 // renderAPIKeys renders the API keys page with a failed form's error.
 func (h *Handler) renderAPIKeys(q *request, status int, formErr error, form map[string]string) error {
-	keys, _, err := h.cfg.Store.Tenant(q.tenant.ID).APIKeys(q.ctx(), tenantry.Page{Limit: tenantry.MaxPageSize})
+	keys, _, err := q.store.APIKeys(q.ctx(), tenantry.Page{Limit: tenantry.MaxPageSize})
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (h *Handler) apiKeyCreate(q *request) error {
 	if err := h.team(q).CheckGrant(role); err != nil {
 		return h.renderAPIKeys(q, statusOf(err), err, form)
 	}
-	key, secret, err := h.cfg.Auth.CreateAPIKey(q.ctx(), h.cfg.Store.Tenant(q.tenant.ID), f.Get("name"), role, nil)
+	key, secret, err := h.cfg.Auth.CreateAPIKey(q.ctx(), q.store, f.Get("name"), role, nil)
 	if err != nil {
 		return h.renderAPIKeys(q, statusOf(err), err, form)
 	}
@@ -57,7 +57,7 @@ func (h *Handler) apiKeyRevoke(q *request) error {
 	if !ok {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "API key not found.")
 	}
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	ts := q.store
 	key, err := ts.APIKey(q.ctx(), id)
 	if err != nil {
 		return err

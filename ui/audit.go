@@ -20,7 +20,7 @@ type auditPage struct {
 func (h *Handler) audit(q *request) error {
 	qs := q.r.URL.Query()
 	f := tenantry.AuditFilter{Action: qs.Get("action"), Page: tenantry.Page{Cursor: qs.Get("cursor")}}
-	evs, next, err := h.cfg.Store.Tenant(q.tenant.ID).AuditEvents(q.ctx(), f)
+	evs, next, err := q.store.AuditEvents(q.ctx(), f)
 	if err != nil {
 		return err
 	}

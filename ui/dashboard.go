@@ -33,11 +33,11 @@ func (h *Handler) quota(t *tenantry.Tenant, u tenantry.Usage) []usageRow {
 
 // dashboard shows the tenant's usage against its plan and recent projects.
 func (h *Handler) dashboard(q *request) error {
-	u, err := h.usage(q.ctx(), q.tenant.ID)
+	u, err := q.usage()
 	if err != nil {
 		return err
 	}
-	ps, _, err := h.tenantProjects(q.tenant.ID).Projects(q.ctx(), tenantry.ProjectFilter{Page: tenantry.Page{Limit: 5}})
+	ps, _, err := q.projects().Projects(q.ctx(), tenantry.ProjectFilter{Page: tenantry.Page{Limit: 5}})
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (h *Handler) eventStream(q *request) error {
 		}
 	}
 	st := events.Stream{
-		Store: h.cfg.Store.Tenant(q.tenant.ID), Tenant: q.tenant, Role: q.member.Role,
+		Store: q.store, Tenant: q.tenant, Role: q.member.Role,
 		Who:      presence.Entry{UserID: q.user.ID, Name: q.user.Name, Email: q.user.Email},
 		MemberID: q.user.ID, After: after, Topic: topic,
 		MaxStreams: h.cfg.Plans.Limit(q.tenant, tenantry.LimitMaxEventStreams),

@@ -106,7 +106,7 @@ func (h *Handler) handoverStart(q *request) error {
 	if q.user == nil {
 		return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Please sign in.")
 	}
-	t, err := bySlug(q.r.Context(), h.cfg.Store, strings.TrimSpace(q.r.PostForm.Get("tenant")))
+	t, err := tenantry.Resolver{Directory: h.cfg.Store}.Ref(q.r.Context(), q.r.PostForm.Get("tenant"))
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (q *request) takeHandover(code string) (*tenantry.BrowserHandover, *tenantr
 	if ho.Host != q.r.Host || !q.h.now().Before(ho.ExpiresAt) {
 		return nil, nil, nil
 	}
-	if _, err := q.h.cfg.Store.Tenant(q.tenant.ID).Member(ctx, ho.UserID); tenantry.IsCode(err, tenantry.ENOTFOUND) {
+	if _, err := q.store.Member(ctx, ho.UserID); tenantry.IsCode(err, tenantry.ENOTFOUND) {
 		return nil, nil, nil
 	} else if err != nil {
 		return nil, nil, err

@@ -72,7 +72,7 @@ func (h *Handler) members(q *request) error {
 
 // renderMembers renders the members page with a failed form's error.
 func (h *Handler) renderMembers(q *request, status int, formErr error, form map[string]string) error {
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	ts := q.store
 	ms, err := allMembers(q, ts)
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ func (h *Handler) renderMembers(q *request, status int, formErr error, form map[
 	if err != nil {
 		return err
 	}
-	u, err := h.usage(q.ctx(), q.tenant.ID)
+	u, err := q.usage()
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (h *Handler) renderMembers(q *request, status int, formErr error, form map[
 // team returns the page's tenant's members and invitations as the signed-in
 // member may change them: the rules the API applies (tenantry.Team).
 func (h *Handler) team(q *request) tenantry.Team {
-	return tenantry.Team{Store: h.cfg.Store.Tenant(q.tenant.ID), UserID: q.user.ID, Role: q.member.Role}
+	return tenantry.Team{Store: q.store, UserID: q.user.ID, Role: q.member.Role}
 }
 
 // invitationCreate invites an e-mail address with auth.CreateInvitation and

@@ -34,11 +34,11 @@ func (h *Handler) renderProjects(q *request, status int, formErr error, form map
 		t := false
 		f.IsActive = &t
 	}
-	ps, next, err := h.tenantProjects(q.tenant.ID).Projects(q.ctx(), f)
+	ps, next, err := q.projects().Projects(q.ctx(), f)
 	if err != nil {
 		return err
 	}
-	u, err := h.usage(q.ctx(), q.tenant.ID)
+	u, err := q.usage()
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (h *Handler) renderProjects(q *request, status int, formErr error, form map
 func (h *Handler) projectCreate(q *request) error {
 	f := q.r.PostForm
 	pc := tenantry.ProjectCreate{Name: f.Get("name"), Description: f.Get("description")}
-	p, err := h.tenantProjects(q.tenant.ID).CreateProject(q.ctx(), pc)
+	p, err := q.projects().CreateProject(q.ctx(), pc)
 	if err != nil {
 		return h.renderProjects(q, statusOf(err), err, map[string]string{"name": f.Get("name"), "description": f.Get("description")})
 	}
@@ -83,12 +83,12 @@ func (h *Handler) project(q *request) error {
 
 // renderProject renders the project page with a failed form's error.
 func (h *Handler) renderProject(q *request, status int, formErr error, form map[string]string) error {
-	ts := h.cfg.Store.Tenant(q.tenant.ID)
+	ts := q.store
 	id, ok := tenantry.ParseID(q.r.PathValue("id"))
 	if !ok {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	p, err := h.tenantProjects(q.tenant.ID).Project(q.ctx(), id)
+	p, err := q.projects().Project(q.ctx(), id)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (h *Handler) renderProject(q *request, status int, formErr error, form map[
 	if a, ok := tenantry.ParseID(qs.Get("assignee")); ok {
 		tf.AssignedToID = a
 	}
-	tasks, next, err := h.tenantProjects(q.tenant.ID).Tasks(q.ctx(), tf)
+	tasks, next, err := q.projects().Tasks(q.ctx(), tf)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (h *Handler) projectUpdate(q *request) error {
 	if id == "" {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	if _, err := h.tenantProjects(q.tenant.ID).UpdateProject(q.ctx(), id, tenantry.ProjectUpdate{Name: &name, Description: &desc, IsActive: &active}); err != nil {
+	if _, err := q.projects().UpdateProject(q.ctx(), id, tenantry.ProjectUpdate{Name: &name, Description: &desc, IsActive: &active}); err != nil {
 		if statusOf(err) == http.StatusNotFound {
 			return err
 		}
@@ -168,7 +168,7 @@ func (h *Handler) projectDelete(q *request) error {
 	if id == "" {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
-	if err := h.tenantProjects(q.tenant.ID).DeleteProject(q.ctx(), id); err != nil {
+	if err := q.projects().DeleteProject(q.ctx(), id); err != nil {
 		return err
 	}
 	if err := q.flash("Project deleted."); err != nil {

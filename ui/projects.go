@@ -1,19 +1,17 @@
 package ui
 
 import (
-	"context"
-
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/projects"
 )
 
-// tenantProjects returns the projects service of tenant id: the pages read and
-// write projects and tasks through the same code as the API.
-func (h *Handler) tenantProjects(id string) projects.Service {
-	return h.prepared.For(h.cfg.Store.Tenant(id))
-}
+// projects returns the projects service of the request's tenant: the
+// pages read and write projects and tasks through the same code as the
+// API.
+func (q *request) projects() projects.Service { return q.h.prepared.For(q.store) }
 
-// usage returns the usage of tenant id, the extensions' counters included.
-func (h *Handler) usage(ctx context.Context, id string) (tenantry.Usage, error) {
-	return tenantry.UsageOf(ctx, h.cfg.Store.Tenant(id), h.cfg.Extensions)
+// usage returns the usage of the request's tenant, the extensions'
+// counters included.
+func (q *request) usage() (tenantry.Usage, error) {
+	return tenantry.UsageOf(q.ctx(), q.store, q.h.cfg.Extensions)
 }

@@ -21,7 +21,9 @@ type request struct {
 	// hostForm is true when the tenant came from the host.
 	hostForm bool
 	tenant   *tenantry.Tenant
-	sess     *tenantry.BrowserSession
+	// store is the handle bound to tenant, made once per request.
+	store tenantry.TenantStore
+	sess  *tenantry.BrowserSession
 	// nonce is the value of an anonymous visitor's CSRF cookie.
 	nonce string
 	user  *tenantry.User

@@ -92,7 +92,7 @@ func (h *Handler) memberPage(manage bool, fn func(q *request) error) http.Handle
 			}
 			return tenantry.Errorf(tenantry.EUNAUTHENTICATED, "Please sign in.")
 		}
-		m, err := h.cfg.Store.Tenant(q.tenant.ID).Member(q.r.Context(), q.user.ID)
+		m, err := q.store.Member(q.r.Context(), q.user.ID)
 		if tenantry.IsCode(err, tenantry.ENOTFOUND) {
 			return tenantry.Errorf(tenantry.ENOTAMEMBER, "You are not a member of %s.", q.tenant.Name)
 		} else if err != nil {

@@ -185,26 +185,6 @@ func TestSessionTLSRequestIsSecure(t *testing.T) {
 	}
 }
 
-func TestSplitTenantPath(t *testing.T) {
-	tests := []struct {
-		in         string
-		slug, rest string
-		ok         bool
-	}{
-		{"/t/acme/projects", "acme", "/projects", true},
-		{"/t/acme", "acme", "/", true},
-		{"/t/acme/", "acme", "/", true},
-		{"/t//x", "", "", false},
-		{"/projects", "", "", false},
-	}
-	for _, tt := range tests {
-		slug, rest, ok := splitTenantPath(tt.in)
-		if slug != tt.slug || rest != tt.rest || ok != tt.ok {
-			t.Errorf("splitTenantPath(%q): got %q %q %v, want %q %q %v", tt.in, slug, rest, ok, tt.slug, tt.rest, tt.ok)
-		}
-	}
-}
-
 func TestSafeNext(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/t/acme/projects", "/t/acme/projects"},

@@ -89,7 +89,7 @@ func (h *Handler) settingsUpdate(q *request) error {
 			patch[k] = nil
 		}
 	}
-	t, err := h.cfg.Store.Tenant(q.tenant.ID).UpdateSettings(q.ctx(), patch)
+	t, err := q.store.UpdateSettings(q.ctx(), patch)
 	if err != nil {
 		return h.renderSettings(q, statusOf(err), err)
 	}

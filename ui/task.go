@@ -22,7 +22,7 @@ func (h *Handler) taskCreate(q *request) error {
 		return tenantry.Errorf(tenantry.ENOTFOUND, "Project not found.")
 	}
 	tc := tenantry.TaskCreate{ProjectID: pid, Title: f.Get("title"), AssignedToID: assigneeOf(f.Get("assigned_to_id"))}
-	if _, err := h.tenantProjects(q.tenant.ID).CreateTask(q.ctx(), tc); err != nil {
+	if _, err := q.projects().CreateTask(q.ctx(), tc); err != nil {
 		if statusOf(err) == http.StatusNotFound {
 			return err
 		}
@@ -41,7 +41,7 @@ func (h *Handler) taskOf(q *request) (*tenantry.Task, error) {
 	if !ok {
 		return nil, tenantry.Errorf(tenantry.ENOTFOUND, "Task not found.")
 	}
-	return h.tenantProjects(q.tenant.ID).Task(q.ctx(), id)
+	return q.projects().Task(q.ctx(), id)
 }
 
 // taskUpdate changes a task's title, assignee and completion.
@@ -58,7 +58,7 @@ func (h *Handler) taskUpdate(q *request) error {
 	} else {
 		tu.AssignedToID = &a
 	}
-	if _, err := h.tenantProjects(q.tenant.ID).UpdateTask(q.ctx(), t.ID, tu); err != nil {
+	if _, err := q.projects().UpdateTask(q.ctx(), t.ID, tu); err != nil {
 		return h.taskFailed(q, t, err)
 	}
 	return h.backToProject(q, t, "Task saved.")
@@ -90,7 +90,7 @@ func (h *Handler) taskToggle(q *request) error {
 		return err
 	}
 	done := !t.Completed
-	if _, err := h.tenantProjects(q.tenant.ID).UpdateTask(q.ctx(), t.ID, tenantry.TaskUpdate{Completed: &done}); err != nil {
+	if _, err := q.projects().UpdateTask(q.ctx(), t.ID, tenantry.TaskUpdate{Completed: &done}); err != nil {
 		return h.taskFailed(q, t, err)
 	}
 	msg := "Task reopened."
@@ -106,7 +106,7 @@ func (h *Handler) taskDelete(q *request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.tenantProjects(q.tenant.ID).DeleteTask(q.ctx(), t.ID); err != nil {
+	if err := q.projects().DeleteTask(q.ctx(), t.ID); err != nil {
 		return h.taskFailed(q, t, err)
 	}
 	return h.backToProject(q, t, "Task deleted.")

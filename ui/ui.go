@@ -7,7 +7,6 @@
 package ui
 
 import (
-	"context"
 	"embed"
 	"io"
 	"io/fs"
@@ -55,7 +54,9 @@ type Config struct {
 	// ResolveTenant returns the tenant of a request, from its host or a
 	// /t/{slug}/ path prefix, and (nil, nil) on the central host. Its
 	// errors are tenantry errors (tenant_not_found, tenant_suspended...).
-	// Nil: PathResolver(Store) with base domain "localhost".
+	// The server passes the JSON API's (http.Server.ResolvePageTenant).
+	// Nil: the same tenantry.Resolver over Store, with base domain
+	// "localhost".
 	ResolveTenant func(r *http.Request) (*tenantry.Tenant, error)
 	Logger        *slog.Logger
 	// Secure makes cookies Secure (and named __Host-tenantry_session); it
@@ -118,7 +119,8 @@ func New(cfg Config) *Handler {
 		h.sessions = inmem.NewBrowserSessions(0, h.idle)
 	}
 	if h.resolve == nil {
-		h.resolve = PathResolver(cfg.Store, "localhost")
+		rs := tenantry.Resolver{Directory: cfg.Store, BaseDomains: []string{"localhost"}}
+		h.resolve = func(r *http.Request) (*tenantry.Tenant, error) { return rs.Address(r.Context(), r.Host, r.URL.Path) }
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -165,11 +167,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := &request{h: h, w: w}
 	t, err := h.resolve(r.WithContext(ctx))
 	path := r.URL.Path
-	if slug, rest, ok := splitTenantPath(path); ok {
+	if slug, rest, ok := tenantry.SplitTenantPath(path); ok {
 		if t == nil && err == nil {
-			err = tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
-		} else if t != nil && t.Slug == slug {
-			q.base = "/t/" + slug
+			err = tenantry.ErrNoTenant()
+		} else if t != nil && (strings.EqualFold(t.Slug, slug) || slug == t.ID) {
+			q.base = "/t/" + t.Slug
 			path = rest
 		}
 	} else if t != nil {
@@ -180,6 +182,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL.RawPath = ""
 	q.r = r2
 	q.tenant = t
+	if t != nil {
+		q.store = h.cfg.Store.Tenant(t.ID)
+	}
 	if err != nil {
 		h.fail(q, err)
 		return
@@ -226,74 +231,4 @@ func (q *request) readForm() error {
 		return tenantry.Errorf(tenantry.EFORBIDDEN, "Your form expired or came from another site. Reload the page and try again.")
 	}
 	return tenantry.ValidForm(q.r.PostForm)
-}
-
-// splitTenantPath splits "/t/{slug}/rest" into slug and "/rest".
-func splitTenantPath(p string) (slug, rest string, ok bool) {
-	if !strings.HasPrefix(p, "/t/") {
-		return "", "", false
-	}
-	s := p[len("/t/"):]
-	i := strings.IndexByte(s, '/')
-	if i < 0 {
-		return s, "/", s != ""
-	}
-	if i == 0 {
-		return "", "", false
-	}
-	return s[:i], s[i:], true
-}
-
-// PathResolver returns a tenant resolver for the UI: a /t/{slug}/ path
-// prefix, else the first label of a host under one of baseDomains (ports
-// ignored), else a tenant's custom domain; (nil, nil) on the central host.
-// It returns suspended tenants as they are; the handler shows them as
-// suspended.
-func PathResolver(store tenantry.Store, baseDomains ...string) func(r *http.Request) (*tenantry.Tenant, error) {
-	return func(r *http.Request) (*tenantry.Tenant, error) {
-		ctx := r.Context()
-		if slug, _, ok := splitTenantPath(r.URL.Path); ok {
-			return bySlug(ctx, store, slug)
-		}
-		host := tenantry.NormalizeDomain(r.Host)
-		for _, base := range baseDomains {
-			if host == base {
-				return nil, nil
-			}
-			if label, ok := strings.CutSuffix(host, "."+base); ok && !strings.Contains(label, ".") {
-				if tenantry.IsReservedSlug(label) {
-					return nil, nil
-				}
-				return bySlug(ctx, store, label)
-			}
-		}
-		if host == "" || !strings.Contains(host, ".") || isIP(host) {
-			return nil, nil
-		}
-		t, err := store.TenantByDomain(ctx, host)
-		if tenantry.IsCode(err, tenantry.ENOTFOUND) || tenantry.IsCode(err, tenantry.ETENANTNOTFOUND) {
-			return nil, nil
-		}
-		return t, err
-	}
-}
-
-// bySlug looks a tenant up by slug; an unknown one is tenant_not_found.
-func bySlug(ctx context.Context, store tenantry.Store, slug string) (*tenantry.Tenant, error) {
-	if !tenantry.ValidSlug(slug) {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
-	}
-	t, err := store.TenantBySlug(ctx, slug)
-	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
-		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "No tenant has this address.")
-	}
-	return t, err
-}
-
-// isIP reports whether host looks like an IPv4 address or IPv6 literal.
-func isIP(host string) bool {
-	if strings.HasPrefix(host, "[") {
-		return true
-	}
-	return strings.Trim(host, "0123456789.") == ""
 }
