@@ -16,7 +16,7 @@ func (a Accounts) UserMemberships(ctx context.Context, userID string) ([]*tenant
 		return out, nil
 	}
 	err := a.g.User(ctx, id, func(tx GlobalTx) error {
-		rows, err := tx.Query(ctx, `SELECT m.role, `+tenantColumns+` FROM members m JOIN tenants t ON t.id = m.tenant_id
+		rows, err := tx.Query(ctx, `SELECT m.role, `+TenantColumns+` FROM members m JOIN tenants t ON t.id = m.tenant_id
 			WHERE m.user_id = $1 ORDER BY m.created_at, m.id`, id)
 		if err != nil {
 			return err
@@ -24,7 +24,7 @@ func (a Accounts) UserMemberships(ctx context.Context, userID string) ([]*tenant
 		defer rows.Close()
 		for rows.Next() {
 			var role string
-			t, err := scanTenant(rows, &role)
+			t, err := ScanTenant(rows, &role)
 			if err != nil {
 				return err
 			}

@@ -9,14 +9,14 @@ import (
 	"github.com/tenantry/tenantry"
 )
 
-// tenantColumns are the columns scanTenant reads, in order, of the tenants
-// table under alias t.
-const tenantColumns = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.limits,
+// TenantColumns are the columns ScanTenant reads, in order, of the tenants
+// table under alias t: a backend's transaction reads its tenant with them.
+const TenantColumns = `t.id, t.name, t.slug, coalesce(t.domain, ''), t.plan, t.status, t.settings, t.limits,
 	t.created_at, t.updated_at`
 
-// scanTenant scans one row of tenantColumns, after the destinations in
-// before.
-func scanTenant(row scanner, before ...any) (*tenantry.Tenant, error) {
+// ScanTenant scans one row of TenantColumns, after the destinations in
+// before; its times are in UTC.
+func ScanTenant(row interface{ Scan(dest ...any) error }, before ...any) (*tenantry.Tenant, error) {
 	var (
 		t                tenantry.Tenant
 		status           string
@@ -27,6 +27,7 @@ func scanTenant(row scanner, before ...any) (*tenantry.Tenant, error) {
 		return nil, err
 	}
 	t.Status, t.Settings, t.Limits = tenantry.TenantStatus(status), tenantry.Settings{}, tenantry.Limits{}
+	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 	if err := json.Unmarshal(settings, &t.Settings); err != nil {
 		return nil, fmt.Errorf("decode settings of tenant %s: %w", t.ID, err)
 	}
@@ -34,6 +35,18 @@ func scanTenant(row scanner, before ...any) (*tenantry.Tenant, error) {
 		return nil, fmt.Errorf("decode limits of tenant %s: %w", t.ID, err)
 	}
 	return &t, nil
+}
+
+// Tenant returns the handle's tenant (tenant_not_found), in a read
+// transaction of its own.
+func (r Rules) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
+	var t *tenantry.Tenant
+	err := r.ts.Read(ctx, func(tx tenantry.Tx) error {
+		var err error
+		t, err = tx.Tenant(ctx)
+		return err
+	})
+	return t, err
 }
 
 // escapeLike escapes the wildcards of a LIKE pattern (ESCAPE '\').
@@ -55,7 +68,7 @@ func (p Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tena
 	var out []*tenantry.Tenant
 	var last string
 	err = p.g.Read(ctx, func(tx GlobalTx) error {
-		rows, err := tx.Query(ctx, `SELECT `+tenantColumns+` FROM tenants t
+		rows, err := tx.Query(ctx, `SELECT `+TenantColumns+` FROM tenants t
 			WHERE t.id > $1 AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.plan = $3)
 			AND ($4 = '' OR lower(t.name) LIKE $4 ESCAPE '\' OR t.slug LIKE $4 ESCAPE '\'
 				OR lower(coalesce(t.domain, '')) LIKE $4 ESCAPE '\')
@@ -65,7 +78,7 @@ func (p Platform) Tenants(ctx context.Context, f tenantry.TenantFilter) ([]*tena
 		}
 		defer rows.Close()
 		for rows.Next() {
-			t, err := scanTenant(rows)
+			t, err := ScanTenant(rows)
 			if err != nil {
 				return err
 			}
@@ -96,7 +109,7 @@ func (a Accounts) tenantWhere(ctx context.Context, column, v string) (*tenantry.
 // tenantRow reads the tenant whose column (id, slug or domain) is v in tx
 // (tenant_not_found).
 func tenantRow(ctx context.Context, tx rowQuerier, column, v string) (*tenantry.Tenant, error) {
-	t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.`+column+` = $1`, v))
+	t, err := ScanTenant(tx.QueryRow(ctx, `SELECT `+TenantColumns+` FROM tenants t WHERE t.`+column+` = $1`, v))
 	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
 		return nil, errTenantNotFound()
 	}

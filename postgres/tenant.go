@@ -1,10 +1,6 @@
 package postgres
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/tenantry/tenantry"
 	"github.com/tenantry/tenantry/core"
@@ -50,43 +46,6 @@ func (s *TenantStore) check() error {
 	return nil
 }
 
-const tenantColumns = `id, name, slug, coalesce(domain, ''), plan, status, settings, limits, created_at, updated_at`
-
-// tenantRow receives the tenantColumns of a row.
-type tenantRow struct {
-	t        tenantry.Tenant
-	status   string
-	settings []byte
-	limits   []byte
-}
-
-func (r *tenantRow) dest() []any {
-	return []any{&r.t.ID, &r.t.Name, &r.t.Slug, &r.t.Domain, &r.t.Plan, &r.status, &r.settings, &r.limits, &r.t.CreatedAt, &r.t.UpdatedAt}
-}
-
-func (r *tenantRow) tenant() (*tenantry.Tenant, error) {
-	t := r.t
-	t.Status = tenantry.TenantStatus(r.status)
-	t.Settings = tenantry.Settings{}
-	if err := json.Unmarshal(r.settings, &t.Settings); err != nil {
-		return nil, fmt.Errorf("decode settings: %w", err)
-	}
-	t.Limits = tenantry.Limits{}
-	if err := json.Unmarshal(r.limits, &t.Limits); err != nil {
-		return nil, fmt.Errorf("decode limits: %w", err)
-	}
-	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
-	return &t, nil
-}
-
-func scanTenant(row pgx.Row) (*tenantry.Tenant, error) {
-	var r tenantRow
-	if err := row.Scan(r.dest()...); err != nil {
-		return nil, err
-	}
-	return r.tenant()
-}
-
 func tenantNotFound(err error) error {
 	if err == pgx.ErrNoRows {
 		return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
@@ -103,20 +62,4 @@ func tenantNotFound(err error) error {
 // so those do not queue behind a quota check and its commit. (Those of
 // the locking transaction itself are covered by the stronger lock it
 // already holds, and write nothing more to the row.)
-const lockTenantSQL = `SELECT ` + tenantColumns + ` FROM tenants WHERE id = $1 FOR NO KEY UPDATE`
-
-func (db *DB) tenantWhere(ctx context.Context, where string, arg any) (*tenantry.Tenant, error) {
-	t, err := scanTenant(db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE `+where, cached, arg))
-	if err != nil {
-		return nil, mapErr(tenantNotFound(err))
-	}
-	return t, nil
-}
-
-// Tenant returns the handle's tenant (tenant_not_found).
-func (s *TenantStore) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
-	return s.db.tenantWhere(ctx, "id = $1", s.id)
-}
+const lockTenantSQL = `SELECT ` + core.TenantColumns + ` FROM tenants t WHERE t.id = $1 FOR NO KEY UPDATE`

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/outbox"
 )
 
@@ -119,7 +120,7 @@ func (tx *pgTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if err := tx.acquire(ctx); err != nil {
 		return nil, err
 	}
-	t, err := scanTenant(tx.conn.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, tx.id))
+	t, err := core.ScanTenant(tx.conn.QueryRow(ctx, `SELECT `+core.TenantColumns+` FROM tenants t WHERE t.id = $1`, tx.id))
 	if err != nil {
 		return nil, mapErr(tenantNotFound(err))
 	}
@@ -291,7 +292,7 @@ func (tx *pgTx) queueBegin(b *pgx.Batch) []func(pgx.BatchResults) error {
 		b.Queue(lockTenantSQL, tx.id)
 		read = append(read, exec, exec, func(br pgx.BatchResults) error {
 			var err error
-			tx.tenant, err = scanTenant(br.QueryRow())
+			tx.tenant, err = core.ScanTenant(br.QueryRow())
 			return tenantNotFound(err)
 		})
 		if outbox.Enabled {

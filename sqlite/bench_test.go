@@ -25,7 +25,7 @@ func benchDB(b *testing.B) (db *DB, tenants []string, owners []string) {
 		now := encTime(tenantry.Now())
 		for i := range benchTenants {
 			tid, uid := db.ids.next(), db.ids.next()
-			if _, err := tx.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', '{}', ?, ?)`,
+			if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, slug, domain, plan, status, settings, limits, created_at, updated_at) VALUES (?, ?, ?, ?, 'pro', 'active', '{}', '{}', ?, ?)`,
 				tid, fmt.Sprintf("Tenant %d", i), fmt.Sprintf("t%d", i), fmt.Sprintf("t%d.example.com", i), now, now); err != nil {
 				return err
 			}

@@ -18,6 +18,7 @@ import (
 	"zombiezen.com/go/sqlite/sqlitex"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 )
 
 // Every transaction, a read on the pool of readers or a write on the one
@@ -166,7 +167,7 @@ func (tx *connTx) Tenant(ctx context.Context) (*tenantry.Tenant, error) {
 	if tx.tenant != nil {
 		return tx.tenant, nil
 	}
-	t, err := scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, tx.id))
+	t, err := core.ScanTenant(tx.QueryRow(ctx, `SELECT `+core.TenantColumns+` FROM tenants t WHERE t.id = $1`, tx.id))
 	if tenantry.IsCode(err, tenantry.ENOTFOUND) {
 		return nil, tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
 	} else if err != nil {
