@@ -88,7 +88,7 @@ func (r *readers) stmtsOf(c *sqlite.Conn) *connStmts {
 // read runs fn with a connTx of tenant id on a pooled connection; with
 // snapshot, in one transaction, so that every statement sees the rows
 // committed when the first began (it ends with ROLLBACK: it wrote nothing).
-func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapshot bool, fn func(tenantry.Tx) error) error {
+func (r *readers) read(ctx context.Context, id string, snapshot bool, fn func(tenantry.Tx) error) error {
 	c, err := r.pool.Take(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -99,7 +99,7 @@ func (r *readers) read(ctx context.Context, id string, sqlText *rewrites, snapsh
 	r.inUse.Add(1)
 	defer r.inUse.Add(-1)
 	var hooks []func()
-	tx := &connTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, sql: sqlText, hooks: &hooks}
+	tx := &connTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, hooks: &hooks}
 	if snapshot {
 		err = sqlitex.ExecuteTransient(c, "BEGIN", nil)
 	}
@@ -134,7 +134,6 @@ type connTx struct {
 	c      *sqlite.Conn
 	stmts  *connStmts // c's prepared statements
 	id     string
-	sql    *rewrites
 	tenant *tenantry.Tenant
 	hooks  *[]func()
 	err    error      // the first failed statement: it fails the transaction
@@ -236,8 +235,7 @@ func (tx *connTx) Audit(ctx context.Context, action, targetType, targetID string
 func (tx *connTx) AfterCommit(fn func()) { *tx.hooks = append(*tx.hooks, fn) }
 
 // statement returns a prepared statement of query (from tx.stmts) with
-// every parameter bound: args in order, NULL for those past them, so no
-// value of an earlier run is left.
+// every parameter bound (bindAll), so no value of an earlier run is left.
 func (tx *connTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	if tx.err != nil {
 		return nil, tx.err
@@ -245,22 +243,66 @@ func (tx *connTx) statement(query string, args []any) (*sqlite.Stmt, error) {
 	if err := tenantry.CheckArgs(args); err != nil {
 		return nil, tx.fail(err)
 	}
-	query = tx.sql.numbered(query)
 	st, err := tx.stmts.take(query)
 	if err != nil {
 		return nil, tx.fail(err)
 	}
-	for i, a := range args {
-		if err := bind(st, i+1, a); err != nil {
-			tx.stmts.drop(query, st)
-			return nil, tx.fail(err)
-		}
-	}
-	for i := len(args) + 1; i <= st.BindParamCount(); i++ {
-		st.BindNull(i)
+	if err := bindAll(st, args); err != nil {
+		tx.stmts.drop(query, st)
+		return nil, tx.fail(err)
 	}
 	tx.open = append(tx.open, openStmt{st, query})
 	return st, nil
+}
+
+// bindAll binds each parameter of st to the argument its number names:
+// a statement is written with PostgreSQL's numbered placeholders ($1,
+// $2, ...), which SQLite parses as named parameters, "$1" and "$2", one
+// per name however often it appears and wherever it stands; SQLite's own
+// ?NNN binds the same way, and a bare ? the argument at its position. As
+// on PostgreSQL, the highest number must be the number of arguments. So a
+// builder's statement is the same text on both backends, and quotes and
+// comments are SQLite's own tokenizer's business.
+func bindAll(st *sqlite.Stmt, args []any) error {
+	highest := 0
+	for i := 1; i <= st.BindParamCount(); i++ {
+		n := paramNumber(st.BindParamName(i), i)
+		switch {
+		case n == 0:
+			return fmt.Errorf("sqlite: parameter %s: write $1, $2, ...", st.BindParamName(i))
+		case n > len(args):
+			return fmt.Errorf("sqlite: parameter %s of %d arguments", st.BindParamName(i), len(args))
+		}
+		if err := bind(st, i, args[n-1]); err != nil {
+			return err
+		}
+		highest = max(highest, n)
+	}
+	if highest != len(args) {
+		return fmt.Errorf("sqlite: %d arguments for a statement that takes %d", len(args), highest)
+	}
+	return nil
+}
+
+// paramNumber returns the argument number of a parameter named name at
+// index i: the digits after a leading $ or ? ($1 and ?1 are 1, a cast
+// SQLite reads as part of the name, $1::jsonb, too), i for a bare ?, and
+// 0 for any other name.
+func paramNumber(name string, i int) int {
+	if name == "" {
+		return i
+	}
+	if name[0] != '$' && name[0] != '?' {
+		return 0
+	}
+	n := 0
+	for _, c := range []byte(name[1:]) {
+		if c < '0' || c > '9' || n > 1<<20 {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // reset gives st back to tx.stmts, reset for its next use. Its bindings

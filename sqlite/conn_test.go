@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -210,4 +211,69 @@ func TestReaderCacheSize(t *testing.T) {
 	if want := -1024; got != want {
 		t.Errorf("readers' cache_size: got %d, want %d", got, want)
 	}
+}
+
+// TestPlaceholders pins how a statement's $1, $2, ... bind: by their
+// number wherever they stand and however often, never inside quotes or
+// comments, with SQLite's ?NNN and ? alike, a cast read as part of the
+// name, and NULL for a number past the arguments.
+func TestPlaceholders(t *testing.T) {
+	db := openTest(t)
+	_, ts := mustTenant(t, db, "placeholders", "pro", "")
+	tests := []struct {
+		query string
+		args  []any
+		want  string
+	}{
+		{`SELECT $2 || ',' || $1 || ',' || $2`, []any{"one", "two"}, "two,one,two"},
+		{`SELECT $1 || '$2'`, []any{"a"}, "a$2"},
+		{"SELECT $1 -- $2\n || /* $3 */ 'x'", []any{"a"}, "ax"},
+		{`SELECT $10 || $1`, []any{"1", "", "", "", "", "", "", "", "", "10"}, "101"},
+		{`SELECT ?2 || ?1`, []any{"a", "b"}, "ba"},
+		{`SELECT ? || ?`, []any{"a", "b"}, "ab"},
+		{`SELECT $1::text || 'x'`, []any{"cast"}, "castx"},
+	}
+	for _, tt := range tests {
+		var got string
+		err := ts.Read(t.Context(), func(tx tenantry.Tx) error {
+			return tx.QueryRow(t.Context(), tt.query, tt.args...).Scan(&got)
+		})
+		if err != nil || got != tt.want {
+			t.Errorf("%s: got %q, %v; want %q", tt.query, got, err, tt.want)
+		}
+	}
+	for _, bad := range []struct {
+		query string
+		args  []any
+	}{{`SELECT :name`, []any{"a"}}, {`SELECT $2`, []any{"a"}}, {`SELECT $1`, []any{"a", "b"}}} {
+		err := ts.Read(t.Context(), func(tx tenantry.Tx) error {
+			var got string
+			return tx.QueryRow(t.Context(), bad.query, bad.args...).Scan(&got)
+		})
+		if err == nil {
+			t.Errorf("%s with %d arguments: got no error", bad.query, len(bad.args))
+		}
+	}
+}
+
+// FuzzParamNumber checks that any parameter name gives a number from 0 to
+// past the largest an argument list could have, and that $N and ?N give N.
+func FuzzParamNumber(f *testing.F) {
+	for _, s := range []string{"$1", "?12", "", "$1::jsonb", ":a", "$", "$99999999999999999999", "@x"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, name string, i int) {
+		n := paramNumber(name, i)
+		if name == "" && n != i {
+			t.Fatalf("paramNumber(\"\", %d) = %d, want %d", i, n, i)
+		}
+		if name != "" && (n < 0 || n > 1<<24) {
+			t.Fatalf("paramNumber(%q) = %d, out of range", name, n)
+		}
+		for _, p := range []string{"$", "?"} {
+			if k := paramNumber(p+strconv.Itoa(i&0xffff), 0); i >= 0 && k != i&0xffff {
+				t.Fatalf("paramNumber(%s%d) = %d", p, i&0xffff, k)
+			}
+		}
+	})
 }

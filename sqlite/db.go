@@ -73,9 +73,6 @@ type DB struct {
 	exts []tenantry.Extension
 	// readers run the read transactions, a tenant's or global (conn.go).
 	readers *readers
-	// rewritten caches the SQLite text of the tenant transactions'
-	// statements (numbered), so a statement is rewritten once.
-	rewritten *rewrites
 	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
 	onEvents atomic.Pointer[func(tenantID string)]
 	// local tells this process the invalidations of its commits
@@ -116,7 +113,7 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 		}
 	}
 	db := &DB{plans: plans, path: path, exts: exts, local: dbbus.NewLocal(),
-		rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements}, rewritten: newRewrites()}
+		rules: core.Config{Plans: plans, Extensions: exts, Rows: rowStatements}}
 	db.Accounts = core.NewAccounts(db.globals(), &db.rules)
 	platform := core.NewPlatform(db.globals(), &db.rules)
 	db.platform = &platform

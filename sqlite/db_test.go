@@ -88,7 +88,7 @@ func TestOpen(t *testing.T) {
 	}
 	for _, p := range []struct{ name, want string }{{"journal_mode", "wal"}, {"busy_timeout", "5000"}, {"query_only", "1"}} {
 		var got string
-		if err := db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
+		if err := db.readers.read(ctx, "", false, func(tx tenantry.Tx) error {
 			return tx.QueryRow(ctx, "PRAGMA "+p.name).Scan(&got)
 		}); err != nil {
 			t.Fatalf("readers' PRAGMA %s: %v", p.name, err)
@@ -115,7 +115,7 @@ func TestOpen(t *testing.T) {
 
 func TestReaderIsReadOnly(t *testing.T) {
 	db := openTest(t)
-	err := db.readers.read(t.Context(), "", db.rewritten, false, func(tx tenantry.Tx) error {
+	err := db.readers.read(t.Context(), "", false, func(tx tenantry.Tx) error {
 		_, err := tx.Exec(t.Context(), `INSERT INTO users (id, email, name, created_at, updated_at) VALUES ('x', 'x', 'x', '', '')`)
 		return err
 	})
@@ -181,7 +181,7 @@ func TestParseStored(t *testing.T) {
 // queryRow reads one row through the readers: a test's look at the tables.
 func queryRow(t testing.TB, db *DB, query string, args ...any) rowFunc {
 	return func(dest ...any) error {
-		return db.readers.read(t.Context(), "", db.rewritten, false, func(tx tenantry.Tx) error {
+		return db.readers.read(t.Context(), "", false, func(tx tenantry.Tx) error {
 			return tx.QueryRow(t.Context(), query, args...).Scan(dest...)
 		})
 	}

@@ -12,7 +12,7 @@ import (
 // snapshot runs fn on one reader connection in one read transaction of
 // tenant id: every statement sees the rows committed when the first began.
 func (db *DB) snapshot(ctx context.Context, id string, fn func(tenantry.Tx) error) error {
-	return db.readers.read(ctx, id, db.rewritten, true, fn)
+	return db.readers.read(ctx, id, true, fn)
 }
 
 // rowStatements are SQLite's statements of the extension tables' rows:

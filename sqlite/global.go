@@ -25,7 +25,7 @@ func (db *DB) globalWrite(ctx context.Context, fn func(core.GlobalTx) error) err
 // globalRead runs fn on the readers, as a tenant's read runs: each
 // statement sees the rows committed when it starts.
 func (db *DB) globalRead(ctx context.Context, fn func(core.GlobalTx) error) error {
-	return db.readers.read(ctx, "", db.rewritten, false, func(tx tenantry.Tx) error {
+	return db.readers.read(ctx, "", false, func(tx tenantry.Tx) error {
 		return fn(globalTx{tx.(*connTx)})
 	})
 }

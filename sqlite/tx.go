@@ -27,5 +27,5 @@ func (h *TenantStore) Read(ctx context.Context, fn func(tenantry.Tx) error) erro
 	if h.err != nil {
 		return h.err
 	}
-	return h.db.readers.read(ctx, h.id, h.db.rewritten, false, fn)
+	return h.db.readers.read(ctx, h.id, false, fn)
 }

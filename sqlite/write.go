@@ -78,7 +78,7 @@ func (db *DB) write(ctx context.Context, id string, fn func(tx *connTx) error) e
 		return tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
 	}
 	var hooks []func()
-	tx := &connTx{ctx: ctx, c: c, stmts: db.writer.stmts, id: id, sql: db.rewritten, hooks: &hooks, writeState: &writeState{db: db}}
+	tx := &connTx{ctx: ctx, c: c, stmts: db.writer.stmts, id: id, hooks: &hooks, writeState: &writeState{db: db}}
 	err := db.commit(ctx, tx, fn)
 	db.writer.stmts.trim()
 	db.writer.token <- c
