@@ -82,11 +82,6 @@ Usage:
 Run "tenantry COMMAND -h" for a command's flags.
 `
 
-// run is Run without options, for tests.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return Run(ctx, args, getenv, stdin, stdout, stderr, Options{})
-}
-
 // Run runs the command named by args[0] with o. It takes its environment
 // as arguments so that tests can call it in process.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, o Options) error {

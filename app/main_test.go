@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,4 +216,9 @@ func TestStoreFlagsRejectAnUnknownTenantSetting(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--pg-tenant-setting") {
 		t.Fatalf("open with --pg-tenant-setting set-session: got %v, want an error naming the flag", err)
 	}
+}
+
+// run is Run without options.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return Run(ctx, args, getenv, stdin, stdout, stderr, Options{})
 }

@@ -39,12 +39,6 @@ type ttlEntry[V any] struct {
 	expires time.Time
 }
 
-// newTTLCache returns a cache of maxCacheEntries entries with no separate
-// negative answers.
-func newTTLCache[V any](ttl time.Duration, now func() time.Time) *ttlCache[V] {
-	return newBoundedCache[V](ttl, now, maxCacheEntries, 0, nil)
-}
-
 // newBoundedCache returns a cache of size entries, and of missSize more
 // for the values miss reports as negative answers (none when miss is nil).
 func newBoundedCache[V any](ttl time.Duration, now func() time.Time, size, missSize int, miss func(V) bool) *ttlCache[V] {

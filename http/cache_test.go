@@ -272,3 +272,9 @@ func TestCachesDropARevokedKeyByID(t *testing.T) {
 		t.Errorf("after revoking k1: k1 cached %v (want false), k2 cached %v (want true)", one, two)
 	}
 }
+
+// newTTLCache returns a cache of maxCacheEntries entries with no separate
+// negative answers.
+func newTTLCache[V any](ttl time.Duration, now func() time.Time) *ttlCache[V] {
+	return newBoundedCache[V](ttl, now, maxCacheEntries, 0, nil)
+}

@@ -269,7 +269,7 @@ func bindAll(st *sqlite.Stmt, args []any) error {
 		n := paramNumber(st.BindParamName(i), i)
 		switch {
 		case n == 0:
-			return fmt.Errorf("sqlite: parameter %s: write $1, $2, ...", st.BindParamName(i))
+			return fmt.Errorf("sqlite: parameter %s: number the parameters $1, $2 and on", st.BindParamName(i))
 		case n > len(args):
 			return fmt.Errorf("sqlite: parameter %s of %d arguments", st.BindParamName(i), len(args))
 		}

@@ -5,9 +5,6 @@ import (
 	"time"
 )
 
-// maxAttempts returns how many attempts a delivery gets.
-func (s *Service) maxAttempts() int { return len(s.cfg.Retries) + 1 }
-
 // retryAfter returns the wait before attempt n+1 of a delivery whose
 // attempt n failed (n from 1), jittered; false when n was the last.
 func (s *Service) retryAfter(n int) (time.Duration, bool) {

@@ -39,3 +39,6 @@ func TestRetryAfter(t *testing.T) {
 		t.Errorf("Retries empty: want one attempt only")
 	}
 }
+
+// maxAttempts returns how many attempts a delivery gets.
+func (s *Service) maxAttempts() int { return len(s.cfg.Retries) + 1 }

@@ -145,3 +145,6 @@ func TestRenderResultsAndBaseline(t *testing.T) {
 		}
 	}
 }
+
+// writeFile writes data to name.
+func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }

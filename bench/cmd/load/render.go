@@ -332,6 +332,3 @@ func writeResults(w io.Writer, results []Result, bareRPS float64) {
 	}
 	fmt.Fprintln(w)
 }
-
-// writeFile writes data to name.
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
