@@ -14,6 +14,30 @@ const maxID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
 // auditColumns are the columns scanAuditEvent reads, in order.
 const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, at, request_id, data`
 
+// InsertAuditSQL writes one row of a tenant's trail and
+// InsertPlatformAuditSQL one of the platform's, the same text on both
+// backends, with the values AuditArgs gives.
+const (
+	InsertAuditSQL = `INSERT INTO audit_events (tenant_id, ` + auditColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	InsertPlatformAuditSQL = `INSERT INTO platform_audit (subject_tenant_id, ` + auditColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+)
+
+// AuditArgs are the values of ev's row: its tenant (in the platform's
+// trail the subject tenant, NULL for none), then auditColumns.
+func AuditArgs(ev *tenantry.AuditEvent) []any {
+	var tenant, data any
+	if ev.TenantID != "" {
+		tenant = ev.TenantID
+	}
+	if len(ev.Data) > 0 {
+		data = string(ev.Data)
+	}
+	return []any{tenant, ev.ID, string(ev.Actor.Type), ev.Actor.ID, ev.Action, ev.TargetType, ev.TargetID,
+		ev.At, ev.RequestID, data}
+}
+
 // scanAuditEvent scans one row of auditColumns.
 func scanAuditEvent(row scanner, tenantID string) (*tenantry.AuditEvent, string, error) {
 	e := &tenantry.AuditEvent{TenantID: tenantID}

@@ -9,6 +9,22 @@ import (
 // eventColumns are the columns scanEvents reads, in order.
 const eventColumns = `seq, id, type, actor_type, actor_id, target_type, target_id, data, at`
 
+// InsertEventSQL writes one row of a tenant's outbox, the same text on
+// both backends, with the values EventArgs gives.
+const InsertEventSQL = `INSERT INTO tenant_events (tenant_id, ` + eventColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+// EventArgs are the values of ev's outbox row: its tenant, then
+// eventColumns.
+func EventArgs(ev *tenantry.Event) []any {
+	var data any
+	if len(ev.Data) > 0 {
+		data = string(ev.Data)
+	}
+	return []any{ev.TenantID, ev.Seq, ev.ID, ev.Type, string(ev.Actor.Type), ev.Actor.ID, ev.TargetType, ev.TargetID,
+		data, ev.At}
+}
+
 // eventsAfter reads the events of tx's tenant after seq after, oldest
 // first, at most limit (tenantry.EventLimit) of them.
 func eventsAfter(ctx context.Context, tx tenantry.Tx, after int64, limit int) ([]*tenantry.Event, error) {

@@ -227,13 +227,8 @@ func (p Platform) importRows(im *tenantry.Import) ([]importRow, error) {
 	}
 	for _, l := range im.AuditEvents {
 		e := l.Value
-		var data any
-		if len(e.Data) > 0 {
-			data = string(e.Data)
-		}
-		add(l.Line, tenantry.ExportAuditEvent, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tid, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action,
-			e.TargetType, e.TargetID, e.At, e.RequestID, data)
+		e.TenantID = tid
+		add(l.Line, tenantry.ExportAuditEvent, InsertAuditSQL, AuditArgs(&e)...)
 	}
 	for _, l := range im.Rows {
 		names, err := rowNames(l.Value.Row)

@@ -358,35 +358,3 @@ func (db *DB) queueTenant(b *pgx.Batch, id string) {
 	}
 	b.Queue(setTenantPrefix + id + "'")
 }
-
-// insertAuditSQL writes one tenant audit row.
-const insertAuditSQL = `INSERT INTO audit_events (tenant_id, id, actor_type, actor_id, action,
-	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
-
-// auditArgs are the values of insertAuditSQL for e.
-func auditArgs(e *tenantry.AuditEvent) []any {
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
-	}
-	return []any{e.TenantID, e.ID, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data}
-}
-
-// insertPlatformAuditSQL writes one platform audit row.
-const insertPlatformAuditSQL = `INSERT INTO platform_audit (id, subject_tenant_id, actor_type, actor_id, action,
-	target_type, target_id, at, request_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`
-
-// platformAuditArgs are the values of insertPlatformAuditSQL for e, whose
-// TenantID is the subject tenant.
-func platformAuditArgs(e *tenantry.AuditEvent) []any {
-	var data, subject any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
-	}
-	if e.TenantID != "" {
-		subject = e.TenantID
-	}
-	return []any{e.ID, subject, string(e.Actor.Type), e.Actor.ID, e.Action, e.TargetType, e.TargetID,
-		e.At, e.RequestID, data}
-}

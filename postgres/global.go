@@ -125,7 +125,7 @@ func (tx *pgTx) PlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) erro
 	if !tx.write {
 		return errors.New("postgres: PlatformAudit in a read transaction")
 	}
-	tx.pending.Queue(insertPlatformAuditSQL, platformAuditArgs(ev)...)
+	tx.pending.Queue(core.InsertPlatformAuditSQL, core.AuditArgs(ev)...)
 	tx.invs = append(tx.invs, ev.Invalidations()...)
 	return nil
 }

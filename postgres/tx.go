@@ -197,7 +197,7 @@ func (tx *pgTx) Audit(ctx context.Context, action, targetType, targetID string, 
 	if err != nil {
 		return err
 	}
-	tx.pending.Queue(insertAuditSQL, auditArgs(e)...)
+	tx.pending.Queue(core.InsertAuditSQL, core.AuditArgs(e)...)
 	tx.invs = append(tx.invs, e.Invalidations()...)
 	if outbox.Enabled {
 		tx.events = append(tx.events, tenantry.NewEvent(e))
@@ -423,7 +423,7 @@ func (tx *pgTx) queueEvents(ctx context.Context) error {
 	}
 	for i, ev := range tx.events {
 		ev.Seq = last - k + 1 + int64(i)
-		tx.pending.Queue(insertEventSQL, eventArgs(ev)...)
+		tx.pending.Queue(core.InsertEventSQL, core.EventArgs(ev)...)
 	}
 	return nil
 }

@@ -284,11 +284,3 @@ func (s timeScan) Scan(src any) error {
 	*s.t = t.UTC()
 	return nil
 }
-
-// nullString returns nil for "" and s otherwise.
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}

@@ -10,6 +10,7 @@ import (
 	"zombiezen.com/go/sqlite/sqlitex"
 
 	"github.com/tenantry/tenantry"
+	"github.com/tenantry/tenantry/core"
 	"github.com/tenantry/tenantry/internal/outbox"
 )
 
@@ -149,8 +150,7 @@ func (tx *connTx) insertInvalidations(ctx context.Context) error {
 // extension's (Tx.Audit), so each one reaches the tenant's event streams.
 func (tx *connTx) insertAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
 	ev.ID = tx.db.ids.next()
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, `+auditColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditArgs(ev.TenantID, ev)...); err != nil {
+	if _, err := tx.Exec(ctx, core.InsertAuditSQL, core.AuditArgs(ev)...); err != nil {
 		return err
 	}
 	tx.invs = append(tx.invs, ev.Invalidations()...)
@@ -162,31 +162,12 @@ func (tx *connTx) insertAudit(ctx context.Context, ev *tenantry.AuditEvent) erro
 // subject tenant, if any.
 func (tx *connTx) insertPlatformAudit(ctx context.Context, ev *tenantry.AuditEvent) error {
 	ev.ID = tx.db.ids.next()
-	if _, err := tx.Exec(ctx, `INSERT INTO platform_audit (subject_tenant_id, `+auditColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditArgs(nullString(ev.TenantID), ev)...); err != nil {
+	if _, err := tx.Exec(ctx, core.InsertPlatformAuditSQL, core.AuditArgs(ev)...); err != nil {
 		return err
 	}
 	tx.invs = append(tx.invs, ev.Invalidations()...)
 	return nil
 }
-
-// auditColumns are the columns of an audit row after its tenant
-// (tenant_id or subject_tenant_id).
-const auditColumns = `id, actor_type, actor_id, action, target_type, target_id, at, request_id, data`
-
-// auditArgs are the values of an audit row: tenant, then auditColumns.
-func auditArgs(tenant any, ev *tenantry.AuditEvent) []any {
-	var data any
-	if len(ev.Data) > 0 {
-		data = string(ev.Data)
-	}
-	return []any{tenant, ev.ID, string(ev.Actor.Type), ev.Actor.ID, ev.Action, ev.TargetType, ev.TargetID,
-		ev.At, ev.RequestID, data}
-}
-
-// eventColumns are the columns of an outbox row, in the order insertEvent
-// binds them.
-const eventColumns = `tenant_id, seq, id, type, actor_type, actor_id, target_type, target_id, data, at`
 
 // insertEvent writes ev into the outbox of its tenant: the tenant's counter
 // row is incremented (created at 1) and ev gets the new value as its Seq.
@@ -201,13 +182,7 @@ func (tx *connTx) insertEvent(ctx context.Context, ev *tenantry.Event) error {
 		ON CONFLICT (tenant_id) DO UPDATE SET seq = seq + 1 RETURNING seq`, ev.TenantID).Scan(&ev.Seq); err != nil {
 		return err
 	}
-	var data any
-	if len(ev.Data) > 0 {
-		data = string(ev.Data)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO tenant_events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		ev.TenantID, ev.Seq, ev.ID, ev.Type, string(ev.Actor.Type), ev.Actor.ID, ev.TargetType, ev.TargetID,
-		data, ev.At); err != nil {
+	if _, err := tx.Exec(ctx, core.InsertEventSQL, core.EventArgs(ev)...); err != nil {
 		return err
 	}
 	for _, id := range tx.events {
