@@ -136,8 +136,7 @@ func (db *DB) commit(ctx context.Context, tx *connTx, fn func(tx *connTx) error)
 func (tx *connTx) insertInvalidations(ctx context.Context) error {
 	now := time.Now()
 	for _, inv := range tx.invs {
-		if _, err := tx.Exec(ctx, `INSERT INTO invalidations (kind, subject_tenant_id, user_id, key, origin, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, inv.Kind, inv.TenantID, inv.UserID, inv.Key, tx.db.local.Origin(), now); err != nil {
+		if _, err := tx.Exec(ctx, insertInvalidationSQL, core.InvalidationArgs(tx.db.local.Origin(), inv, now)...); err != nil {
 			return err
 		}
 	}
