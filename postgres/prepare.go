@@ -16,15 +16,11 @@ import (
 // those travel unnamed with the rest and are never cached. So a tenant's
 // first request on a connection costs what its thousandth does, with
 // 10,000 tenants as with ten, and SET LOCAL keeps the text form Citus
-// forwards to its workers. Statements outside batches ask for pgx's
-// statement cache (cached), as they did before.
+// forwards to its workers. Every statement of a transaction goes through a
+// batch; outside them the store runs only its checks at Open.
 
 // batchMode is the pool's query mode.
 const batchMode = pgx.QueryExecModeExec
-
-// cached is the query option of the statements sent outside a batch: pgx
-// prepares each once per connection and keeps it in its LRU cache.
-const cached = pgx.QueryExecModeCacheStatement
 
 // setTenantPrefix and setUserPrefix begin the statements that set the
 // transaction's tenant and user: their text holds a UUID, so they are
