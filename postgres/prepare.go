@@ -16,8 +16,9 @@ import (
 // those travel unnamed with the rest and are never cached. So a tenant's
 // first request on a connection costs what its thousandth does, with
 // 10,000 tenants as with ten, and SET LOCAL keeps the text form Citus
-// forwards to its workers. Every statement of a transaction goes through a
-// batch; outside them the store runs only its checks at Open.
+// forwards to its workers. Outside batches, in the pool's mode (unnamed,
+// never cached), run only the checks at Open and a read's lazy tenant row
+// (pgTx.Tenant).
 
 // batchMode is the pool's query mode.
 const batchMode = pgx.QueryExecModeExec
