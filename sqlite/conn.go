@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"sync"
@@ -428,9 +427,10 @@ func connErr(ctx context.Context, err error) error {
 }
 
 // bind binds argument a to parameter i of st: the values tenantry.Tx
-// documents (strings, integers, floats, booleans, []byte, nil, times),
-// pointers to them, driver.Valuers, and named types of those kinds, as
-// database/sql's default converter takes them.
+// documents (strings, integers, floats, booleans, []byte, nil, times)
+// directly, and anything else as database/sql's default converter turns it
+// into one of those (driver.Valuers, pointers, named types of those
+// kinds), or refuses it.
 func bind(st *sqlite.Stmt, i int, a any) error {
 	switch v := a.(type) {
 	case nil:
@@ -453,47 +453,16 @@ func bind(st *sqlite.Stmt, i int, a any) error {
 		}
 	case time.Time:
 		st.BindText(i, encTime(v))
-	case driver.Valuer:
-		dv, err := v.Value()
+	default:
+		dv, err := driver.DefaultParameterConverter.ConvertValue(a)
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlite: argument %d: %w", i, err)
 		}
-		if _, again := dv.(driver.Valuer); again {
-			return fmt.Errorf("sqlite: argument %d: %T is not a value", i, a)
+		switch dv.(type) {
+		case nil, string, int64, bool, float64, []byte, time.Time:
+			return bind(st, i, dv)
 		}
-		return bind(st, i, dv)
-	default:
-		return bindKind(st, i, reflect.ValueOf(a))
-	}
-	return nil
-}
-
-// bindKind binds a pointer (nil: NULL) or a value of a named type by its
-// kind.
-func bindKind(st *sqlite.Stmt, i int, v reflect.Value) error {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			st.BindNull(i)
-			return nil
-		}
-		return bind(st, i, v.Elem().Interface())
-	case reflect.String:
-		st.BindText(i, v.String())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		st.BindInt64(i, v.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		u := v.Uint()
-		if u > math.MaxInt64 {
-			return fmt.Errorf("sqlite: argument %d: %d overflows an integer", i, u)
-		}
-		st.BindInt64(i, int64(u))
-	case reflect.Float32, reflect.Float64:
-		st.BindFloat(i, v.Float())
-	case reflect.Bool:
-		st.BindBool(i, v.Bool())
-	default:
-		return fmt.Errorf("sqlite: argument %d: unsupported type %s", i, v.Type())
+		return fmt.Errorf("sqlite: argument %d: unsupported type %T", i, a) // a decimal, which SQLite has not
 	}
 	return nil
 }
