@@ -164,27 +164,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tenantry.RequestIDFromContext(ctx) == "" {
 		ctx = tenantry.NewContextWithRequestID(ctx, tenantry.NewID())
 	}
-	q := &request{h: h, w: w}
-	t, err := h.resolve(r.WithContext(ctx))
-	path := r.URL.Path
-	if slug, rest, ok := tenantry.SplitTenantPath(path); ok {
-		if t == nil && err == nil {
-			err = tenantry.ErrNoTenant()
-		} else if t != nil && (strings.EqualFold(t.Slug, slug) || slug == t.ID) {
-			q.base = "/t/" + t.Slug
-			path = rest
-		}
-	} else if t != nil {
-		q.hostForm = true
-	}
-	r2 := r.Clone(ctx)
-	r2.URL.Path = path
-	r2.URL.RawPath = ""
-	q.r = r2
-	q.tenant = t
-	if t != nil {
-		q.store = h.cfg.Store.Tenant(t.ID)
-	}
+	q, err := h.newRequest(w, r.WithContext(ctx))
+	t, r2, path := q.tenant, q.r, q.r.URL.Path
 	if err != nil {
 		h.fail(q, err)
 		return
@@ -217,6 +198,34 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mux.ServeHTTP(w, r2.WithContext(withRequest(r2.Context(), q)))
+}
+
+// newRequest resolves r's tenant, binds its handle, and strips the
+// /t/{slug} prefix (a slug in any case, or the tenant's id) from the path
+// of the request it keeps, noting the prefix for links; a prefix naming no
+// tenant is tenant_not_found.
+func (h *Handler) newRequest(w http.ResponseWriter, r *http.Request) (*request, error) {
+	q := &request{h: h, w: w}
+	t, err := h.resolve(r)
+	path := r.URL.Path
+	if slug, rest, ok := tenantry.SplitTenantPath(path); ok {
+		if t == nil && err == nil {
+			err = tenantry.ErrNoTenant()
+		} else if t != nil && (strings.EqualFold(t.Slug, slug) || slug == t.ID) {
+			q.base = "/t/" + t.Slug
+			path = rest
+		}
+	} else if t != nil {
+		q.hostForm = true
+	}
+	q.r = r.Clone(r.Context())
+	q.r.URL.Path = path
+	q.r.URL.RawPath = ""
+	q.tenant = t
+	if t != nil {
+		q.store = h.cfg.Store.Tenant(t.ID)
+	}
+	return q, err
 }
 
 // readForm reads a POST's form, at most maxFormSize bytes, and checks its
