@@ -73,6 +73,8 @@ type DB struct {
 	exts []tenantry.Extension
 	// readers run the read transactions, a tenant's or global (conn.go).
 	readers *readers
+	// checkpointer copies the WAL into the database file (checkpoint.go).
+	checkpointer *checkpointer
 	// onEvents is told of each tenant whose outbox a commit grew (OnEvents).
 	onEvents atomic.Pointer[func(tenantID string)]
 	// local tells this process the invalidations of its commits
@@ -130,6 +132,11 @@ func Open(ctx context.Context, path string, plans tenantry.Plans, exts ...tenant
 		db.writer.close()
 		return nil, err
 	}
+	if db.checkpointer, err = startCheckpointer(path); err != nil {
+		db.readers.close()
+		db.writer.close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -158,7 +165,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Close closes the writer and the readers.
 func (db *DB) Close() error {
-	return errors.Join(db.readers.close(), db.writer.close())
+	return errors.Join(db.checkpointer.close(), db.readers.close(), db.writer.close())
 }
 
 // Ping checks that the database answers (unavailable).

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,7 +39,8 @@ func openWriter(path string) (*writer, error) {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	c.SetBusyTimeout(5 * time.Second)
-	for _, pragma := range []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"} {
+	for _, pragma := range []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+		"PRAGMA wal_autocheckpoint = " + strconv.Itoa(backstopPages)} {
 		if err := sqlitex.ExecuteTransient(c, pragma, nil); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("sqlite: open writer: %w", err)
