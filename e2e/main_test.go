@@ -6,41 +6,52 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
 
-// binaryEnv names the environment variable holding the path of the server
-// binary: TestMain sets it after building, or uses a binary given there.
+// binaryEnv names the environment variable holding the path of a server
+// binary to test instead of building one.
 const binaryEnv = "TENANTRY_E2E_BINARY"
 
-// TestMain builds the server binary once for every test of the package.
+// built is the server binary the package's tests share, built by the
+// first test that needs one (SQLite's run with nothing configured too),
+// and removed when they are done.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// TestMain runs the tests, then removes the binary they built.
 func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	if os.Getenv(binaryEnv) == "" && wantPostgres() {
-		dir, err := os.MkdirTemp("", "tenantry-e2e-")
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "tenantry")
-		if err := build(bin); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-			return 1
-		}
-		os.Setenv(binaryEnv, bin)
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
 	}
-	return m.Run()
+	os.Exit(code)
 }
 
-// wantPostgres reports whether the PostgreSQL tests will run (or must run
-// and fail), so that a binary is worth building.
-func wantPostgres() bool {
-	return os.Getenv("TENANTRY_TEST_DATABASE_URL") != "" || os.Getenv("TENANTRY_TEST_REQUIRE_POSTGRES") == "1"
+// binary returns the server binary: the one binaryEnv names, else one
+// built once for every test of the package.
+func binary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv(binaryEnv); bin != "" {
+		return bin
+	}
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "tenantry-e2e-")
+		if built.err == nil {
+			built.bin = filepath.Join(built.dir, "tenantry")
+			built.err = build(built.bin)
+		}
+	})
+	if built.err != nil {
+		t.Fatalf("e2e: %v", built.err)
+	}
+	return built.bin
 }
 
 // build compiles ./cmd/tenantry into bin, without the race detector
@@ -55,14 +66,4 @@ func build(bin string) error {
 		return fmt.Errorf("go build ./cmd/tenantry: %w\n%s", err, out)
 	}
 	return nil
-}
-
-// binary returns the server binary built by TestMain.
-func binary(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv(binaryEnv)
-	if bin == "" {
-		t.Fatalf("%s is unset: TestMain did not build the server", binaryEnv)
-	}
-	return bin
 }
