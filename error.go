@@ -63,10 +63,20 @@ func Invalid(fields map[string]string) *Error {
 // ErrorCode returns the code of the first *Error in err's chain,
 // EINTERNAL for any other non-nil error, and "" for nil.
 func ErrorCode(err error) string {
-	var e *Error
 	if err == nil {
 		return ""
-	} else if errors.As(err, &e) {
+	}
+	if e, ok := err.(*Error); ok {
+		return e.Code
+	}
+	return wrappedCode(err)
+}
+
+// wrappedCode is ErrorCode of an error that is not an *Error itself: its
+// errors.As target escapes, so only this path allocates.
+func wrappedCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
 		return e.Code
 	}
 	return EINTERNAL

@@ -93,7 +93,7 @@ func (rs Resolver) Ref(ctx context.Context, ref string) (*Tenant, error) {
 	} else {
 		return nil, ErrNoTenant()
 	}
-	if IsCode(err, ETENANTNOTFOUND) || IsCode(err, ENOTFOUND) {
+	if err != nil && (IsCode(err, ETENANTNOTFOUND) || IsCode(err, ENOTFOUND)) {
 		return nil, ErrNoTenant()
 	}
 	return t, err
