@@ -1,6 +1,7 @@
 package http
 
 import (
+	"maps"
 	"net/http"
 	"testing"
 
@@ -107,4 +108,48 @@ func TestTasks(t *testing.T) {
 			}
 		}},
 	})
+}
+
+// TestTaskRefsSayOneThing checks that an id that cannot be a project or a
+// member gets the projects service's own answer, the one an unknown id of
+// the right form gets and the pages show: the API no longer parses them
+// with messages of its own.
+func TestTaskRefsSayOneThing(t *testing.T) {
+	t.Parallel()
+	e := newSQLiteEnv(t)
+	f := e.newFixture(t, "refs", "pro")
+	p := e.createProject(t, f.Owner, "Alpha")
+	task := e.createTask(t, f.Owner, p.ID, "first", nil)
+	type answer struct {
+		Status        int
+		Code, Message string
+		Fields        map[string]string
+	}
+	do := func(method, path string, body any) answer {
+		r := e.do(t, f.Owner, method, path, body)
+		var env errorEnvelope
+		r.decode(t, &env)
+		return answer{r.Status, env.Error.Code, env.Error.Message, env.Error.Fields}
+	}
+	project := answer{404, tenantry.ENOTFOUND, "Project not found.", nil}
+	member := answer{422, tenantry.EINVALID, "Some fields are invalid.", map[string]string{"assigned_to_id": "must be a member of the tenant"}}
+	tests := []struct {
+		name         string
+		method, path string
+		body         any
+		want         answer
+	}{
+		{"malformed project", "POST", "/api/tasks", map[string]any{"project_id": "nope", "title": "x"}, project},
+		{"unknown project", "POST", "/api/tasks", map[string]any{"project_id": tenantry.NewID(), "title": "x"}, project},
+		{"malformed assignee", "POST", "/api/tasks", map[string]any{"project_id": p.ID, "title": "x", "assigned_to_id": "nope"}, member},
+		{"stranger assignee", "POST", "/api/tasks", map[string]any{"project_id": p.ID, "title": "x", "assigned_to_id": tenantry.NewID()}, member},
+		{"malformed assignee on update", "PATCH", "/api/tasks/" + task.ID, map[string]any{"assigned_to_id": "nope"}, member},
+		{"stranger assignee on update", "PATCH", "/api/tasks/" + task.ID, map[string]any{"assigned_to_id": tenantry.NewID()}, member},
+	}
+	for _, tt := range tests {
+		got := do(tt.method, tt.path, tt.body)
+		if got.Status != tt.want.Status || got.Code != tt.want.Code || got.Message != tt.want.Message || !maps.Equal(got.Fields, tt.want.Fields) {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
 }

@@ -32,9 +32,6 @@ func mapErr(err error) error {
 			return tenantry.Errorf(tenantry.ECONFLICT, "It already exists.")
 		case "23503":
 			constraint, _ := pgNames(pe)
-			if constraint == "tasks_assignee_fkey" {
-				return tenantry.Invalid(map[string]string{"assigned_to_id": "must be a member"})
-			}
 			if len(constraint) > len("tenant_id_fkey") && strings.HasSuffix(constraint, "tenant_id_fkey") {
 				return tenantry.Errorf(tenantry.ETENANTNOTFOUND, "Tenant not found.")
 			}

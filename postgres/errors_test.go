@@ -21,12 +21,12 @@ func TestMapErrCitus(t *testing.T) {
 		wantCode  string
 		wantField string
 	}{
-		{"assignee, PostgreSQL", &pgconn.PgError{Code: "23503", ConstraintName: "tasks_assignee_fkey", TableName: "tasks",
-			Message: `insert or update on table "tasks" violates foreign key constraint "tasks_assignee_fkey"`}, tenantry.EINVALID, "assigned_to_id"},
+		{"assignee (a plain foreign key: package projects checks members first), PostgreSQL", &pgconn.PgError{Code: "23503", ConstraintName: "tasks_assignee_fkey", TableName: "tasks",
+			Message: `insert or update on table "tasks" violates foreign key constraint "tasks_assignee_fkey"`}, tenantry.ENOTFOUND, ""},
 		{"assignee, Citus worker", &pgconn.PgError{Code: "23503",
-			Message: `insert or update on table "tasks_102214" violates foreign key constraint "tasks_assignee_fkey_102214"`}, tenantry.EINVALID, "assigned_to_id"},
+			Message: `insert or update on table "tasks_102214" violates foreign key constraint "tasks_assignee_fkey_102214"`}, tenantry.ENOTFOUND, ""},
 		{"assignee, Citus worker, shard name in the field", &pgconn.PgError{Code: "23503", ConstraintName: "tasks_assignee_fkey_102214",
-			Message: `insert or update on table "tasks_102214" violates foreign key constraint "tasks_assignee_fkey_102214"`}, tenantry.EINVALID, "assigned_to_id"},
+			Message: `insert or update on table "tasks_102214" violates foreign key constraint "tasks_assignee_fkey_102214"`}, tenantry.ENOTFOUND, ""},
 		{"project, Citus worker", &pgconn.PgError{Code: "23503",
 			Message: `insert or update on table "tasks_102214" violates foreign key constraint "tasks_project_fkey_102214"`}, tenantry.ENOTFOUND, ""},
 		{"tenant, PostgreSQL", &pgconn.PgError{Code: "23503", ConstraintName: "usage_counters_tenant_id_fkey",
