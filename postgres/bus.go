@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +35,22 @@ var _ tenantry.Bus = (*Bus)(nil)
 // Bus returns a Bus on db's invalidations table. It starts nothing until
 // Subscribe is called.
 func (db *DB) Bus(opts BusOptions) *Bus {
-	return dbbus.New(core.BusTable{Globals: db.globals(), InsertSQL: insertInvalidationSQL}, "postgres", db.local.Origin(), opts)
+	return dbbus.New(busTable{core.BusTable{Globals: db.globals(), InsertSQL: insertInvalidationSQL}, db}, "postgres", db.local.Origin(), opts)
+}
+
+// busTable is core.BusTable with its insert sent as one statement on its
+// own: one round trip where a global write takes two (BEGIN with the
+// statement, then COMMIT). The events hub publishes through it for every
+// tenant whose outbox grew.
+type busTable struct {
+	core.BusTable
+	db *DB
+}
+
+// Insert adds one row in a statement of its own (insertInvalidationSQL).
+func (t busTable) Insert(ctx context.Context, origin string, inv tenantry.Invalidation) error {
+	_, err := t.db.pool.Exec(ctx, insertInvalidationSQL, core.InvalidationArgs(origin, inv, time.Now())...)
+	return err
 }
 
 // OnInvalidation adds fn to what is told the invalidations of each commit
