@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"zombiezen.com/go/sqlite"
@@ -26,10 +27,13 @@ const backstopPages = 20000
 // takes no lock a writer needs: the writer goes on appending while the
 // checkpointer copies what was committed before.
 type checkpointer struct {
-	c    *sqlite.Conn
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	c *sqlite.Conn
+	// wrote is set by each commit of this process's writer and cleared by
+	// the round that copies it, so an idle store does no checkpoint.
+	wrote atomic.Bool
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
 }
 
 // startCheckpointer opens the checkpointer's connection to the database at
@@ -45,8 +49,9 @@ func startCheckpointer(path string) (*checkpointer, error) {
 	return k, nil
 }
 
-// run checkpoints every checkpointEvery until close; an error (busy) is
-// left to the next round.
+// run checkpoints every checkpointEvery until close, when this process
+// wrote since the last complete checkpoint; an error or a partial one
+// (busy, or frames readers still need) is left to the next round.
 func (k *checkpointer) run() {
 	defer close(k.done)
 	t := time.NewTicker(checkpointEvery)
@@ -56,9 +61,23 @@ func (k *checkpointer) run() {
 		case <-k.stop:
 			return
 		case <-t.C:
-			_ = sqlitex.ExecuteTransient(k.c, "PRAGMA wal_checkpoint(PASSIVE)", nil)
+			if k.wrote.Swap(false) && !k.checkpoint() {
+				k.wrote.Store(true) // readers held frames back: the next round goes on
+			}
 		}
 	}
+}
+
+// checkpoint runs one PASSIVE checkpoint and reports whether it copied
+// every frame of the WAL.
+func (k *checkpointer) checkpoint() bool {
+	done := false
+	err := sqlitex.ExecuteTransient(k.c, "PRAGMA wal_checkpoint(PASSIVE)", &sqlitex.ExecOptions{
+		ResultFunc: func(st *sqlite.Stmt) error {
+			done = st.ColumnInt(0) == 0 && st.ColumnInt(1) == st.ColumnInt(2) // not busy; log frames = checkpointed
+			return nil
+		}})
+	return err == nil && done
 }
 
 // close stops the checkpointer and closes its connection, once.

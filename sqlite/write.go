@@ -88,6 +88,7 @@ func (db *DB) write(ctx context.Context, id string, fn func(tx *connTx) error) e
 	if err != nil {
 		return err
 	}
+	db.checkpointer.wrote.Store(true)
 	db.local.Deliver(tx.invs)
 	db.eventsCommitted(tx.events)
 	for _, f := range hooks {
