@@ -32,73 +32,106 @@ import (
 // it the first time. A transaction's context interrupts its statements
 // (sqlite3_interrupt) once it is done.
 
-// readers is the pool of the read transactions' connections.
+// readers is the pool of the read transactions' connections: a channel
+// holding the ones free, each with its statements and its interrupter, so
+// that taking one allocates nothing and starts no goroutine.
 type readers struct {
-	pool   *sqlitex.Pool
+	free   chan *reader
+	n      int // connections opened
 	closed sync.Once
-
-	mu    sync.Mutex
-	stmts map[*sqlite.Conn]*connStmts // each pooled connection's statements
+	done   chan struct{} // closed by close
 
 	inUse atomic.Int64 // connections taken (Stats)
+}
+
+// reader is one of the readers' connections.
+type reader struct {
+	c     *sqlite.Conn
+	stmts *connStmts
+	intr  *interrupter
 }
 
 // openReaders opens n read-only connections to the database at path,
 // which the migrations have created in WAL mode.
 func openReaders(path string, n int) (*readers, error) {
-	pool, err := sqlitex.NewPool(path, sqlitex.PoolOptions{
-		Flags:    sqlite.OpenReadWrite,
-		PoolSize: n,
-		PrepareConn: func(c *sqlite.Conn) error {
-			c.SetBusyTimeout(5 * time.Second)
-			if err := sqlitex.ExecuteTransient(c, "PRAGMA query_only = 1", nil); err != nil {
-				return err
-			}
-			return sqlitex.ExecuteTransient(c, "PRAGMA "+readerCacheSize, nil)
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	r := &readers{free: make(chan *reader, n), done: make(chan struct{})}
+	for range n {
+		c, err := openReader(path)
+		if err != nil {
+			r.close()
+			return nil, fmt.Errorf("sqlite: open readers: %w", err)
+		}
+		r.free <- &reader{c: c, stmts: newConnStmts(c, maxReaderStmts), intr: newInterrupter(c)}
+		r.n++
 	}
-	return &readers{pool: pool, stmts: map[*sqlite.Conn]*connStmts{}}, nil
+	return r, nil
 }
 
-// close closes the connections, once: a DB may be closed twice. Closing a
-// connection finalizes the statements its connStmts holds (they are
-// zombiezen's persistent statements).
+// openReader opens one reader connection.
+func openReader(path string) (*sqlite.Conn, error) {
+	c, err := sqlite.OpenConn(path, sqlite.OpenReadWrite)
+	if err != nil {
+		return nil, err
+	}
+	c.SetBusyTimeout(5 * time.Second)
+	for _, pragma := range []string{"PRAGMA query_only = 1", "PRAGMA " + readerCacheSize} {
+		if err := sqlitex.ExecuteTransient(c, pragma, nil); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// close closes the connections once every read has given its back, and
+// once: a DB may be closed twice. Closing a connection finalizes the
+// statements its connStmts holds (they are zombiezen's persistent
+// statements).
 func (r *readers) close() (err error) {
-	r.closed.Do(func() { err = r.pool.Close() })
+	r.closed.Do(func() {
+		close(r.done)
+		for range r.n {
+			rd := <-r.free
+			err = errors.Join(err, rd.c.Close())
+		}
+	})
 	return err
 }
 
-// stmtsOf returns the statements of pooled connection c, made on its
-// first read.
-func (r *readers) stmtsOf(c *sqlite.Conn) *connStmts {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := r.stmts[c]
-	if s == nil {
-		s = newConnStmts(c, maxReaderStmts)
-		r.stmts[c] = s
+// take returns a free connection, waiting for one as long as ctx lets it.
+func (r *readers) take(ctx context.Context) (*reader, error) {
+	select {
+	case rd := <-r.free:
+		return rd, nil
+	default:
 	}
-	return s
+	select {
+	case rd := <-r.free:
+		return rd, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-r.done:
+		return nil, tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable.")
+	}
 }
 
 // read runs fn with a connTx of tenant id on a pooled connection; with
 // snapshot, in one transaction, so that every statement sees the rows
 // committed when the first began (it ends with ROLLBACK: it wrote nothing).
 func (r *readers) read(ctx context.Context, id string, snapshot bool, fn func(tenantry.Tx) error) error {
-	c, err := r.pool.Take(ctx)
+	rd, err := r.take(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("%w: %w", tenantry.Errorf(tenantry.EUNAVAILABLE, "The database is unavailable."), err)
+		return err
 	}
 	r.inUse.Add(1)
 	defer r.inUse.Add(-1)
+	if err := rd.intr.begin(ctx); err != nil {
+		r.free <- rd
+		return err
+	}
+	c := rd.c
 	var hooks []func()
-	tx := &connTx{ctx: ctx, c: c, stmts: r.stmtsOf(c), id: id, hooks: &hooks}
+	tx := &connTx{ctx: ctx, c: c, stmts: rd.stmts, id: id, hooks: &hooks}
 	if snapshot {
 		err = sqlitex.ExecuteTransient(c, "BEGIN", nil)
 	}
@@ -106,12 +139,12 @@ func (r *readers) read(ctx context.Context, id string, snapshot bool, fn func(te
 		err = fn(tx)
 	}
 	tx.resetAll()
+	rd.intr.end() // so that a done ctx does not refuse the ROLLBACK
 	if snapshot && !c.AutocommitEnabled() {
-		c.SetInterrupt(nil) // so that a done ctx does not refuse the ROLLBACK
 		_ = sqlitex.ExecuteTransient(c, "ROLLBACK", nil)
 	}
 	tx.stmts.trim()
-	r.pool.Put(c)
+	r.free <- rd
 	if err != nil {
 		return connErr(ctx, err)
 	}

@@ -23,9 +23,9 @@ const maxReaderStmts = 64
 // had (a list's LIMIT); a LIKE pattern is planned again whatever text it
 // gets. So connStmts hands out a statement as it was left, reset, for the
 // caller to bind every parameter. The statements are prepared with
-// Conn.Prepare, so the connection knows them: it resets those left
-// stepping when it goes back to the pool (SetInterrupt) and finalizes them
-// when it closes.
+// Conn.Prepare, so the connection knows them and finalizes them when it
+// closes; a transaction resets those it handed out when it ends
+// (connTx.resetAll).
 //
 // A connStmts belongs to its connection: it is used by one read at a time.
 type connStmts struct {

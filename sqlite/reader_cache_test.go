@@ -202,13 +202,16 @@ func TestReaderStmtsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.readers.mu.Lock()
-	for c, s := range db.readers.stmts {
-		if got := len(s.stmts); got > maxReaderStmts {
-			t.Errorf("connection %p: got %d statements, want at most %d", c, got, maxReaderStmts)
+	taken := make([]*reader, db.readers.n)
+	for i := range taken {
+		taken[i] = <-db.readers.free
+		if got := len(taken[i].stmts.stmts); got > maxReaderStmts {
+			t.Errorf("connection %p: got %d statements, want at most %d", taken[i].c, got, maxReaderStmts)
 		}
 	}
-	db.readers.mu.Unlock()
+	for _, rd := range taken {
+		db.readers.free <- rd
+	}
 	if err := db.Close(); err != nil {
 		t.Errorf("Close: got %v, want none", err)
 	}

@@ -27,6 +27,7 @@ import (
 type writer struct {
 	token  chan *sqlite.Conn
 	stmts  *connStmts
+	intr   *interrupter
 	closed sync.Once
 	done   chan struct{} // closed by close
 }
@@ -46,7 +47,8 @@ func openWriter(path string) (*writer, error) {
 			return nil, fmt.Errorf("sqlite: open writer: %w", err)
 		}
 	}
-	w := &writer{token: make(chan *sqlite.Conn, 1), stmts: newConnStmts(c, maxReaderStmts), done: make(chan struct{})}
+	w := &writer{token: make(chan *sqlite.Conn, 1), stmts: newConnStmts(c, maxReaderStmts), intr: newInterrupter(c),
+		done: make(chan struct{})}
 	w.token <- c
 	return w, nil
 }
@@ -100,15 +102,17 @@ func (db *DB) write(ctx context.Context, id string, fn func(tx *connTx) error) e
 // commit runs the transaction tx on the writer held.
 func (db *DB) commit(ctx context.Context, tx *connTx, fn func(tx *connTx) error) (err error) {
 	c := tx.c
-	c.SetInterrupt(ctx.Done())
-	defer c.SetInterrupt(nil)
+	if err := db.writer.intr.begin(ctx); err != nil {
+		return err
+	}
+	defer db.writer.intr.end()
 	if err := sqlitex.ExecuteTransient(c, "BEGIN IMMEDIATE", nil); err != nil {
 		return connErr(ctx, err)
 	}
 	defer func() {
 		tx.resetAll()
 		if err != nil && !c.AutocommitEnabled() {
-			c.SetInterrupt(nil) // so that a done ctx does not refuse the ROLLBACK
+			db.writer.intr.end() // so that a done ctx does not refuse the ROLLBACK
 			_ = sqlitex.ExecuteTransient(c, "ROLLBACK", nil)
 		}
 	}()
