@@ -132,7 +132,10 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 }
 
 // loop serves one tenant until it has nothing in flight and nothing due
-// within a SweepInterval (the walk wakes it again for later work).
+// within a SweepInterval (the walk wakes it again for later work). With
+// nothing to do it lingers for the rest of notifyGap before it ends, so
+// that the commits of a busy tenant meanwhile make one round, not one
+// each: every commit notifies, and a round reads the tenant's endpoints.
 func (d *Dispatcher) loop(t *tenantLoop) {
 	defer d.loops.Done()
 	defer func() {
@@ -147,19 +150,53 @@ func (d *Dispatcher) loop(t *tenantLoop) {
 		case <-t.wake:
 		default:
 		}
+		began := time.Now()
 		next, timed := d.round(t)
 		d.mu.Lock()
-		idle := t.busy == 0 && len(t.wake) == 0 && (!timed || time.Until(next) > d.svc.cfg.SweepInterval)
-		if idle {
-			// Under the lock that Notify takes: a Notify after this
-			// starts a new loop.
-			delete(d.tenants, t.id)
-			d.mu.Unlock()
-			return
-		}
+		idle := d.idle(t, next, timed)
 		d.mu.Unlock()
+		if idle {
+			if !d.linger(time.Until(began.Add(notifyGap))) {
+				return
+			}
+			d.mu.Lock()
+			if d.idle(t, next, timed) {
+				// Under the lock that Notify takes: a Notify after
+				// this starts a new loop.
+				delete(d.tenants, t.id)
+				d.mu.Unlock()
+				return
+			}
+			d.mu.Unlock()
+		}
 		d.wait(t, next, timed)
 	}
+}
+
+// notifyGap is the least time between two rounds of an idle tenant's
+// loop: the first notification after a quiet spell is served at once,
+// those within notifyGap of its round in one round after it.
+const notifyGap = 50 * time.Millisecond
+
+// idle says whether t has nothing in flight, no wake-up and nothing due
+// within a SweepInterval, after a round that returned next and timed. The
+// caller holds d.mu.
+func (d *Dispatcher) idle(t *tenantLoop, next time.Time, timed bool) bool {
+	return t.busy == 0 && len(t.wake) == 0 && (!timed || time.Until(next) > d.svc.cfg.SweepInterval)
+}
+
+// linger waits for dt (at most until Close begins); it says whether the
+// dispatcher still runs.
+func (d *Dispatcher) linger(dt time.Duration) bool {
+	if dt > 0 {
+		tm := time.NewTimer(dt)
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+		case <-d.run.Done():
+		}
+	}
+	return d.run.Err() == nil
 }
 
 // wait waits until t is woken, next comes (when timed) or Close begins.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +36,71 @@ func TestDelivery(t *testing.T) {
 			t.Run("one tenant's hanging receiver", func(t *testing.T) { testHanging(t, e) })
 			t.Run("restart", func(t *testing.T) { testRestart(t, e) })
 			t.Run("two dispatchers", func(t *testing.T) { testTwoDispatchers(t, e) })
+			t.Run("notifications coalesced", func(t *testing.T) { testCoalesced(t, e) })
 		})
+	}
+}
+
+// readCounter is a store that counts the reads of each tenant.
+type readCounter struct {
+	tenantry.Store
+	mu    *sync.Mutex
+	reads map[string]int
+}
+
+func (s readCounter) Tenant(id string) tenantry.TenantStore {
+	return countedTenant{s.Store.Tenant(id), s}
+}
+
+func (s readCounter) count(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads[id]
+}
+
+type countedTenant struct {
+	tenantry.TenantStore
+	c readCounter
+}
+
+func (ts countedTenant) Read(ctx context.Context, fn func(tenantry.Tx) error) error {
+	ts.c.mu.Lock()
+	ts.c.reads[ts.ID()]++
+	ts.c.mu.Unlock()
+	return ts.TenantStore.Read(ctx, fn)
+}
+
+// testCoalesced: a burst of notifications, one per commit, makes a round
+// of a tenant's loop about every 50 ms (each round reads the tenant's
+// endpoints), not one a notification; and every event of the burst, the
+// last one included, is delivered.
+func testCoalesced(t *testing.T, e *env) {
+	busy, none := e.tenant(t, "busy"), e.tenant(t, "none")
+	hook := e.register(t, busy, "/busy")
+	counted := readCounter{Store: e.store, mu: &sync.Mutex{}, reads: map[string]int{}}
+	ce := *e
+	ce.store = counted
+	d, f := ce.dispatcher(t, nil, nil, busy, none)
+	const commits = 60
+	start := time.Now()
+	for range commits {
+		f.add(busy.ID, "project.created")
+		d.Notify(busy.ID)
+		d.Notify(none.ID)
+		time.Sleep(2 * time.Millisecond)
+	}
+	burst := time.Since(start)
+	eventually(t, wait, "every event of the burst is delivered", func() bool { return len(e.rc.got("/busy")) == commits })
+	time.Sleep(100 * time.Millisecond) // the loop's last round and linger
+	if got := len(e.rc.got("/busy")); got != commits {
+		t.Errorf("receiver: got %d requests, want %d: each event once", got, commits)
+	}
+	if ds := e.deliveries(t, busy, hook.ID); len(ds) == 0 || ds[0].Status != webhook.StatusSucceeded {
+		t.Errorf("newest attempt: got %+v, want succeeded", ds)
+	}
+	got, most := counted.count(none.ID), int(burst/(50*time.Millisecond))+5 // a few more: the walk at Start reads each tenant too
+	if got < 1 || got > most {
+		t.Errorf("tenant without endpoints: got %d rounds for %d notifications in %v, want 1 to %d", got, commits, burst, most)
 	}
 }
 
