@@ -95,7 +95,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := tenantry.ValidateExtensions(o.Extensions); err != nil {
 		return err
 	}
-	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, opts: o, setMemoryLimit: debug.SetMemoryLimit}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, opts: o, setMemoryLimit: debug.SetMemoryLimit, setGCPercent: debug.SetGCPercent}
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, env, args[1:])
@@ -120,8 +120,10 @@ type environment struct {
 	stdout io.Writer
 	stderr io.Writer
 	opts   Options
-	// setMemoryLimit is debug.SetMemoryLimit.
+	// setMemoryLimit is debug.SetMemoryLimit, setGCPercent
+	// debug.SetGCPercent.
 	setMemoryLimit func(int64) int64
+	setGCPercent   func(int) int
 }
 
 // env returns the environment variable key, or def when it is unset.

@@ -154,3 +154,38 @@ func TestHashBudget(t *testing.T) {
 		}
 	}
 }
+
+func TestGCPercentSelection(t *testing.T) {
+	tests := []struct {
+		name        string
+		gogc        string
+		limit       int64
+		wantPercent int
+		wantSource  string
+		wantSet     bool
+		wantText    string
+	}{
+		{"default under the default limit", "", defaultMemoryLimit, defaultGCPercent, gcFromDefault, true, "400"},
+		{"default under a larger limit", "", 1 << 30, defaultGCPercent, gcFromDefault, true, "400"},
+		{"GOGC wins", "150", defaultMemoryLimit, 0, gcFromGOGC, false, "150"},
+		{"GOGC off wins", "off", defaultMemoryLimit, 0, gcFromGOGC, false, "off"},
+		{"no limit: the runtime's", "", noMemoryLimit, 0, gcFromRuntime, false, "100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := func(k string) string {
+				if k == "GOGC" {
+					return tt.gogc
+				}
+				return ""
+			}
+			percent, source, set := chooseGCPercent(tt.limit, getenv)
+			if percent != tt.wantPercent || source != tt.wantSource || set != tt.wantSet {
+				t.Errorf("chooseGCPercent = %d, %q, %v; want %d, %q, %v", percent, source, set, tt.wantPercent, tt.wantSource, tt.wantSet)
+			}
+			if got := gcPercentText(percent, source, getenv); got != tt.wantText {
+				t.Errorf("gcPercentText = %q, want %q", got, tt.wantText)
+			}
+		})
+	}
+}
