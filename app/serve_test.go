@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -97,8 +98,11 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
 		t.Errorf("memory limit while serving = %s, want the default %s", formatBytes(got), formatBytes(defaultMemoryLimit))
 	}
+	if got := debug.SetGCPercent(defaultGCPercent); got != defaultGCPercent && os.Getenv("GOGC") == "" {
+		t.Errorf("GC percent while serving = %d, want the default %d", got, defaultGCPercent)
+	}
 	for _, want := range []string{`"created platform admin"`, `"seeded tenants"`, `"created":3`,
-		`"msg":"memory limit","limit":"48MiB","limit_bytes":50331648,"source":"default","hash_slots":1,"collect_after_hash":true`} {
+		`"msg":"memory limit","limit":"48MiB","limit_bytes":50331648,"source":"default","gc_percent":"400","gc_source":"default","hash_slots":1,"collect_after_hash":true`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs lack %s:\n%s", want, logs.String())
 		}
