@@ -127,30 +127,25 @@ const (
 	gcFromRuntime = "runtime (no memory limit)"
 )
 
-// chooseGCPercent returns the GOGC that serve sets under the memory limit
-// in force (limit) and where it comes from: none of its own (set false)
-// when the GOGC variable is set, the runtime having applied it, or when
-// no limit bounds the heap; else defaultGCPercent.
-func chooseGCPercent(limit int64, getenv func(string) string) (percent int, source string, set bool) {
-	switch {
-	case getenv("GOGC") != "":
-		return 0, gcFromGOGC, false
-	case limit == noMemoryLimit:
-		return 0, gcFromRuntime, false
-	}
-	return defaultGCPercent, gcFromDefault, true
+// gcSetting is the collector's percent that serve runs with.
+type gcSetting struct {
+	percent int    // to set; 0 leaves the runtime's own
+	text    string // the GOGC in force, for the log
+	source  string
 }
 
-// gcPercentText is the GOGC in force, for the log: the variable's own
-// text, the runtime's 100, or the percent serve set.
-func gcPercentText(percent int, source string, getenv func(string) string) string {
-	switch source {
-	case gcFromGOGC:
-		return getenv("GOGC")
-	case gcFromRuntime:
-		return "100"
+// chooseGCPercent returns the GC percent serve runs with under the memory
+// limit in force (limit): none of its own when the GOGC variable is set,
+// the runtime having applied it, or when no limit bounds the heap (the
+// runtime's 100); else defaultGCPercent.
+func chooseGCPercent(limit int64, getenv func(string) string) gcSetting {
+	switch {
+	case getenv("GOGC") != "":
+		return gcSetting{text: getenv("GOGC"), source: gcFromGOGC}
+	case limit == noMemoryLimit:
+		return gcSetting{text: "100", source: gcFromRuntime}
 	}
-	return strconv.Itoa(percent)
+	return gcSetting{percent: defaultGCPercent, text: strconv.Itoa(defaultGCPercent), source: gcFromDefault}
 }
 
 // hashReserve is the part of a memory limit left to the rest of the

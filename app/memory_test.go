@@ -179,12 +179,12 @@ func TestGCPercentSelection(t *testing.T) {
 				}
 				return ""
 			}
-			percent, source, set := chooseGCPercent(tt.limit, getenv)
-			if percent != tt.wantPercent || source != tt.wantSource || set != tt.wantSet {
-				t.Errorf("chooseGCPercent = %d, %q, %v; want %d, %q, %v", percent, source, set, tt.wantPercent, tt.wantSource, tt.wantSet)
+			gc := chooseGCPercent(tt.limit, getenv)
+			if gc.percent != tt.wantPercent || gc.source != tt.wantSource || (gc.percent != 0) != tt.wantSet {
+				t.Errorf("chooseGCPercent = %d, %q (set %v); want %d, %q, %v", gc.percent, gc.source, gc.percent != 0, tt.wantPercent, tt.wantSource, tt.wantSet)
 			}
-			if got := gcPercentText(percent, source, getenv); got != tt.wantText {
-				t.Errorf("gcPercentText = %q, want %q", got, tt.wantText)
+			if gc.text != tt.wantText {
+				t.Errorf("GC percent text = %q, want %q", gc.text, tt.wantText)
 			}
 		})
 	}

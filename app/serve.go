@@ -144,12 +144,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// on (tests, a builder's main).
 	limit, previous := c.memLimit.apply(env.setMemoryLimit)
 	defer env.setMemoryLimit(previous)
-	gcPercent, gcSource, setGC := chooseGCPercent(limit, env.getenv)
-	if setGC && env.setGCPercent != nil {
-		defer env.setGCPercent(env.setGCPercent(gcPercent))
+	gc := chooseGCPercent(limit, env.getenv)
+	if gc.percent != 0 && env.setGCPercent != nil {
+		defer env.setGCPercent(env.setGCPercent(gc.percent))
 	}
 	c.hashSlots, c.collectAfterHash = hashBudget(limit, auth.DefaultParams(), runtime.GOMAXPROCS(0))
-	c.logMemoryLimit(env, limit, gcPercent, gcSource, logger)
+	c.logMemoryLimit(env, limit, gc, logger)
 
 	plans, provs, err := c.plansAndProviders(env)
 	if err != nil {
@@ -353,12 +353,12 @@ func (c *serveConfig) auth(ctx context.Context, env *environment, db database, s
 
 // logMemoryLimit logs the memory limit in force, where it and the GC
 // percent come from, and the password-hashing slots sized from it.
-func (c *serveConfig) logMemoryLimit(env *environment, limit int64, gcPercent int, gcSource string, logger *slog.Logger) {
+func (c *serveConfig) logMemoryLimit(env *environment, limit int64, gc gcSetting, logger *slog.Logger) {
 	if c.memLimit.ignoredFlag != "" {
 		logger.Warn("--memory-limit (TENANTRY_MEMORY_LIMIT) is ignored: GOMEMLIMIT is set", "memory_limit", c.memLimit.ignoredFlag, "GOMEMLIMIT", env.getenv("GOMEMLIMIT"))
 	}
 	logger.Info("memory limit", "limit", formatBytes(limit), "limit_bytes", limit, "source", c.memLimit.source,
-		"gc_percent", gcPercentText(gcPercent, gcSource, env.getenv), "gc_source", gcSource,
+		"gc_percent", gc.text, "gc_source", gc.source,
 		"hash_slots", c.hashSlots, "collect_after_hash", c.collectAfterHash)
 }
 

@@ -35,7 +35,7 @@ type Hub struct {
 	listeners []func(tenantID string)
 	pending   map[tenantry.Invalidation]struct{}
 	kick      chan struct{}
-	gap       time.Duration // PublishGap, shorter in tests
+	gap       time.Duration // PublishGap; tests set their own
 	// done is closed when Run returns: the streams end, so that a server
 	// shutting down does not wait for them.
 	done chan struct{}

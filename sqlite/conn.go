@@ -103,11 +103,6 @@ func (r *readers) take(ctx context.Context) (*reader, error) {
 	select {
 	case rd := <-r.free:
 		return rd, nil
-	default:
-	}
-	select {
-	case rd := <-r.free:
-		return rd, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-r.done:
